@@ -1,0 +1,34 @@
+package io.taskq.common;
+
+/**
+ * An error the user can act on, with the process exit code it maps to. The message is one line that names the
+ * culprit (file, key, value, index, pid) and what is allowed.
+ */
+public class TaskQException extends RuntimeException {
+    /** Usage, configuration, input or data-directory errors: nothing was changed. */
+    public static final int EXIT_USAGE = 2;
+    /** A run that did not verify, or a failure while running. */
+    public static final int EXIT_FAILED = 1;
+    /** A wait that reached its deadline. */
+    public static final int EXIT_TIMEOUT = 3;
+
+    private final int exitCode;
+
+    public TaskQException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public TaskQException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public static TaskQException usage(String message) {
+        return new TaskQException(EXIT_USAGE, message);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

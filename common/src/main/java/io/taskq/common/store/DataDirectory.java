@@ -1,0 +1,139 @@
+package io.taskq.common.store;
+
+import io.taskq.common.TaskQException;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One TaskQ data directory and the three things in it: the task queue ({@code tasks/}), the results map
+ * ({@code results.cm3}) and the {@code ledger}. Creating a directory is serialised across processes by a file
+ * lock on {@code .init.lock}; the ledger is written last, so its presence means the directory is complete.
+ * <p>
+ * Opening validates everything before anything is written: schema version, magic numbers, slot count. Errors are
+ * {@link TaskQException}s with exit code 2 whose message names the file.
+ */
+public final class DataDirectory implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
+    public static final String LEDGER = "ledger";
+    public static final String RESULTS = "results.cm3";
+    public static final String TASKS = "tasks";
+    private static final String INIT_LOCK = ".init.lock";
+
+    private final Path dir;
+    private final Ledger ledger;
+    private final SlotTable slots;
+    private final RollCycles rollCycle;
+    private SingleChronicleQueue queue;
+
+    private DataDirectory(Path dir, Ledger ledger, SlotTable slots, RollCycles rollCycle) {
+        this.dir = dir;
+        this.ledger = ledger;
+        this.slots = slots;
+        this.rollCycle = rollCycle;
+    }
+
+    /** Opens the directory, creating it (with {@code slots} result slots) if it holds no TaskQ data yet. */
+    public static DataDirectory openOrCreate(Path dir, int slots, RollCycles rollCycle) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw TaskQException.usage("data directory " + dir + ": cannot create it (" + describe(e) + ")");
+        }
+        requireWritable(dir);
+        Path ledgerFile = dir.resolve(LEDGER);
+        if (!Files.exists(ledgerFile)) {
+            try (FileChannel lockFile = FileChannel.open(dir.resolve(INIT_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockFile.lock()) {
+                if (!Files.exists(ledgerFile)) {
+                    if (Files.exists(dir.resolve(RESULTS)))
+                        throw TaskQException.usage("data directory " + dir + ": " + RESULTS + " exists but " + LEDGER
+                                + " is missing (damaged or half-created); move it aside or use a fresh --data-dir");
+                    LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {})", dir, slots, Schema.VERSION);
+                    SlotTable.create(dir.resolve(RESULTS), slots).close();
+                    Ledger.create(ledgerFile, slots);
+                }
+            } catch (IOException e) {
+                throw TaskQException.usage("data directory " + dir + ": cannot initialise it (" + describe(e) + ")");
+            }
+        }
+        return open(dir, rollCycle);
+    }
+
+    /** Opens a directory that must already hold TaskQ data; never creates or changes anything while validating. */
+    public static DataDirectory openExisting(Path dir, RollCycles rollCycle) {
+        if (!Files.isDirectory(dir))
+            throw TaskQException.usage("data directory " + dir + ": does not exist (start a producer or consumer first, or pass --data-dir)");
+        if (!Files.exists(dir.resolve(LEDGER)))
+            throw TaskQException.usage("data directory " + dir + ": no " + LEDGER + " file, so no TaskQ data here");
+        return open(dir, rollCycle);
+    }
+
+    private static DataDirectory open(Path dir, RollCycles rollCycle) {
+        Ledger ledger = Ledger.open(dir.resolve(LEDGER));
+        try {
+            SlotTable slots = SlotTable.open(dir.resolve(RESULTS), ledger.slots());
+            return new DataDirectory(dir, ledger, slots, rollCycle);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
+    }
+
+    /** Fails unless this process can create files in {@code dir}. */
+    public static void requireWritable(Path dir) {
+        if (!Files.isWritable(dir))
+            throw TaskQException.usage("data directory " + dir + ": not writable by this user");
+        Path probe = dir.resolve(".write-probe-" + ProcessHandle.current().pid());
+        try {
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw TaskQException.usage("data directory " + dir + ": not writable (" + describe(e) + ")");
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public SlotTable slots() {
+        return slots;
+    }
+
+    /** The task queue, opened on first use. The queue's files are created lazily by the first append. */
+    public synchronized SingleChronicleQueue queue() {
+        if (queue == null)
+            queue = SingleChronicleQueueBuilder.binary(dir.resolve(TASKS).toFile())
+                    .rollCycle(rollCycle)
+                    .build();
+        return queue;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (queue != null)
+            queue.close();
+        slots.close();
+        ledger.close();
+    }
+}

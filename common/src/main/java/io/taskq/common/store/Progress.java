@@ -1,0 +1,126 @@
+package io.taskq.common.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A snapshot of a data directory's progress: the ledger's counters, the sum over all slots, the done watermark and
+ * one {@link SlotSnapshot} per used slot. Immutable. Reading takes no lock and changes nothing.
+ */
+public final class Progress {
+    private final long submitted;
+    private final long claimed;
+    private final long sealedCount;
+    private final long done;
+    private final long watermark;
+    private final long sumValue;
+    private final double sumPayload;
+    private final long firstPutNanos;
+    private final List<SlotSnapshot> slots;
+
+    private Progress(long submitted, long claimed, long sealedCount, long done, long watermark, long sumValue,
+                     double sumPayload, long firstPutNanos, List<SlotSnapshot> slots) {
+        this.submitted = submitted;
+        this.claimed = claimed;
+        this.sealedCount = sealedCount;
+        this.done = done;
+        this.watermark = watermark;
+        this.sumValue = sumValue;
+        this.sumPayload = sumPayload;
+        this.firstPutNanos = firstPutNanos;
+        this.slots = slots;
+    }
+
+    public static Progress read(DataDirectory data) {
+        Ledger ledger = data.ledger();
+        SlotTable table = data.slots();
+        long cursor = ledger.claimCursor();
+        long watermark = Ledger.claimPosition(cursor);
+        long done = 0;
+        long sumValue = 0;
+        double sumPayload = 0;
+        List<SlotSnapshot> used = new ArrayList<>();
+        for (int i = 0; i < table.size(); i++) {
+            ResultSlot slot = table.slot(i);
+            SlotState state = slot.state();
+            if (state == SlotState.UNUSED)
+                continue;
+            SlotFigures figures = new SlotFigures();
+            slot.readFigures(figures);
+            long next = ClaimProtocol.nextInFlight(i, slot, figures, cursor);
+            if (next >= 0)
+                watermark = Math.min(watermark, next);
+            long pid = slot.ownerPid();
+            used.add(new SlotSnapshot(i, pid, ProcessLiveness.isAlive(pid, slot.ownerStartMillis()), state,
+                    slot.heartbeatMillis(), slot.ownerSinceMillis(), slot.restarts(), figures, next,
+                    ResultSlot.claimHi(slot.claimWord())));
+            done += figures.done;
+            sumValue += figures.sumValue;
+            sumPayload += figures.sumPayload;
+        }
+        // Read after the slots: submitted never falls behind what the slots have seen.
+        long submitted = ledger.submitted();
+        return new Progress(submitted, Ledger.claimPosition(cursor), ledger.sealedCount(), done, watermark,
+                sumValue, sumPayload, ledger.firstPutNanos(), Collections.unmodifiableList(used));
+    }
+
+    public long submitted() {
+        return submitted;
+    }
+
+    /** The claim cursor: seqs below it have been handed to some consumer. */
+    public long claimed() {
+        return claimed;
+    }
+
+    public boolean sealed() {
+        return sealedCount >= 0;
+    }
+
+    /** The task count at end of stream, or -1 while the stream is open. */
+    public long sealedCount() {
+        return sealedCount;
+    }
+
+    /** Tasks done, summed over all slots. */
+    public long done() {
+        return done;
+    }
+
+    /** Every seq below this is done. */
+    public long watermark() {
+        return watermark;
+    }
+
+    public long sumValue() {
+        return sumValue;
+    }
+
+    public double sumPayload() {
+        return sumPayload;
+    }
+
+    public long firstPutNanos() {
+        return firstPutNanos;
+    }
+
+    /** Submitted but not yet done. */
+    public long backlog() {
+        return Math.max(0, submitted - done);
+    }
+
+    public List<SlotSnapshot> slots() {
+        return slots;
+    }
+
+    /** True when every seq below {@code target} is done. */
+    public boolean doneUpTo(long target) {
+        return watermark >= target && done >= target;
+    }
+
+    /** True when the stream is sealed and every task in it is done. */
+    public boolean allDone() {
+        return sealed() && doneUpTo(sealedCount);
+    }
+}

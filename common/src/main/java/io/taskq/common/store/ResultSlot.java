@@ -1,0 +1,287 @@
+package io.taskq.common.store;
+
+import io.taskq.common.TaskQException;
+import net.openhft.chronicle.bytes.Byteable;
+import net.openhft.chronicle.bytes.BytesStore;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * One consumer's result slot: a fixed-size value in the results Chronicle Map, bound in place (never copied) so
+ * that every read and write goes straight to the mapped file without Chronicle Map's segment locks.
+ * <pre>
+ *    0 magic "TASKQSLT"     8 schema version (int)   12 slot index (int)
+ *   16 owner pid (CAS)     24 owner start (epoch millis, tells a reused pid from the owner)
+ *   32 state               40 heartbeat (epoch millis)   48 owner since (epoch millis)
+ *   56 restarts            64 claimLo                    72 claim word: (claimHi << 2) | claim status
+ *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
+ *  192 figures copy 0      320 figures copy 1    (10 longs and a checksum each)
+ *  448 latency max nanos  456 latency count     464 latency buckets (see {@link LatencyBuckets})
+ * </pre>
+ * <b>Writers.</b> Only the owner writes, with one exception: a consumer that moves the claim cursor past another
+ * slot's claim confirms that claim with a CAS on the claim word (see {@link ClaimProtocol}).
+ * <p>
+ * <b>Crash consistency.</b> The owner writes new figures into the copy the selector does not point at, then
+ * publishes them with one ordered write of the selector. A kill at any instruction leaves the old or the new
+ * figures whole. Readers use the selector as a seqlock and check each copy's checksum.
+ */
+public final class ResultSlot implements Byteable {
+    public static final int SIZE = 4096;
+
+    private static final int OFF_MAGIC = 0;
+    private static final int OFF_VERSION = 8;
+    private static final int OFF_INDEX = 12;
+    private static final int OFF_OWNER = 16;
+    private static final int OFF_OWNER_START = 24;
+    private static final int OFF_STATE = 32;
+    private static final int OFF_HEARTBEAT = 40;
+    private static final int OFF_OWNER_SINCE = 48;
+    private static final int OFF_RESTARTS = 56;
+    private static final int OFF_CLAIM_LO = 64;
+    private static final int OFF_CLAIM_WORD = 72;
+    private static final int OFF_SELECTOR = 128;
+    private static final int OFF_COPY0 = 192;
+    private static final int OFF_LAT_MAX = 448;
+    private static final int OFF_LAT_COUNT = 456;
+    private static final int OFF_LAT_BUCKETS = 464;
+
+    public static final int CLAIM_NONE = 0;
+    public static final int CLAIM_PENDING = 1;
+    public static final int CLAIM_CONFIRMED = 2;
+
+    static {
+        if (OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > SIZE)
+            throw new AssertionError("slot layout overflows " + SIZE + " bytes");
+    }
+
+    private BytesStore<?, ?> store;
+    private long base;
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void bytesStore(BytesStore bytesStore, long offset, long length) {
+        if (length != SIZE)
+            throw new IllegalArgumentException("result slot length " + length + ", expected " + SIZE);
+        if (offset % 8 != 0)
+            throw new IllegalArgumentException("result slot at offset " + offset + " is not 8-byte aligned");
+        this.store = bytesStore;
+        this.base = offset;
+    }
+
+    @Override
+    public BytesStore<?, ?> bytesStore() {
+        return store;
+    }
+
+    @Override
+    public long offset() {
+        return base;
+    }
+
+    @Override
+    public long maxSize() {
+        return SIZE;
+    }
+
+    // ---- header ----
+
+    /** Writes the header and an empty first copy of the figures; done once when the data directory is created. */
+    void format(int index) {
+        SlotFigures empty = new SlotFigures();
+        writeCopy(0, empty);
+        store.writeLong(base + OFF_SELECTOR, 0);
+        store.writeInt(base + OFF_VERSION, Schema.VERSION);
+        store.writeInt(base + OFF_INDEX, index);
+        store.writeOrderedLong(base + OFF_MAGIC, Schema.SLOT_MAGIC);
+    }
+
+    /** Refuses a slot with a foreign magic, another schema version or the wrong index. */
+    void validate(int index, String file) {
+        long magic = store.readVolatileLong(base + OFF_MAGIC);
+        if (magic != Schema.SLOT_MAGIC)
+            throw TaskQException.usage("results map " + file + ": slot " + index + " has bad magic 0x"
+                    + Long.toHexString(magic) + " (zeroed or damaged)");
+        int version = store.readInt(base + OFF_VERSION);
+        if (version != Schema.VERSION)
+            throw TaskQException.usage("results map " + file + ": slot " + index + " written by schema version "
+                    + version + ", this TaskQ reads schema version " + Schema.VERSION);
+        int stored = store.readInt(base + OFF_INDEX);
+        if (stored != index)
+            throw TaskQException.usage("results map " + file + ": slot " + index + " claims to be slot " + stored);
+    }
+
+    // ---- ownership and liveness ----
+
+    public long ownerPid() {
+        return store.readVolatileLong(base + OFF_OWNER);
+    }
+
+    public long ownerStartMillis() {
+        return store.readVolatileLong(base + OFF_OWNER_START);
+    }
+
+    /** Takes ownership from {@code expectedPid} (0 or a dead owner); false if another process got there first. */
+    public boolean casOwner(long expectedPid, long pid, long startMillis) {
+        if (!store.compareAndSwapLong(base + OFF_OWNER, expectedPid, pid))
+            return false;
+        store.writeOrderedLong(base + OFF_OWNER_START, startMillis);
+        store.writeOrderedLong(base + OFF_OWNER_SINCE, System.currentTimeMillis());
+        return true;
+    }
+
+    public SlotState state() {
+        SlotState s = SlotState.of(store.readVolatileLong(base + OFF_STATE));
+        return s == null ? SlotState.UNUSED : s;
+    }
+
+    public void state(SlotState state) {
+        store.writeOrderedLong(base + OFF_STATE, state.ordinal());
+    }
+
+    public long heartbeatMillis() {
+        return store.readVolatileLong(base + OFF_HEARTBEAT);
+    }
+
+    public void heartbeat(long nowMillis) {
+        store.writeOrderedLong(base + OFF_HEARTBEAT, nowMillis);
+    }
+
+    public long ownerSinceMillis() {
+        return store.readVolatileLong(base + OFF_OWNER_SINCE);
+    }
+
+    public long restarts() {
+        return store.readVolatileLong(base + OFF_RESTARTS);
+    }
+
+    public void countRestart() {
+        store.writeOrderedLong(base + OFF_RESTARTS, restarts() + 1);
+    }
+
+    // ---- claims ----
+
+    public long claimLo() {
+        return store.readVolatileLong(base + OFF_CLAIM_LO);
+    }
+
+    public long claimWord() {
+        return store.readVolatileLong(base + OFF_CLAIM_WORD);
+    }
+
+    public static long claimHi(long claimWord) {
+        return claimWord >>> 2;
+    }
+
+    public static int claimStatus(long claimWord) {
+        return (int) (claimWord & 3);
+    }
+
+    public static long claimWord(long hi, int status) {
+        return (hi << 2) | status;
+    }
+
+    /** Records the intent to claim {@code [lo, hi)} before the claim cursor CAS. Owner only. */
+    void recordClaimIntent(long lo, long hi) {
+        store.writeOrderedLong(base + OFF_CLAIM_LO, lo);
+        store.writeOrderedLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING));
+    }
+
+    /** Moves a pending claim ending at {@code hi} to confirmed; harmless if someone else already did. */
+    boolean confirmClaim(long hi) {
+        return store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING), claimWord(hi, CLAIM_CONFIRMED));
+    }
+
+    /** Drops a pending claim that lost its race. Owner only. */
+    void abandonClaim(long hi) {
+        store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING), claimWord(hi, CLAIM_NONE));
+    }
+
+    // ---- figures ----
+
+    /** The number of figure updates published so far. */
+    public long selector() {
+        return store.readVolatileLong(base + OFF_SELECTOR);
+    }
+
+    /**
+     * Reads a consistent copy of the figures. Any thread, any process.
+     *
+     * @throws TaskQException if the current copy fails its checksum while the selector stands still (damage)
+     */
+    public void readFigures(SlotFigures out) {
+        for (int attempt = 0; ; attempt++) {
+            long v1 = store.readVolatileLong(base + OFF_SELECTOR);
+            long checksum = readCopy((int) (v1 & 1), out);
+            VarHandle.loadLoadFence();
+            long v2 = store.readVolatileLong(base + OFF_SELECTOR);
+            if (v1 != v2)
+                continue;
+            if (checksum == out.checksum())
+                return;
+            if (attempt > 3)
+                throw TaskQException.usage("result slot " + store.readInt(base + OFF_INDEX)
+                        + ": figures fail their checksum (damaged results map)");
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Publishes new figures in one crash-consistent step. Owner only. */
+    public void publishFigures(SlotFigures figures) {
+        long v = store.readLong(base + OFF_SELECTOR);
+        writeCopy((int) ((v + 1) & 1), figures);
+        store.writeOrderedLong(base + OFF_SELECTOR, v + 1);
+    }
+
+    private long readCopy(int copy, SlotFigures out) {
+        long o = base + OFF_COPY0 + (long) copy * SlotFigures.COPY_SIZE;
+        out.done = store.readLong(o);
+        out.sumValue = store.readLong(o + 8);
+        out.sumPayload = Double.longBitsToDouble(store.readLong(o + 16));
+        out.lastSeq = store.readLong(o + 24);
+        out.lastResultValue = store.readLong(o + 32);
+        out.lastResultPayload = Double.longBitsToDouble(store.readLong(o + 40));
+        out.batchLo = store.readLong(o + 48);
+        out.batchHi = store.readLong(o + 56);
+        out.doneUpTo = store.readLong(o + 64);
+        out.latencySumNanos = store.readLong(o + 72);
+        return store.readLong(o + 80);
+    }
+
+    private void writeCopy(int copy, SlotFigures in) {
+        long o = base + OFF_COPY0 + (long) copy * SlotFigures.COPY_SIZE;
+        store.writeLong(o, in.done);
+        store.writeLong(o + 8, in.sumValue);
+        store.writeLong(o + 16, Double.doubleToRawLongBits(in.sumPayload));
+        store.writeLong(o + 24, in.lastSeq);
+        store.writeLong(o + 32, in.lastResultValue);
+        store.writeLong(o + 40, Double.doubleToRawLongBits(in.lastResultPayload));
+        store.writeLong(o + 48, in.batchLo);
+        store.writeLong(o + 56, in.batchHi);
+        store.writeLong(o + 64, in.doneUpTo);
+        store.writeLong(o + 72, in.latencySumNanos);
+        store.writeLong(o + 80, in.checksum());
+    }
+
+    // ---- latency statistics (owner writes, plain; figures for display, not part of exactly-once) ----
+
+    /** Adds one handling latency. Owner only. */
+    public void recordLatency(long nanos) {
+        long v = Math.max(0, nanos);
+        long off = base + OFF_LAT_BUCKETS + 8L * LatencyBuckets.index(v);
+        store.writeLong(off, store.readLong(off) + 1);
+        store.writeLong(base + OFF_LAT_COUNT, store.readLong(base + OFF_LAT_COUNT) + 1);
+        if (v > store.readLong(base + OFF_LAT_MAX))
+            store.writeLong(base + OFF_LAT_MAX, v);
+    }
+
+    /** Adds this slot's latency counts into {@code into}. */
+    public void addLatencies(LatencyBuckets into) {
+        for (int i = 0; i < LatencyBuckets.COUNT; i++)
+            into.add(i, store.readVolatileLong(base + OFF_LAT_BUCKETS + 8L * i));
+        into.max(store.readVolatileLong(base + OFF_LAT_MAX));
+    }
+
+    public int index() {
+        return store.readInt(base + OFF_INDEX);
+    }
+}

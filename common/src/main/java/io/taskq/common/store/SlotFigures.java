@@ -1,0 +1,79 @@
+package io.taskq.common.store;
+
+/**
+ * The crash-consistent part of a result slot, as one plain value: what this slot has done, and how far it got
+ * in its current batch. A slot holds two copies and a selector; see {@link ResultSlot}.
+ * <p>
+ * Not thread-safe: each instance belongs to one thread (the owner's mirror, or a reader's snapshot).
+ */
+public final class SlotFigures {
+    static final int LONGS = 10;
+    /** Bytes of one stored copy: the fields plus a checksum, rounded to two cache lines. */
+    static final int COPY_SIZE = 128;
+
+    public long done;
+    public long sumValue;
+    public double sumPayload;
+    /** The last seq this slot committed, or -1. */
+    public long lastSeq = -1;
+    public long lastResultValue;
+    public double lastResultPayload;
+    /** The batch the next seq belongs to, {@code [batchLo, batchHi)}. */
+    public long batchLo;
+    public long batchHi;
+    /** The next seq to handle inside {@code [batchLo, batchHi)}; equal to batchHi when the batch is finished. */
+    public long doneUpTo;
+    /** Sum of handling latencies in nanos, for the mean. */
+    public long latencySumNanos;
+
+    public void copyFrom(SlotFigures other) {
+        done = other.done;
+        sumValue = other.sumValue;
+        sumPayload = other.sumPayload;
+        lastSeq = other.lastSeq;
+        lastResultValue = other.lastResultValue;
+        lastResultPayload = other.lastResultPayload;
+        batchLo = other.batchLo;
+        batchHi = other.batchHi;
+        doneUpTo = other.doneUpTo;
+        latencySumNanos = other.latencySumNanos;
+    }
+
+    public void clear() {
+        done = 0;
+        sumValue = 0;
+        sumPayload = 0;
+        lastSeq = -1;
+        lastResultValue = 0;
+        lastResultPayload = 0;
+        batchLo = 0;
+        batchHi = 0;
+        doneUpTo = 0;
+        latencySumNanos = 0;
+    }
+
+    long checksum() {
+        long h = 0x27D4EB2F165667C5L;
+        h = mix(h, done);
+        h = mix(h, sumValue);
+        h = mix(h, Double.doubleToRawLongBits(sumPayload));
+        h = mix(h, lastSeq);
+        h = mix(h, lastResultValue);
+        h = mix(h, Double.doubleToRawLongBits(lastResultPayload));
+        h = mix(h, batchLo);
+        h = mix(h, batchHi);
+        h = mix(h, doneUpTo);
+        h = mix(h, latencySumNanos);
+        return h ^ (h >>> 29);
+    }
+
+    private static long mix(long h, long v) {
+        return (h ^ v) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    }
+
+    @Override
+    public String toString() {
+        return "SlotFigures{done=" + done + ", sumValue=" + sumValue + ", sumPayload=" + sumPayload
+                + ", lastSeq=" + lastSeq + ", batch=[" + batchLo + ", " + batchHi + "), doneUpTo=" + doneUpTo + '}';
+    }
+}

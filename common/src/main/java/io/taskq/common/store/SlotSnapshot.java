@@ -1,0 +1,24 @@
+package io.taskq.common.store;
+
+/**
+ * What one used slot looked like at one moment, for status, join and the demo summary. Immutable.
+ *
+ * @param index     the consumer index
+ * @param pid       the owner's pid, 0 if never owned
+ * @param alive     whether that pid is a running process (with the recorded start time)
+ * @param state     the slot's life-cycle state
+ * @param heartbeatMillis the owner's last heartbeat, epoch millis
+ * @param ownerSinceMillis when the current owner took the slot, epoch millis
+ * @param restarts  how many times an owner took over an unfinished batch in this slot
+ * @param figures   a consistent copy of the figures
+ * @param nextInFlight the next seq of the unfinished batch, or -1
+ * @param claimHi   the end of the last claim, exclusive
+ */
+public record SlotSnapshot(int index, long pid, boolean alive, SlotState state, long heartbeatMillis,
+                           long ownerSinceMillis, long restarts, SlotFigures figures, long nextInFlight, long claimHi) {
+
+    /** Seqs claimed by this slot and not yet done. */
+    public long inFlight() {
+        return nextInFlight < 0 ? 0 : claimHi - nextInFlight;
+    }
+}

@@ -1,0 +1,92 @@
+package io.taskq.common.store;
+
+import io.taskq.common.TaskQException;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The results Chronicle Map ({@code results.cm3}): consumer index to {@link ResultSlot}. Every slot is created
+ * when the data directory is created; afterwards each slot is bound in place once and used without the map's
+ * segment locks, so a killed process can never leave a lock that stalls the others.
+ * <p>
+ * Thread-safe for lookups; each {@link ResultSlot} follows its own single-writer rules.
+ */
+public final class SlotTable implements Closeable {
+    private final Path file;
+    private final ChronicleMap<Integer, ResultSlot> map;
+    private final ResultSlot[] bound;
+
+    private SlotTable(Path file, ChronicleMap<Integer, ResultSlot> map, int size) {
+        this.file = file;
+        this.map = map;
+        this.bound = new ResultSlot[size];
+    }
+
+    private static ChronicleMap<Integer, ResultSlot> openMap(Path file, int size) {
+        try {
+            return ChronicleMapBuilder.of(Integer.class, ResultSlot.class)
+                    .name("taskq-results")
+                    .entries(size)
+                    .entryAndValueOffsetAlignment(8)
+                    .createPersistedTo(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new TaskQException(TaskQException.EXIT_USAGE, "results map " + file + ": cannot open it ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Creates the map with {@code size} formatted slots. Called once, under the data directory's init lock. */
+    static SlotTable create(Path file, int size) {
+        SlotTable table = new SlotTable(file, openMap(file, size), size);
+        for (int i = 0; i < size; i++) {
+            ResultSlot slot = table.map.acquireUsing(i, new ResultSlot());
+            slot.format(i);
+            table.bound[i] = slot;
+        }
+        return table;
+    }
+
+    /** Opens an existing map and checks that all {@code size} slots are there and of this schema. */
+    static SlotTable open(Path file, int size) {
+        SlotTable table = new SlotTable(file, openMap(file, size), size);
+        try {
+            long entries = table.map.longSize();
+            if (entries != size)
+                throw TaskQException.usage("results map " + file + ": holds " + entries + " slots, the ledger says "
+                        + size + " (damaged or from another data directory)");
+            for (int i = 0; i < size; i++) {
+                ResultSlot slot = new ResultSlot();
+                if (table.map.getUsing(i, slot) == null)
+                    throw TaskQException.usage("results map " + file + ": slot " + i + " is missing (damaged file)");
+                slot.validate(i, file.toString());
+                table.bound[i] = slot;
+            }
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+        return table;
+    }
+
+    public int size() {
+        return bound.length;
+    }
+
+    /** The slot for consumer {@code index}, bound in place. */
+    public ResultSlot slot(int index) {
+        return bound[index];
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+}
