@@ -94,11 +94,8 @@ public final class DataDirectory implements Closeable {
     public static void requireWritable(Path dir) {
         if (!Files.isWritable(dir))
             throw TaskQException.usage("data directory " + dir + ": not writable by this user");
-        Path probe = dir.resolve(".write-probe-" + ProcessHandle.current().pid());
         try {
-            Files.deleteIfExists(probe);
-            Files.createFile(probe);
-            Files.delete(probe);
+            Files.delete(Files.createTempFile(dir, ".write-probe-", ""));
         } catch (IOException e) {
             throw TaskQException.usage("data directory " + dir + ": not writable (" + describe(e) + ")");
         }

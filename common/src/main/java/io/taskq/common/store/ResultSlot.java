@@ -3,6 +3,7 @@ package io.taskq.common.store;
 import io.taskq.common.TaskQException;
 import net.openhft.chronicle.bytes.Byteable;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.PointerBytesStore;
 
 import java.lang.invoke.VarHandle;
 
@@ -62,10 +63,15 @@ public final class ResultSlot implements Byteable {
     public void bytesStore(BytesStore bytesStore, long offset, long length) {
         if (length != SIZE)
             throw new IllegalArgumentException("result slot length " + length + ", expected " + SIZE);
-        if (offset % 8 != 0)
-            throw new IllegalArgumentException("result slot at offset " + offset + " is not 8-byte aligned");
-        this.store = bytesStore;
-        this.base = offset;
+        // The map hands out its query context's reusable pointer, which it re-points for the next query; keep a
+        // pointer of our own to the entry's mapped memory, which stays put for as long as the map is open.
+        long address = bytesStore.addressForWrite(offset);
+        if (address % 8 != 0)
+            throw new IllegalArgumentException("result slot at address " + address + " is not 8-byte aligned");
+        PointerBytesStore own = BytesStore.nativePointer();
+        own.set(address, SIZE);
+        this.store = own;
+        this.base = 0;
     }
 
     @Override

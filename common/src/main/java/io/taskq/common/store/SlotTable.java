@@ -32,6 +32,8 @@ public final class SlotTable implements Closeable {
                     .name("taskq-results")
                     .entries(size)
                     .entryAndValueOffsetAlignment(8)
+                    // Consumers write slots from their own shutdown hook (graceful stop); the map must stay mapped until then.
+                    .skipCloseOnExitHook(true)
                     .createPersistedTo(file.toFile());
         } catch (IOException | RuntimeException e) {
             throw new TaskQException(TaskQException.EXIT_USAGE, "results map " + file + ": cannot open it ("

@@ -1,0 +1,48 @@
+package io.taskq.consumer;
+
+import io.taskq.common.config.ConfigKey;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a consumer needs, validated once. Immutable.
+ *
+ * @param dataDir   the data directory
+ * @param slots     result slots, used only when this consumer creates the directory
+ * @param rollCycle the task queue's roll cycle
+ * @param index     this consumer's slot
+ * @param batchSize most tasks per claim
+ * @param idle      the idle strategy's name
+ * @param handler   the handler's name
+ * @param heartbeat how often the slot's heartbeat is stamped
+ * @param stopGrace how long a stop request may spend finishing the claimed batch
+ */
+public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, int index, int batchSize, String idle,
+                               String handler, Duration heartbeat, Duration stopGrace) {
+    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
+            Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE);
+
+    public static ConsumerSettings from(TaskQConfig config, int index) {
+        return new ConsumerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
+                index, config.get(Keys.BATCH_SIZE), config.get(Keys.IDLE), config.get(Keys.HANDLER),
+                config.get(Keys.HEARTBEAT), config.get(Keys.STOP_GRACE));
+    }
+
+    /** Defaults for everything but the data directory and index; handy in tests and embedding. */
+    public static ConsumerSettings defaults(Path dataDir, int index) {
+        return from(TaskQConfig.defaults(), index).withDataDir(dataDir);
+    }
+
+    public ConsumerSettings withDataDir(Path dir) {
+        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace);
+    }
+
+    public ConsumerSettings withBatchSize(int size) {
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, stopGrace);
+    }
+}

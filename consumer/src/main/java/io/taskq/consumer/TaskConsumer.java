@@ -1,0 +1,243 @@
+package io.taskq.consumer;
+
+import io.taskq.common.Task;
+import io.taskq.common.TaskHandler;
+import io.taskq.common.TaskQException;
+import io.taskq.common.TaskResult;
+import io.taskq.common.store.ClaimProtocol;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.Ledger;
+import io.taskq.common.store.ProcessLiveness;
+import io.taskq.common.store.ResultSlot;
+import io.taskq.common.store.SlotFigures;
+import io.taskq.common.store.SlotState;
+import net.openhft.chronicle.threads.Pauser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+
+/**
+ * One consumer: owns result slot {@code index}, claims batches, handles each task and commits its result and
+ * task-done in one crash-consistent slot update.
+ * <p>
+ * It is an agent: {@link #doWork()} handles a bounded amount and returns how much; {@link #run} loops it with an
+ * idle strategy. Opening takes the slot (refusing one a live process holds), settles a claim the previous owner left
+ * pending and resumes its unfinished batch at the first seq not yet committed.
+ * <p>
+ * Not thread-safe: one thread runs it, except {@link #requestStop}, which any thread may call.
+ */
+public final class TaskConsumer implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
+    /** Most tasks one {@link #doWork()} handles, so heartbeats and stop requests are seen promptly. */
+    private static final int MAX_TASKS_PER_WORK = 256;
+
+    private final DataDirectory data;
+    private final boolean ownsData;
+    private final Ledger ledger;
+    private final int index;
+    private final ResultSlot slot;
+    private final ClaimProtocol claims;
+    private final TaskReader reader;
+    private final TaskHandler handler;
+    private final int batchSize;
+    private final long heartbeatMillis;
+    private final SlotFigures mirror = new SlotFigures();
+    private final Task task = new Task();
+    private final TaskResult result = new TaskResult();
+
+    private long batchLo;
+    private long next;
+    private long hi;
+    private long nextHeartbeat;
+    private SlotState state = SlotState.IDLE;
+    private volatile long stopDeadlineNanos = Long.MAX_VALUE;
+    private volatile boolean stopRequested;
+    private boolean closed;
+
+    private TaskConsumer(DataDirectory data, boolean ownsData, ConsumerSettings settings, TaskHandler handler) {
+        this.data = data;
+        this.ownsData = ownsData;
+        this.ledger = data.ledger();
+        this.index = settings.index();
+        if (index < 0 || index >= data.slots().size())
+            throw TaskQException.usage("--index=" + index + ": must be 0.." + (data.slots().size() - 1)
+                    + " (the data directory " + data.dir() + " has " + data.slots().size() + " slots)");
+        this.slot = data.slots().slot(index);
+        this.claims = new ClaimProtocol(ledger, data.slots());
+        this.handler = handler;
+        this.batchSize = settings.batchSize();
+        this.heartbeatMillis = settings.heartbeat().toMillis();
+        takeSlot();
+        this.reader = new TaskReader(data.queue());
+        resume();
+    }
+
+    /** Opens (creating if needed) the data directory and takes slot {@code settings.index()}. */
+    public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
+        try {
+            return new TaskConsumer(data, true, settings, handler);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    private void takeSlot() {
+        long me = ProcessLiveness.currentPid();
+        for (; ; ) {
+            long owner = slot.ownerPid();
+            SlotState current = slot.state();
+            if (owner != 0 && owner != me && current != SlotState.EXITED
+                    && ProcessLiveness.isAlive(owner, slot.ownerStartMillis()))
+                throw TaskQException.usage("--index=" + index + ": slot " + index + " is in use by live pid " + owner
+                        + " (a consumer with this index is already running)");
+            if (slot.casOwner(owner, me, ProcessLiveness.currentStartMillis()))
+                break;
+        }
+        slot.readFigures(mirror);
+        slot.heartbeat(System.currentTimeMillis());
+        slot.state(SlotState.IDLE);
+    }
+
+    private void resume() {
+        claims.settle(index, slot);
+        long resumeAt = ClaimProtocol.nextInFlight(index, slot, mirror, ledger.claimCursor());
+        if (resumeAt >= 0) {
+            batchLo = slot.claimLo();
+            hi = ResultSlot.claimHi(slot.claimWord());
+            next = resumeAt;
+            slot.countRestart();
+            LOG.info("Slot {}: resuming the unfinished batch [{}, {}) at seq {}", index, batchLo, hi, next);
+        }
+    }
+
+    /**
+     * Claims a batch if none is in hand, then handles up to {@value #MAX_TASKS_PER_WORK} tasks of it.
+     *
+     * @return the number of tasks handled; 0 when there was nothing to do
+     * @throws Exception whatever the handler threw; that task is not committed
+     */
+    public int doWork() throws Exception {
+        long now = System.currentTimeMillis();
+        if (now >= nextHeartbeat) {
+            slot.heartbeat(now);
+            nextHeartbeat = now + heartbeatMillis;
+        }
+        if (next >= hi) {
+            if (stopRequested)
+                return 0;
+            long claimed = claims.claim(index, slot, batchSize);
+            if (claimed == 0) {
+                setState(SlotState.IDLE);
+                return 0;
+            }
+            batchLo = slot.claimLo();
+            next = batchLo;
+            hi = batchLo + claimed;
+            setState(SlotState.RUNNING);
+        }
+        int handled = 0;
+        while (next < hi && handled < MAX_TASKS_PER_WORK) {
+            if (!reader.read(next, task))
+                break;
+            handler.handle(task, result);
+            commit();
+            handled++;
+            if (stopRequested && System.nanoTime() >= stopDeadlineNanos)
+                break;
+        }
+        return handled;
+    }
+
+    private void commit() {
+        long latency = System.nanoTime() - task.createdNanos();
+        SlotFigures f = mirror;
+        f.done++;
+        f.sumValue += result.value();
+        f.sumPayload += result.payload();
+        f.lastSeq = next;
+        f.lastResultValue = result.value();
+        f.lastResultPayload = result.payload();
+        f.batchLo = batchLo;
+        f.batchHi = hi;
+        f.doneUpTo = next + 1;
+        f.latencySumNanos += latency;
+        slot.publishFigures(f);
+        slot.recordLatency(latency);
+        next++;
+    }
+
+    private void setState(SlotState s) {
+        if (state != s) {
+            state = s;
+            slot.state(s);
+        }
+    }
+
+    /** True when the stream is sealed, every task in it is claimed, and this consumer's batch is finished. */
+    public boolean reachedEndOfStream() {
+        long sealed = ledger.sealedCount();
+        return sealed >= 0 && next >= hi && Ledger.claimPosition(ledger.claimCursor()) >= sealed;
+    }
+
+    /** True while a claimed batch is unfinished. */
+    public boolean hasBatchInHand() {
+        return next < hi;
+    }
+
+    /**
+     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}.
+     *
+     * @return true if it stopped at end of stream
+     */
+    public boolean run(Pauser pauser, boolean exitOnEndOfStream) throws Exception {
+        for (; ; ) {
+            int work = doWork();
+            if (work > 0) {
+                pauser.reset();
+                continue;
+            }
+            if (stopRequested && (next >= hi || System.nanoTime() >= stopDeadlineNanos))
+                return false;
+            if (exitOnEndOfStream && reachedEndOfStream())
+                return true;
+            pauser.pause();
+        }
+    }
+
+    /**
+     * Asks {@link #run} to stop: it finishes the claimed batch for at most {@code graceNanos}, then stops after the
+     * task in hand. Any thread.
+     */
+    public void requestStop(long graceNanos) {
+        stopDeadlineNanos = System.nanoTime() + graceNanos;
+        stopRequested = true;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** The owner's copy of this slot's figures. */
+    public SlotFigures figures() {
+        return mirror;
+    }
+
+    /** Marks the slot EXITED (its unfinished batch, if any, stays recorded for a restart) and releases files. */
+    @Override
+    public void close() {
+        if (closed)
+            return;
+        closed = true;
+        slot.heartbeat(System.currentTimeMillis());
+        slot.state(SlotState.EXITED);
+        if (next < hi)
+            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; they run when a consumer with --index {} starts again",
+                    index, next, hi, index);
+        reader.close();
+        if (ownsData)
+            data.close();
+    }
+}

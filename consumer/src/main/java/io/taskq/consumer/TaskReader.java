@@ -1,0 +1,104 @@
+package io.taskq.consumer;
+
+import io.taskq.common.Task;
+import io.taskq.common.store.Excerpts;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.ValueIn;
+
+import java.io.Closeable;
+
+/**
+ * Reads tasks by seq with one tailer. Seqs a consumer asks for only grow, so the tailer mostly moves forward: it
+ * skips other consumers' seqs, and when the wanted seq is far ahead it jumps there by index arithmetic (indexes are
+ * dense inside a roll cycle, and every excerpt in a cycle before end of stream is a task), then checks the seq it
+ * lands on. Never returns a half-written excerpt: Chronicle only shows complete ones.
+ * <p>
+ * Not thread-safe; one per consumer thread.
+ */
+final class TaskReader implements Closeable {
+    /** Jump rather than scan when the wanted seq is more than this far ahead. */
+    private static final long JUMP_DISTANCE = 32;
+
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final RollCycle rollCycle;
+    private final StringBuilder event = new StringBuilder();
+    private long lastSeq = -1;
+    private long lastIndex = -1;
+    /** The seq the last rewind was for; a second rewind for the same seq means it is missing. */
+    private long rewoundFor = -1;
+    private int rewindAttempts;
+
+    TaskReader(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.tailer = queue.createTailer();
+        this.rollCycle = queue.rollCycle();
+    }
+
+    /**
+     * Reads task {@code seq} into {@code task}.
+     *
+     * @return true if read; false if it is not in the queue yet (call again later)
+     * @throws IllegalStateException if the queue does not hold {@code seq} where it must be (damaged queue)
+     */
+    boolean read(long seq, Task task) {
+        if (lastSeq >= 0 && seq - lastSeq > JUMP_DISTANCE)
+            jumpTowards(seq);
+        for (; ; ) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent())
+                    return false;
+                ValueIn in = dc.wire().readEventName(event);
+                if (!Excerpts.TASK.contentEquals(event))
+                    continue;
+                in.marshallable(task);
+                lastSeq = task.seq();
+                lastIndex = dc.index();
+                if (lastSeq == seq) {
+                    rewoundFor = -1;
+                    return true;
+                }
+                if (lastSeq > seq)
+                    rewindTo(seq);
+            }
+        }
+    }
+
+    private void jumpTowards(long seq) {
+        long candidate = lastIndex + (seq - lastSeq);
+        if (rollCycle.toCycle(candidate) != rollCycle.toCycle(lastIndex) || candidate > queue.lastIndex())
+            return;
+        if (!tailer.moveToIndex(candidate))
+            tailer.moveToIndex(lastIndex + 1);
+    }
+
+    /**
+     * Moves back after overshooting {@code seq}: first by index arithmetic, then from the start of the queue; a third
+     * overshoot for the same seq means the queue does not hold it.
+     */
+    private void rewindTo(long seq) {
+        int attempt = rewoundFor == seq ? rewindAttempts + 1 : 0;
+        if (attempt >= 2)
+            throw new IllegalStateException("task queue " + queue.file() + ": seq " + seq + " is missing (found seq "
+                    + lastSeq + " where it should be)");
+        long candidate = lastIndex - (lastSeq - seq);
+        boolean moved = attempt == 0 && rollCycle.toCycle(candidate) == rollCycle.toCycle(lastIndex)
+                && tailer.moveToIndex(candidate);
+        if (!moved) {
+            tailer.toStart();
+            attempt = 1;
+        }
+        rewoundFor = seq;
+        rewindAttempts = attempt;
+        lastSeq = -1;
+        lastIndex = -1;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

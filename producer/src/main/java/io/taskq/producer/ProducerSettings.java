@@ -1,0 +1,33 @@
+package io.taskq.producer;
+
+import io.taskq.common.config.ConfigKey;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a producer needs, validated once. Immutable.
+ *
+ * @param dataDir      the data directory
+ * @param slots        result slots, used only when this producer creates the directory
+ * @param rollCycle    the task queue's roll cycle
+ * @param maxBodyBytes the largest body {@code put} accepts
+ * @param rate         tasks per second for {@code taskq produce}, 0 for unlimited
+ */
+public record ProducerSettings(Path dataDir, int slots, RollCycles rollCycle, int maxBodyBytes, long rate) {
+    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES, Keys.RATE);
+
+    public static ProducerSettings from(TaskQConfig config) {
+        return new ProducerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
+                config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE));
+    }
+
+    /** Defaults for everything but the data directory; handy in tests and embedding. */
+    public static ProducerSettings defaults(Path dataDir) {
+        return new ProducerSettings(dataDir, Integer.parseInt(Keys.SLOTS_MAX.defaultValue()), RollCycles.FAST_DAILY,
+                Integer.parseInt(Keys.MAX_BODY_BYTES.defaultValue()), 0);
+    }
+}

@@ -1,0 +1,208 @@
+package io.taskq.producer;
+
+import io.taskq.common.Task;
+import io.taskq.common.TaskQException;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.Excerpts;
+import io.taskq.common.store.Joiner;
+import io.taskq.common.store.Ledger;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.time.Duration;
+
+/**
+ * Puts tasks into a data directory: JoinableQueue's {@code put}, {@code join} and end of stream.
+ * <p>
+ * {@code put} takes the queue's write lock (Chronicle's {@code writingDocument}), sets {@code seq = submitted},
+ * writes the excerpt and publishes {@code submitted = seq + 1} before releasing the lock, so several producers, in
+ * any processes, get dense seqs in queue order. At start a producer repairs {@code submitted} (and {@code sealed})
+ * from the queue's last excerpt, in case a producer was killed mid-put.
+ * <p>
+ * Not thread-safe: use one instance per thread. {@link #close()} releases files; it does not end the stream, because
+ * other producers may still be putting: call {@link #seal()} for that.
+ */
+public final class TaskProducer implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskProducer.class);
+
+    private final DataDirectory data;
+    private final boolean ownsData;
+    private final Ledger ledger;
+    private final ExcerptAppender appender;
+    private final int maxBodyBytes;
+    private final Task task = new Task();
+
+    private TaskProducer(DataDirectory data, boolean ownsData, int maxBodyBytes) {
+        this.data = data;
+        this.ownsData = ownsData;
+        this.ledger = data.ledger();
+        this.appender = data.queue().createAppender();
+        this.maxBodyBytes = maxBodyBytes;
+        repair();
+    }
+
+    /** Opens (creating if needed) the settings' data directory. */
+    public static TaskProducer open(ProducerSettings settings) {
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
+        try {
+            return new TaskProducer(data, true, settings.maxBodyBytes());
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    /** A producer on an already open directory, which the caller keeps and closes. */
+    public static TaskProducer on(DataDirectory data, int maxBodyBytes) {
+        return new TaskProducer(data, false, maxBodyBytes);
+    }
+
+    /**
+     * Appends one task and returns its seq.
+     *
+     * @throws IllegalStateException if the stream is sealed
+     */
+    public long put(int value, double payload) {
+        return append(task.set(value, payload));
+    }
+
+    /**
+     * Appends one task with a body and returns its seq.
+     *
+     * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}
+     * @throws IllegalStateException    if the stream is sealed
+     */
+    public long put(int value, double payload, byte[] body) {
+        if (body.length > maxBodyBytes)
+            throw new IllegalArgumentException("task body of " + body.length + " bytes exceeds queue.max-body-bytes="
+                    + maxBodyBytes);
+        return append(task.set(value, payload).body(body));
+    }
+
+    private long append(Task t) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            long sealed = ledger.sealedCount();
+            if (sealed >= 0) {
+                dc.rollbackOnClose();
+                throw new IllegalStateException("the stream is sealed at " + sealed + " tasks; no more puts are accepted");
+            }
+            long seq = ledger.submitted();
+            long now = System.nanoTime();
+            t.seq(seq).createdNanos(now);
+            dc.wire().writeEventName(Excerpts.TASK).marshallable(t);
+            ledger.publishSubmitted(seq + 1);
+            if (seq == 0)
+                ledger.recordFirstPut(now);
+            return seq;
+        }
+    }
+
+    /**
+     * Ends the stream: writes the end-of-stream control excerpt and sets {@code sealed}. Idempotent.
+     *
+     * @return the final task count
+     */
+    public long seal() {
+        try (DocumentContext dc = appender.writingDocument()) {
+            long sealed = ledger.sealedCount();
+            if (sealed >= 0) {
+                dc.rollbackOnClose();
+                return sealed;
+            }
+            long count = ledger.submitted();
+            dc.wire().writeEventName(Excerpts.END_OF_STREAM).marshallable(w -> w.write(Excerpts.SUBMITTED_FIELD).int64(count));
+            ledger.publishSealed(count);
+            LOG.info("Sealed the stream at {} tasks", count);
+            return count;
+        }
+    }
+
+    /** Tasks submitted so far by all producers. */
+    public long submitted() {
+        return ledger.submitted();
+    }
+
+    /**
+     * Waits until every task submitted before this call (by any producer) is done.
+     *
+     * @return true when done, false if {@code timeout} passed first
+     */
+    public boolean join(Duration timeout) {
+        return Joiner.awaitDone(data, ledger.submitted(), timeout);
+    }
+
+    /** Waits until the stream is sealed and every task in it is done; false if {@code timeout} passed first. */
+    public boolean joinAll(Duration timeout) {
+        return Joiner.awaitAll(data, timeout);
+    }
+
+    public DataDirectory data() {
+        return data;
+    }
+
+    /**
+     * Makes {@code submitted} and {@code sealed} agree with the queue, the source of truth. A producer killed between
+     * its append and its publish leaves them off by one. Runs under the write lock, so no put interleaves.
+     */
+    private void repair() {
+        try (DocumentContext lock = appender.writingDocument()) {
+            lock.rollbackOnClose();
+            long expected = 0;
+            long sealedAt = -1;
+            try (ExcerptTailer tailer = data.queue().createTailer()) {
+                tailer.direction(TailerDirection.BACKWARD).toEnd();
+                StringBuilder event = new StringBuilder();
+                Task last = new Task();
+                for (; ; ) {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        if (!dc.isPresent())
+                            break;
+                        if (!dc.isData())
+                            continue;
+                        Wire wire = dc.wire();
+                        ValueIn in = wire.readEventName(event);
+                        if (Excerpts.TASK.contentEquals(event)) {
+                            in.marshallable(last);
+                            expected = last.seq() + 1;
+                            break;
+                        }
+                        if (Excerpts.END_OF_STREAM.contentEquals(event)) {
+                            long[] count = new long[1];
+                            in.marshallable(w -> count[0] = w.read(Excerpts.SUBMITTED_FIELD).int64());
+                            sealedAt = count[0];
+                            expected = count[0];
+                            break;
+                        }
+                    }
+                }
+            }
+            long submitted = ledger.submitted();
+            if (submitted != expected) {
+                LOG.warn("Repairing submitted in {} from {} to {}: a producer was stopped in the middle of a put",
+                        ledger.file(), submitted, expected);
+                ledger.publishSubmitted(expected);
+            }
+            if (sealedAt >= 0 && ledger.sealedCount() < 0) {
+                LOG.warn("Repairing sealed in {}: the queue ends with end of stream at {} tasks", ledger.file(), sealedAt);
+                ledger.publishSealed(sealedAt);
+            }
+            if (sealedAt < 0 && ledger.sealedCount() >= 0)
+                throw new TaskQException(TaskQException.EXIT_USAGE, "ledger " + ledger.file() + " says sealed at "
+                        + ledger.sealedCount() + " tasks but the queue has no end-of-stream excerpt (damaged data directory)");
+        }
+    }
+
+    @Override
+    public void close() {
+        appender.close();
+        if (ownsData)
+            data.close();
+    }
+}
