@@ -152,7 +152,8 @@ public final class TaskConsumer implements Closeable {
     }
 
     private void commit() {
-        long latency = System.nanoTime() - task.createdNanos();
+        long now = System.nanoTime();
+        long latency = now - task.createdNanos();
         SlotFigures f = mirror;
         f.done++;
         f.sumValue += result.value();
@@ -165,7 +166,7 @@ public final class TaskConsumer implements Closeable {
         f.doneUpTo = next + 1;
         f.latencySumNanos += latency;
         slot.publishFigures(f);
-        slot.recordLatency(latency);
+        slot.recordLatency(latency, now);
         next++;
     }
 

@@ -69,10 +69,11 @@ final class TaskReader implements Closeable {
 
     private void jumpTowards(long seq) {
         long candidate = lastIndex + (seq - lastSeq);
-        if (rollCycle.toCycle(candidate) != rollCycle.toCycle(lastIndex) || candidate > queue.lastIndex())
+        if (rollCycle.toCycle(candidate) != rollCycle.toCycle(lastIndex))
             return;
-        if (!tailer.moveToIndex(candidate))
-            tailer.moveToIndex(lastIndex + 1);
+        // Not written yet: go back to where we were and scan forward as it arrives.
+        if (!tailer.moveToIndex(candidate) && !tailer.moveToIndex(lastIndex + 1))
+            tailer.moveToIndex(lastIndex);
     }
 
     /**

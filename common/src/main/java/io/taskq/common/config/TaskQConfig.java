@@ -176,8 +176,13 @@ public final class TaskQConfig {
                 sb.append(", ");
             Object v = values.get(key);
             sb.append(key.name()).append('=').append(v instanceof java.time.Duration d ? Keys.format(d) : v);
-            if (!"default".equals(sources.get(key)))
-                sb.append(" (").append(sources.get(key).startsWith("--") ? sources.get(key) : "set").append(')');
+            String source = sources.get(key);
+            if (source.startsWith("--"))
+                sb.append(" (").append(source).append(')');
+            else if (source.startsWith("environment variable "))
+                sb.append(" (").append(source.substring("environment variable ".length())).append(')');
+            else if (!"default".equals(source))
+                sb.append(" (file)");
         }
         return sb.toString();
     }

@@ -15,6 +15,7 @@ import java.lang.invoke.VarHandle;
  *   16 owner pid (CAS)     24 owner start (epoch millis, tells a reused pid from the owner)
  *   32 state               40 heartbeat (epoch millis)   48 owner since (epoch millis)
  *   56 restarts            64 claimLo                    72 claim word: (claimHi << 2) | claim status
+ *   80 System.nanoTime of the last commit (statistics)
  *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
  *  192 figures copy 0      320 figures copy 1    (10 longs and a checksum each)
  *  448 latency max nanos  456 latency count     464 latency buckets (see {@link LatencyBuckets})
@@ -40,6 +41,7 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_RESTARTS = 56;
     private static final int OFF_CLAIM_LO = 64;
     private static final int OFF_CLAIM_WORD = 72;
+    private static final int OFF_LAST_COMMIT = 80;
     private static final int OFF_SELECTOR = 128;
     private static final int OFF_COPY0 = 192;
     private static final int OFF_LAT_MAX = 448;
@@ -270,8 +272,9 @@ public final class ResultSlot implements Byteable {
 
     // ---- latency statistics (owner writes, plain; figures for display, not part of exactly-once) ----
 
-    /** Adds one handling latency. Owner only. */
-    public void recordLatency(long nanos) {
+    /** Adds one handling latency, ending at {@code nowNanos}. Owner only. */
+    public void recordLatency(long nanos, long nowNanos) {
+        store.writeLong(base + OFF_LAST_COMMIT, nowNanos);
         long v = Math.max(0, nanos);
         long off = base + OFF_LAT_BUCKETS + 8L * LatencyBuckets.index(v);
         store.writeLong(off, store.readLong(off) + 1);
@@ -285,6 +288,11 @@ public final class ResultSlot implements Byteable {
         for (int i = 0; i < LatencyBuckets.COUNT; i++)
             into.add(i, store.readVolatileLong(base + OFF_LAT_BUCKETS + 8L * i));
         into.max(store.readVolatileLong(base + OFF_LAT_MAX));
+    }
+
+    /** System.nanoTime of this slot's last commit, 0 if none. */
+    public long lastCommitNanos() {
+        return store.readVolatileLong(base + OFF_LAST_COMMIT);
     }
 
     public int index() {

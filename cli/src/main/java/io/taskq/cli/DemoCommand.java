@@ -1,0 +1,236 @@
+package io.taskq.cli;
+
+import io.taskq.common.TaskQException;
+import io.taskq.common.Workload;
+import io.taskq.common.cli.JvmLauncher;
+import io.taskq.common.cli.Launch;
+import io.taskq.common.cli.Options;
+import io.taskq.common.cli.Terminal;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.LatencyBuckets;
+import io.taskq.common.store.Progress;
+import io.taskq.common.store.SlotSnapshot;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code taskq demo [--count N] [--consumers C] [--data-dir DIR]}: a fresh run with 1 producer and C consumers, each a
+ * separate JVM, progress while it runs, then a summary table checked against the closed form. Exits 0 only if the
+ * totals match and every process exited 0.
+ */
+final class DemoCommand {
+    static final String USAGE = """
+            usage: taskq demo [--count N] [--consumers C] [--data-dir DIR] [--batch-size N] [--idle STRATEGY] [--config FILE]
+              --count N        tasks to submit (default demo.count, 1,000,000)
+              --consumers C    consumer processes (default demo.consumers, 3)
+              --data-dir DIR   where the run lives (default demo.data-dir, var/taskq-demo); emptied first, but only
+                               if it is empty or holds an earlier demo run
+            """;
+    /** Marks a directory as a demo's, so a later demo may empty it; nothing else is ever deleted. */
+    static final String MARKER = ".taskq-demo";
+
+    private DemoCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        Options o = Options.parse("taskq demo", args, Set.of("count", "consumers", "data-dir", "batch-size", "idle", "config"),
+                Set.of("help"), false);
+        if (o.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DEMO_DATA_DIR.name(), "count", Keys.DEMO_COUNT.name(),
+                "consumers", Keys.DEMO_CONSUMERS.name(), "batch-size", Keys.BATCH_SIZE.name(), "idle", Keys.IDLE.name()));
+        long count = config.get(Keys.DEMO_COUNT);
+        int consumers = config.get(Keys.DEMO_CONSUMERS);
+        Path dir = config.get(Keys.DEMO_DATA_DIR).toAbsolutePath().normalize();
+        prepare(dir);
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path data = dir.resolve("data");
+        out.printf("TaskQ demo: %s tasks, 1 producer and %d consumers as separate JVMs, data in %s%n",
+                Terminal.count(count), consumers, data);
+
+        List<String> common = new ArrayList<>(List.of("--data-dir", data.toString()));
+        if (o.has("config"))
+            common.addAll(List.of("--config", o.get("config")));
+        List<String> consumerArgs = new ArrayList<>(common);
+        consumerArgs.addAll(List.of("--exit-on-eos", "--batch-size", String.valueOf(config.get(Keys.BATCH_SIZE)),
+                "--idle", config.get(Keys.IDLE)));
+
+        List<Process> processes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try {
+            for (int k = 0; k < consumers; k++) {
+                List<String> a = new ArrayList<>(List.of("consume", "--index", String.valueOf(k)));
+                a.addAll(consumerArgs);
+                processes.add(start("consumer-" + k, a, logs));
+                names.add("consumer-" + k);
+            }
+            List<String> p = new ArrayList<>(List.of("produce", "--count", String.valueOf(count), "--seal"));
+            p.addAll(common);
+            processes.add(start("producer", p, logs));
+            names.add("producer");
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120 + count / 20_000);
+            boolean finished = watch(data, count, processes, deadline, out);
+            if (finished)
+                for (Process proc : processes)
+                    if (!proc.waitFor(30, TimeUnit.SECONDS))
+                        finished = false;
+            boolean allZero = true;
+            for (int i = 0; i < processes.size(); i++) {
+                Process proc = processes.get(i);
+                if (proc.isAlive() || proc.exitValue() != 0) {
+                    allZero = false;
+                    err.println("taskq demo: " + names.get(i) + " (pid " + proc.pid() + ") "
+                            + (proc.isAlive() ? "was still running" : "exited with " + proc.exitValue())
+                            + "; its log: " + logs.resolve(names.get(i) + ".log"));
+                }
+            }
+            if (!finished)
+                err.println("taskq demo: the run did not complete (a process failed or the deadline passed); see " + logs);
+            boolean verified;
+            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE))) {
+                verified = summary(d, count, out);
+            }
+            if (verified && allZero && finished) {
+                out.println("VERIFIED: every task was handled exactly once; the totals match the closed form.");
+                return 0;
+            }
+            out.println("NOT VERIFIED: see the messages above and the logs in " + logs);
+            return TaskQException.EXIT_FAILED;
+        } finally {
+            for (Process proc : processes)
+                if (proc.isAlive()) {
+                    proc.destroy();
+                    if (!proc.waitFor(10, TimeUnit.SECONDS))
+                        proc.destroyForcibly();
+                }
+        }
+    }
+
+    /** Empties {@code dir} for a fresh run, but only if it is empty or was made by an earlier demo. */
+    private static void prepare(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            boolean empty;
+            try (Stream<Path> s = Files.list(dir)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER)))
+                throw TaskQException.usage("taskq demo: --data-dir " + dir + " holds files that are not from an earlier demo; "
+                        + "the demo starts fresh, so pick an empty or new directory");
+            if (!empty)
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
+                        if (!p.equals(dir))
+                            Files.delete(p);
+                }
+        } else if (Files.exists(dir)) {
+            throw TaskQException.usage("taskq demo: --data-dir " + dir + " is a file, not a directory");
+        }
+        Files.createDirectories(dir);
+        DataDirectory.requireWritable(dir);
+        Files.writeString(dir.resolve(MARKER), "A taskq demo run; the next demo empties this directory.\n");
+    }
+
+    private static Process start(String role, List<String> args, Path logs) throws IOException {
+        Path log = logs.resolve(role + ".log");
+        return new ProcessBuilder(JvmLauncher.command(role, List.of(), args))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */
+    private static boolean watch(Path data, long count, List<Process> processes, long deadline, PrintStream out)
+            throws InterruptedException {
+        boolean tty = Terminal.interactive();
+        long nextLine = 0;
+        DataDirectory d = null;
+        try {
+            while (System.nanoTime() < deadline) {
+                for (Process p : processes)
+                    if (!p.isAlive() && p.exitValue() != 0)
+                        return false;
+                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
+                    d = DataDirectory.openExisting(data, net.openhft.chronicle.queue.RollCycles.FAST_DAILY);
+                if (d != null) {
+                    Progress p = Progress.read(d);
+                    String line = "progress " + Terminal.bar(p.done(), count, 30) + " submitted "
+                            + Terminal.count(p.submitted()) + ", done " + Terminal.count(p.done());
+                    if (tty)
+                        Terminal.overwrite(out, line);
+                    else if (System.nanoTime() >= nextLine || p.allDone()) {
+                        out.println(line);
+                        nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    }
+                    if (p.allDone()) {
+                        if (tty)
+                            out.println();
+                        return true;
+                    }
+                }
+                Thread.sleep(tty ? 100 : 200);
+            }
+            if (tty)
+                out.println();
+            return false;
+        } finally {
+            if (d != null)
+                d.close();
+        }
+    }
+
+    /** Prints the per-slot table, totals, throughput and latency; true if the totals match the closed form. */
+    static boolean summary(DataDirectory d, long count, PrintStream out) {
+        Progress p = Progress.read(d);
+        LatencyBuckets all = new LatencyBuckets();
+        long lastCommit = 0;
+        out.println();
+        out.printf(Locale.ROOT, "%-5s %-8s %12s %16s %22s %12s %9s %9s %10s%n", "slot", "pid", "done", "sumValue",
+                "sumPayload", "lastSeq", "p50(us)", "p99(us)", "max(us)");
+        for (SlotSnapshot s : p.slots()) {
+            LatencyBuckets lat = StatusCommand.latencies(d, s.index());
+            d.slots().slot(s.index()).addLatencies(all);
+            lastCommit = Math.max(lastCommit, d.slots().slot(s.index()).lastCommitNanos());
+            out.printf(Locale.ROOT, "%-5d %-8d %12s %16d %22.1f %12d %9d %9d %10d%n", s.index(), s.pid(),
+                    Terminal.count(s.figures().done), s.figures().sumValue, s.figures().sumPayload, s.figures().lastSeq,
+                    lat.percentile(50) / 1000, lat.percentile(99) / 1000, lat.max() / 1000);
+        }
+        long expectedValue = Workload.expectedSumValue(count);
+        double expectedPayload = Workload.expectedSumPayload(count);
+        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "total", Terminal.count(p.done()), p.sumValue(), p.sumPayload());
+        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "expected", Terminal.count(count), expectedValue, expectedPayload);
+        double seconds = (lastCommit - p.firstPutNanos()) / 1e9;
+        if (p.firstPutNanos() != 0 && lastCommit > p.firstPutNanos())
+            out.printf(Locale.ROOT, "throughput: %s tasks/s (%s tasks from the first put to the last task done, %.3f s)%n",
+                    Terminal.count(Math.round(p.done() / seconds)), Terminal.count(p.done()), seconds);
+        out.printf(Locale.ROOT, "latency, put to handled (queueing included; the producer does not pace): p50 %s, p99 %s, max %s%n",
+                micros(all.percentile(50)), micros(all.percentile(99)), micros(all.max()));
+        boolean ok = p.submitted() == count && p.done() == count && p.watermark() == count
+                && p.sumValue() == expectedValue && p.sumPayload() == expectedPayload && p.allDone();
+        if (!ok)
+            out.printf(Locale.ROOT, "MISMATCH: submitted %d, done %d, watermark %d, sealed %s%n", p.submitted(), p.done(),
+                    p.watermark(), p.sealed());
+        return ok;
+    }
+
+    private static String micros(long nanos) {
+        if (nanos >= 10_000_000)
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        return String.format(Locale.ROOT, "%d us", nanos / 1000);
+    }
+}

@@ -1,0 +1,104 @@
+package io.taskq.cli;
+
+import java.util.Locale;
+
+/** A minimal JSON writer for {@code status --json} and the demo: objects, arrays, strings and numbers. */
+final class Json {
+    private final StringBuilder sb = new StringBuilder();
+    /** True after a complete value, so the next key or value needs a comma. */
+    private boolean needComma;
+
+    Json begin() {
+        comma();
+        sb.append('{');
+        return this;
+    }
+
+    Json end() {
+        sb.append('}');
+        needComma = true;
+        return this;
+    }
+
+    Json beginArray(String name) {
+        key(name);
+        sb.append('[');
+        return this;
+    }
+
+    Json endArray() {
+        sb.append(']');
+        needComma = true;
+        return this;
+    }
+
+    Json field(String name, long value) {
+        key(name);
+        sb.append(value);
+        needComma = true;
+        return this;
+    }
+
+    Json field(String name, double value) {
+        key(name);
+        if (Double.isFinite(value) && value == Math.rint(value) && Math.abs(value) < 1e15)
+            sb.append(String.format(Locale.ROOT, "%.1f", value));
+        else if (Double.isFinite(value))
+            sb.append(value);
+        else
+            sb.append("null");
+        needComma = true;
+        return this;
+    }
+
+    Json field(String name, boolean value) {
+        key(name);
+        sb.append(value);
+        needComma = true;
+        return this;
+    }
+
+    Json field(String name, String value) {
+        key(name);
+        string(value);
+        needComma = true;
+        return this;
+    }
+
+    private void key(String name) {
+        comma();
+        string(name);
+        sb.append(':');
+    }
+
+    private void comma() {
+        if (needComma)
+            sb.append(',');
+        needComma = false;
+    }
+
+    private void string(String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20)
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    else
+                        sb.append(c);
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    @Override
+    public String toString() {
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package io.taskq.cli;
+
+import io.taskq.common.TaskQException;
+import io.taskq.consumer.ConsumerMain;
+import io.taskq.producer.ProducerMain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code taskq <command> [options]}. Exit codes: 0 success, 1 failure (including a run that does not verify),
+ * 2 usage, configuration, input or data-directory error (nothing was changed), 3 timeout.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    static final String USAGE = """
+            usage: taskq <command> [options]     (taskq <command> --help for its options)
+
+              demo     run 1 producer and C consumers as separate processes and verify the totals
+              produce  submit tasks (synthetic or CSV), optionally seal the stream and join
+              consume  run one consumer on its result slot
+              status   show totals and one row per slot (--json, --watch)
+              join     wait until submitted tasks are done (--all: until the sealed stream is done)
+              tail     print the task queue with Chronicle's ChronicleReaderMain
+
+            exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command and returns its exit code; errors become one line on {@code err}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(USAGE);
+            return args.length == 0 ? TaskQException.EXIT_USAGE : 0;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (command) {
+                case "produce" -> ProducerMain.run(rest, out);
+                case "consume" -> ConsumerMain.run(rest, out);
+                case "status" -> StatusCommand.run(rest, out);
+                case "join" -> JoinCommand.run(rest, out);
+                case "tail" -> TailCommand.run(rest, out);
+                case "demo" -> DemoCommand.run(rest, out, err);
+                default -> throw TaskQException.usage("unknown command '" + command
+                        + "' (commands: demo, produce, consume, status, join, tail)");
+            };
+        } catch (TaskQException e) {
+            String message = e.getMessage();
+            err.println(message.startsWith("taskq ") ? message : "taskq " + command + ": " + message);
+            return e.exitCode();
+        } catch (Exception | Error e) {
+            LOG.error("taskq {} failed", command, e);
+            err.println("taskq " + command + ": failed: " + e);
+            return TaskQException.EXIT_FAILED;
+        }
+    }
+}

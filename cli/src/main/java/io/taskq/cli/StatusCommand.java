@@ -1,0 +1,168 @@
+package io.taskq.cli;
+
+import io.taskq.common.TaskQException;
+import io.taskq.common.cli.Launch;
+import io.taskq.common.cli.Options;
+import io.taskq.common.cli.Terminal;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.LatencyBuckets;
+import io.taskq.common.store.Progress;
+import io.taskq.common.store.Schema;
+import io.taskq.common.store.SlotSnapshot;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code taskq status [--json] [--watch] [--interval D] [--data-dir DIR]}: the ledger's counters, the totals over
+ * all slots, the backlog, the rates, and one row per used slot. Reads only; takes no lock.
+ */
+final class StatusCommand {
+    static final String USAGE = """
+            usage: taskq status [--json] [--watch] [--interval DURATION] [--data-dir DIR] [--config FILE]
+              --json       one JSON object (with --watch: one per line)
+              --watch      redraw every interval until interrupted
+              --interval   sampling interval for rates and --watch (default 1s; 200ms for a single status)
+            """;
+
+    private StatusCommand() {
+    }
+
+    static int run(String[] args, PrintStream out) throws InterruptedException {
+        Options o = Options.parse("taskq status", args, Set.of("interval", "data-dir", "config"),
+                Set.of("json", "watch", "help"), false);
+        if (o.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        boolean watch = o.flag("watch");
+        Duration interval = watch ? Duration.ofSeconds(1) : Duration.ofMillis(200);
+        if (o.has("interval")) {
+            try {
+                interval = Keys.parseDuration(o.get("interval"));
+            } catch (IllegalArgumentException e) {
+                throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": " + e.getMessage());
+            }
+            if (interval.isZero())
+                throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
+        }
+        TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
+        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE))) {
+            Progress before = Progress.read(data);
+            long beforeNanos = System.nanoTime();
+            do {
+                Thread.sleep(interval.toMillis());
+                Progress now = Progress.read(data);
+                long nowNanos = System.nanoTime();
+                Rates rates = new Rates(before, now, (nowNanos - beforeNanos) / 1e9);
+                if (o.flag("json"))
+                    out.println(json(data, now, rates));
+                else {
+                    if (watch && Terminal.interactive())
+                        out.print("\033[H\033[2J");
+                    out.print(text(data, now, rates));
+                }
+                out.flush();
+                before = now;
+                beforeNanos = nowNanos;
+            } while (watch);
+        }
+        return 0;
+    }
+
+    /** Tasks per second over one sampling interval, in total and per slot. */
+    record Rates(double total, Map<Integer, Double> perSlot) {
+        Rates(Progress before, Progress now, double seconds) {
+            this(Math.max(0, now.done() - before.done()) / seconds, perSlot(before, now, seconds));
+        }
+
+        private static Map<Integer, Double> perSlot(Progress before, Progress now, double seconds) {
+            Map<Integer, Long> was = new HashMap<>();
+            before.slots().forEach(s -> was.put(s.index(), s.figures().done));
+            Map<Integer, Double> rates = new HashMap<>();
+            now.slots().forEach(s -> rates.put(s.index(),
+                    Math.max(0, s.figures().done - was.getOrDefault(s.index(), s.figures().done)) / seconds));
+            return rates;
+        }
+    }
+
+    static LatencyBuckets latencies(DataDirectory data, int slot) {
+        LatencyBuckets buckets = new LatencyBuckets();
+        data.slots().slot(slot).addLatencies(buckets);
+        return buckets;
+    }
+
+    static String json(DataDirectory data, Progress p, Rates rates) {
+        Json j = new Json().begin()
+                .field("schemaVersion", Schema.VERSION)
+                .field("dataDir", data.dir().toString())
+                .field("slotsMax", data.slots().size())
+                .field("submitted", p.submitted())
+                .field("claimed", p.claimed())
+                .field("done", p.done())
+                .field("backlog", p.backlog())
+                .field("watermark", p.watermark())
+                .field("sealed", p.sealed())
+                .field("sealedCount", p.sealedCount())
+                .field("allDone", p.allDone())
+                .field("sumValue", p.sumValue())
+                .field("sumPayload", p.sumPayload())
+                .field("tasksPerSec", Math.round(rates.total()));
+        j.beginArray("slots");
+        long now = System.currentTimeMillis();
+        for (SlotSnapshot s : p.slots()) {
+            LatencyBuckets lat = latencies(data, s.index());
+            j.begin()
+                    .field("index", s.index())
+                    .field("pid", s.pid())
+                    .field("alive", s.alive())
+                    .field("state", s.state().name())
+                    .field("done", s.figures().done)
+                    .field("sumValue", s.figures().sumValue)
+                    .field("sumPayload", s.figures().sumPayload)
+                    .field("lastSeq", s.figures().lastSeq)
+                    .field("inFlight", s.inFlight())
+                    .field("restarts", s.restarts())
+                    .field("heartbeatAgeMillis", Math.max(0, now - s.heartbeatMillis()))
+                    .field("tasksPerSec", Math.round(rates.perSlot().getOrDefault(s.index(), 0.0)))
+                    .field("latencyP50Micros", lat.percentile(50) / 1000)
+                    .field("latencyP99Micros", lat.percentile(99) / 1000)
+                    .field("latencyMaxMicros", lat.max() / 1000)
+                    .end();
+        }
+        return j.endArray().end().toString();
+    }
+
+    static String text(DataDirectory data, Progress p, Rates rates) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("TaskQ ").append(data.dir()).append("  (schema ").append(Schema.VERSION).append(", ")
+                .append(data.slots().size()).append(" slots)\n");
+        sb.append(String.format(Locale.ROOT, "submitted %s  claimed %s  done %s  backlog %s  rate %s tasks/s%n",
+                Terminal.count(p.submitted()), Terminal.count(p.claimed()), Terminal.count(p.done()),
+                Terminal.count(p.backlog()), Terminal.rate(rates.total())));
+        sb.append(p.sealed() ? "stream sealed at " + Terminal.count(p.sealedCount()) + " tasks"
+                + (p.allDone() ? ", all done" : "") : "stream open").append('\n');
+        if (p.slots().isEmpty()) {
+            sb.append("no consumer has used a slot yet\n");
+            return sb.toString();
+        }
+        sb.append(String.format(Locale.ROOT, "%-5s %-8s %-8s %-5s %12s %16s %20s %12s %8s %10s %9s%n", "slot", "pid",
+                "state", "alive", "done", "sumValue", "sumPayload", "lastSeq", "inFlight", "rate/s", "p99(us)"));
+        for (SlotSnapshot s : p.slots()) {
+            LatencyBuckets lat = latencies(data, s.index());
+            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %16d %20.1f %12d %8d %10s %9d%n", s.index(),
+                    s.pid(), s.state(), s.alive() ? "yes" : "no", Terminal.count(s.figures().done), s.figures().sumValue,
+                    s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
+                    Terminal.rate(rates.perSlot().getOrDefault(s.index(), 0.0)), lat.percentile(99) / 1000));
+        }
+        sb.append(String.format(Locale.ROOT, "%-29s %12s %16d %20.1f%n", "total", Terminal.count(p.done()), p.sumValue(),
+                p.sumPayload()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.taskq.cli;
+
+import io.taskq.common.TaskQException;
+import io.taskq.common.cli.Launch;
+import io.taskq.common.cli.Options;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirectory;
+import net.openhft.chronicle.queue.ChronicleReaderMain;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code taskq tail [-f] [--data-dir DIR] [ChronicleReaderMain flags]}: runs Chronicle Queue's own
+ * {@code ChronicleReaderMain} on the task queue. Every excerpt carries field names, so tasks print as text.
+ */
+final class TailCommand {
+    static final String USAGE = """
+            usage: taskq tail [-f] [--data-dir DIR] [--config FILE] [ChronicleReaderMain flags]
+              -f          follow: keep printing new tasks as they arrive
+              other flags go to ChronicleReaderMain, e.g. -m 10 (last 10), -n INDEX, -i REGEX, -e REGEX, -l, -w JSON
+            """;
+
+    private TailCommand() {
+    }
+
+    static int run(String[] args, PrintStream out) {
+        Options o = Options.parse("taskq tail", args, Set.of("data-dir", "config"), Set.of("help"), true);
+        if (o.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
+        Path tasks = config.get(Keys.DATA_DIR).resolve(DataDirectory.TASKS);
+        if (!Files.isDirectory(tasks))
+            throw TaskQException.usage("taskq tail: no task queue at " + tasks + " (nothing produced yet, or wrong --data-dir)");
+        for (String a : o.rest())
+            if (a.equals("-d") || a.startsWith("--directory"))
+                throw TaskQException.usage("taskq tail: use --data-dir DIR instead of " + a);
+        List<String> readerArgs = new ArrayList<>(List.of("-d", tasks.toString()));
+        readerArgs.addAll(o.rest());
+        ChronicleReaderMain.main(readerArgs.toArray(String[]::new));
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package io.taskq.consumer;
+
+import io.taskq.common.TaskHandler;
+import io.taskq.common.TaskQException;
+import io.taskq.common.cli.Launch;
+import io.taskq.common.cli.Options;
+import io.taskq.common.cli.Terminal;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.idle.IdleStrategies;
+import io.taskq.common.store.Ledger;
+import net.openhft.chronicle.threads.Pauser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code taskq consume --index K [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N] [--data-dir DIR]}:
+ * runs one consumer in this process. SIGTERM or Ctrl-C stops it gracefully: it finishes its claimed batch (for at
+ * most {@code consumer.stop-grace}), commits the task in hand and marks its slot EXITED.
+ */
+public final class ConsumerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
+    public static final String USAGE = """
+            usage: taskq consume --index K [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
+                                 [--data-dir DIR] [--config FILE]
+              --index K        this consumer's result slot, 0..slots.max-1; one live consumer per index
+              --exit-on-eos    exit 0 once the stream is sealed and everything in it is claimed and handled here;
+                               without it the consumer keeps serving
+              --handler NAME   the TaskHandler to run (default consumer.handler, "example")
+              --idle STRATEGY  busy, yielding, balanced or sleepy (default consumer.idle)
+              --batch-size N   most tasks per claim (default consumer.batch-size)
+            """;
+
+    private ConsumerMain() {
+    }
+
+    public static int run(String[] args, PrintStream out) throws Exception {
+        Options o = Options.parse("taskq consume", args,
+                Set.of("index", "handler", "idle", "batch-size", "data-dir", "config"), Set.of("exit-on-eos", "help"), false);
+        if (o.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (!o.has("index"))
+            throw TaskQException.usage("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1)");
+        int index = (int) o.longValue("index", 0, Ledger.MAX_SLOTS - 1, 0);
+        TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "handler", Keys.HANDLER.name(),
+                "idle", Keys.IDLE.name(), "batch-size", Keys.BATCH_SIZE.name()));
+        ConsumerSettings settings = ConsumerSettings.from(config, index);
+        TaskHandler handler = Handlers.create(settings.handler());
+        Pauser pauser = IdleStrategies.create(settings.idle());
+        boolean exitOnEos = o.flag("exit-on-eos");
+        LOG.info("consumer pid {} slot {}: {}, idle runs {}, exit-on-eos={}", ProcessHandle.current().pid(), index,
+                config.describe(ConsumerSettings.KEYS), IdleStrategies.describe(settings.idle(), pauser), exitOnEos);
+
+        TaskConsumer consumer = TaskConsumer.open(settings, handler);
+        long doneBefore = consumer.figures().done;
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("Slot {}: stop requested, finishing the claimed batch (at most {})", index, Keys.format(settings.stopGrace()));
+            consumer.requestStop(settings.stopGrace().toNanos());
+            try {
+                finished.await(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "taskq-consumer-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean endOfStream;
+        try {
+            endOfStream = consumer.run(pauser, exitOnEos);
+        } catch (Exception e) {
+            LOG.error("Slot {}: handler '{}' failed; the task in hand was not committed and runs again when this index restarts",
+                    index, settings.handler(), e);
+            consumer.close();
+            finished.countDown();
+            return TaskQException.EXIT_FAILED;
+        }
+        long handled = consumer.figures().done - doneBefore;
+        long total = consumer.figures().done;
+        consumer.close();
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running: this is the graceful stop it asked for.
+        }
+        out.println("slot " + index + ": handled " + Terminal.count(handled) + " tasks in this run, "
+                + Terminal.count(total) + " in all; " + (endOfStream ? "end of stream" : "stopped"));
+        return 0;
+    }
+}

@@ -1,0 +1,241 @@
+package io.taskq.producer;
+
+import io.taskq.common.TaskQException;
+import io.taskq.common.Workload;
+import io.taskq.common.cli.Launch;
+import io.taskq.common.cli.Options;
+import io.taskq.common.cli.Terminal;
+import io.taskq.common.config.Keys;
+import io.taskq.common.config.TaskQConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join] [--timeout D] [--data-dir DIR]}:
+ * submits synthetic tasks (DESIGN's workload) or {@code value,payload} CSV lines, optionally seals the stream and
+ * joins. Prints one summary line on stdout; shows a progress bar on a terminal.
+ */
+public final class ProducerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
+    /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
+    public static final long MAX_COUNT = 1_000_000_000_000L;
+    public static final String USAGE = """
+            usage: taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join] [--timeout DURATION]
+                                 [--data-dir DIR] [--config FILE]
+              --count N       submit N synthetic tasks: value = i mod 1000, payload = i * 0.5 (0..MAX)
+              --input FILE|-  submit one task per CSV line "value,payload" (int, double); - reads stdin
+              --rate R        tasks per second (default producer.rate, 0 = as fast as possible)
+              --seal          end the stream after these tasks (consumers with --exit-on-eos then stop)
+              --join          wait until the tasks are done (with --seal: until the whole stream is done)
+              --timeout D     give up joining after D (e.g. 30s, 5m); exit code 3
+            """.replace("MAX", String.valueOf(MAX_COUNT));
+
+    private ProducerMain() {
+    }
+
+    public static int run(String[] args, PrintStream out) throws IOException {
+        Options o = Options.parse("taskq produce", args, Set.of("count", "input", "rate", "timeout", "data-dir", "config"),
+                Set.of("seal", "join", "help"), false);
+        if (o.flag("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (o.has("count") == o.has("input"))
+            throw TaskQException.usage("taskq produce: give exactly one of --count N or --input FILE|-");
+        long count = o.longValue("count", 0, MAX_COUNT, -1);
+        Duration timeout = o.has("timeout") ? timeout(o) : Duration.ofDays(365);
+        TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "rate", Keys.RATE.name()));
+        ProducerSettings settings = ProducerSettings.from(config);
+        BufferedReader input = o.has("input") ? openInput(o.get("input")) : null;
+        LOG.info("producer pid {}: {}", ProcessHandle.current().pid(), config.describe(ProducerSettings.KEYS));
+
+        try (TaskProducer producer = TaskProducer.open(settings)) {
+            long sealedAt = producer.data().ledger().sealedCount();
+            if (sealedAt >= 0 && (count != 0 || input != null))
+                throw TaskQException.usage("taskq produce: the stream in " + settings.dataDir() + " is sealed at "
+                        + Terminal.count(sealedAt) + " tasks and takes no more; use a fresh --data-dir");
+            Pacer pacer = new Pacer(settings.rate());
+            Progress progress = new Progress(count, Terminal.interactive());
+            long first = -1;
+            long submitted = 0;
+            long start = System.nanoTime();
+            if (input == null) {
+                for (long i = 0; i < count; i++) {
+                    pacer.await(i);
+                    long seq = producer.put(Workload.value(i), Workload.payload(i));
+                    if (first < 0)
+                        first = seq;
+                    submitted++;
+                    progress.update(submitted);
+                }
+            } else {
+                try (BufferedReader in = input) {
+                    String line;
+                    long lineNo = 0;
+                    while ((line = in.readLine()) != null) {
+                        lineNo++;
+                        String text = line.strip();
+                        if (text.isEmpty() || text.startsWith("#") || (lineNo == 1 && text.equalsIgnoreCase("value,payload")))
+                            continue;
+                        int value;
+                        double payload;
+                        try {
+                            String[] fields = text.split(",", -1);
+                            if (fields.length != 2)
+                                throw new IllegalArgumentException("expected 2 fields value,payload, found " + fields.length);
+                            value = parseValue(fields[0].strip());
+                            payload = parsePayload(fields[1].strip());
+                        } catch (IllegalArgumentException e) {
+                            progress.finish();
+                            throw TaskQException.usage("taskq produce: input line " + lineNo + " '" + abbreviate(text) + "': "
+                                    + e.getMessage() + "; " + describe(submitted, first)
+                                    + " before it stay submitted; the stream was not sealed");
+                        }
+                        pacer.await(submitted);
+                        long seq = producer.put(value, payload);
+                        if (first < 0)
+                            first = seq;
+                        submitted++;
+                        progress.update(submitted);
+                    }
+                }
+            }
+            progress.finish();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            StringBuilder summary = new StringBuilder("submitted ").append(describe(submitted, first))
+                    .append(String.format(" in %.2f s (%s tasks/s)", seconds, Terminal.rate(submitted / Math.max(seconds, 1e-9))));
+            if (o.flag("seal"))
+                summary.append("; stream sealed at ").append(Terminal.count(producer.seal())).append(" tasks");
+            out.println(summary);
+            if (o.flag("join")) {
+                long joinStart = System.nanoTime();
+                boolean done = o.flag("seal") ? producer.joinAll(timeout) : producer.join(timeout);
+                if (!done) {
+                    out.println("join: timed out after " + Keys.format(timeout) + " with tasks still pending");
+                    return TaskQException.EXIT_TIMEOUT;
+                }
+                out.printf("join: all tasks done (waited %.2f s)%n", (System.nanoTime() - joinStart) / 1e9);
+            }
+            return 0;
+        }
+    }
+
+    private static Duration timeout(Options o) {
+        try {
+            return Keys.parseDuration(o.get("timeout"));
+        } catch (IllegalArgumentException e) {
+            throw TaskQException.usage("taskq produce: --timeout=" + o.get("timeout") + ": " + e.getMessage());
+        }
+    }
+
+    private static BufferedReader openInput(String name) {
+        if (name.equals("-"))
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Path path = Path.of(name);
+        try {
+            return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw TaskQException.usage("taskq produce: --input " + name + ": cannot read it ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static int parseValue(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("value '" + s + "' is not an int");
+        }
+    }
+
+    private static double parsePayload(String s) {
+        double d;
+        try {
+            d = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("payload '" + s + "' is not a number");
+        }
+        if (!Double.isFinite(d))
+            throw new IllegalArgumentException("payload '" + s + "' is not finite");
+        return d;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    private static String describe(long submitted, long first) {
+        if (submitted == 0)
+            return "0 tasks";
+        return Terminal.count(submitted) + (submitted == 1 ? " task" : " tasks") + " (seq " + first + ".." + (first + submitted - 1) + ")";
+    }
+
+    /** Paces puts to a steady rate by the intended send time of each task, so a stall is caught up, not lost. */
+    private static final class Pacer {
+        private final long intervalNanos;
+        private final long start = System.nanoTime();
+
+        Pacer(long rate) {
+            this.intervalNanos = rate == 0 ? 0 : 1_000_000_000L / rate;
+        }
+
+        void await(long i) {
+            if (intervalNanos == 0)
+                return;
+            long due = start + i * intervalNanos;
+            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                if (left > 50_000)
+                    LockSupport.parkNanos(left - 20_000);
+                else
+                    Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** A progress bar on stderr, redrawn at most 5 times a second, only on a terminal. */
+    private static final class Progress {
+        private final long total;
+        private final boolean enabled;
+        private final long start = System.nanoTime();
+        private long nextDraw;
+        private boolean drawn;
+
+        Progress(long total, boolean enabled) {
+            this.total = total;
+            this.enabled = enabled;
+        }
+
+        void update(long done) {
+            if (!enabled || (done & 1023) != 0)
+                return;
+            long now = System.nanoTime();
+            if (now < nextDraw)
+                return;
+            nextDraw = now + 200_000_000L;
+            double rate = done / Math.max((now - start) / 1e9, 1e-9);
+            String line = total > 0
+                    ? Terminal.bar(done, total, 30) + " " + Terminal.count(done) + "/" + Terminal.count(total)
+                    : Terminal.count(done) + " tasks";
+            Terminal.overwrite(System.err, "produce " + line + "  " + Terminal.rate(rate) + " tasks/s");
+            drawn = true;
+        }
+
+        void finish() {
+            if (drawn)
+                System.err.println();
+            drawn = false;
+        }
+    }
+}
