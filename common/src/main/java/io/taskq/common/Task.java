@@ -73,10 +73,12 @@ public final class Task implements Marshallable {
 
     @Override
     public void writeMarshallable(WireOut wire) {
-        wire.write("seq").int64(seq)
-                .write("createdNanos").int64(createdNanos)
-                .write("value").int32(value)
-                .write("payload").float64(payload);
+        // Fixed widths: every task excerpt has the same layout, and Chronicle's reader prints plain numbers
+        // (compact encodings would show as "!short 999").
+        wire.write("seq").fixedInt64(seq)
+                .write("createdNanos").fixedInt64(createdNanos)
+                .write("value").fixedInt32(value)
+                .write("payload").fixedFloat64(payload);
         if (body.readRemaining() > 0)
             wire.write("body").bytes(body);
     }
