@@ -1,0 +1,44 @@
+package io.taskq.common;
+
+import io.taskq.common.store.Excerpts;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TaskWireTest {
+    @Test
+    void shouldRoundTripEveryFieldThroughBinaryWire() {
+        Wire wire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Task out = new Task().set(-42, 3.25).seq(7).createdNanos(123_456_789L);
+        wire.writeEventName(Excerpts.TASK).marshallable(out);
+        Task in = new Task();
+        StringBuilder event = new StringBuilder();
+        wire.readEventName(event).marshallable(in);
+        assertEquals(Excerpts.TASK, event.toString());
+        assertEquals(7, in.seq());
+        assertEquals(123_456_789L, in.createdNanos());
+        assertEquals(-42, in.value());
+        assertEquals(3.25, in.payload());
+        assertFalse(in.hasBody());
+    }
+
+    @Test
+    void shouldCarryAnOptionalBodyAndClearItForTheNextTask() {
+        Wire wire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Task out = new Task().set(1, 1.0).body("hello".getBytes(StandardCharsets.UTF_8));
+        wire.writeEventName(Excerpts.TASK).marshallable(out);
+        wire.writeEventName(Excerpts.TASK).marshallable(out.set(2, 2.0));
+        Task in = new Task();
+        StringBuilder event = new StringBuilder();
+        wire.readEventName(event).marshallable(in);
+        assertEquals("hello", in.body().toString());
+        wire.readEventName(event).marshallable(in);
+        assertEquals(2, in.value());
+        assertFalse(in.hasBody(), "a task without a body must not keep the previous task's body");
+    }
+}

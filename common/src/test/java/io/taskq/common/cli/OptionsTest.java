@@ -1,0 +1,34 @@
+package io.taskq.common.cli;
+
+import io.taskq.common.TaskQException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class OptionsTest {
+    private static Options parse(String... args) {
+        return Options.parse("taskq test", args, Set.of("count", "data-dir"), Set.of("seal"), false);
+    }
+
+    @Test
+    void shouldParseValuesFlagsAndEqualsForms() {
+        Options o = parse("--count", "5", "--data-dir=/tmp/x", "--seal");
+        assertEquals(5, o.longValue("count", 0, 10, -1));
+        assertEquals("/tmp/x", o.get("data-dir"));
+        assertTrue(o.flag("seal"));
+    }
+
+    @Test
+    void shouldNameTheCulprit() {
+        assertEquals("taskq test: unknown option --cuont (see taskq test --help)",
+                assertThrows(TaskQException.class, () -> parse("--cuont", "5")).getMessage());
+        assertEquals("taskq test: --count=-5: must be 0..10",
+                assertThrows(TaskQException.class, () -> parse("--count", "-5").longValue("count", 0, 10, 0)).getMessage());
+        assertEquals("taskq test: option --count needs a value",
+                assertThrows(TaskQException.class, () -> parse("--count")).getMessage());
+        assertEquals("taskq test: option --count given twice",
+                assertThrows(TaskQException.class, () -> parse("--count", "1", "--count", "2")).getMessage());
+    }
+}

@@ -1,0 +1,92 @@
+package io.taskq.common.config;
+
+import io.taskq.common.TaskQException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TaskQConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        return Files.writeString(dir.resolve("taskq.yaml"), text);
+    }
+
+    private String refusal(Path file, Map<String, String> env, Map<String, String[]> flags) {
+        TaskQException e = assertThrows(TaskQException.class, () -> TaskQConfig.load(file, env, flags));
+        assertEquals(TaskQException.EXIT_USAGE, e.exitCode());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void flagsShouldBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
+        Path file = yaml("consumer:\n  batch-size: 10\n  idle: busy\nslots:\n  max: 8\n");
+        TaskQConfig c = TaskQConfig.load(file, Map.of("TASKQ_CONSUMER_BATCH_SIZE", "20", "TASKQ_CONSUMER_IDLE", "sleepy"),
+                Map.of("consumer.batch-size", new String[]{"30", "--batch-size"}));
+        assertEquals(30, c.get(Keys.BATCH_SIZE));
+        assertEquals("sleepy", c.get(Keys.IDLE));
+        assertEquals(8, c.get(Keys.SLOTS_MAX));
+        assertEquals(Duration.ofSeconds(10), c.get(Keys.LEASE));
+        assertEquals("--batch-size", c.source(Keys.BATCH_SIZE));
+        assertEquals("default", c.source(Keys.LEASE));
+    }
+
+    @Test
+    void shouldNameFileKeyValueAndWhatIsAllowed() throws IOException {
+        Path file = yaml("consumer:\n  batch-size: 0\n");
+        assertEquals("consumer.batch-size=0 in " + file + ": must be 1..65536", refusal(file, Map.of(), Map.of()));
+    }
+
+    @Test
+    void shouldRefuseUnknownKeysInsteadOfIgnoringThem() throws IOException {
+        Path file = yaml("consumer:\n  batchsize: 5\n");
+        String m = refusal(file, Map.of(), Map.of());
+        assertTrue(m.contains(file.toString()) && m.contains("unknown key 'consumer.batchsize'"), m);
+    }
+
+    @Test
+    void shouldRefuseUnknownAndBadEnvironmentVariables() {
+        assertTrue(refusal(null, Map.of("TASKQ_NOPE", "1"), Map.of()).contains("TASKQ_NOPE"));
+        String m = refusal(null, Map.of("TASKQ_CONSUMER_IDLE", "lazy"), Map.of());
+        assertTrue(m.startsWith("TASKQ_CONSUMER_IDLE=lazy: must be one of busy"), m);
+        TaskQConfig.load(null, Map.of("TASKQ_HOME", "/x", "TASKQ_JAVA_OPTS", "-Xmx1g"), Map.of());
+    }
+
+    @Test
+    void shouldNameTheFlagWhenAFlagValueIsBad() {
+        String m = refusal(null, Map.of(), Map.of("consumer.idle", new String[]{"lazy", "--idle"}));
+        assertTrue(m.startsWith("--idle=lazy: must be one of"), m);
+    }
+
+    @Test
+    void shouldCheckKeysAgainstEachOther() throws IOException {
+        String m = refusal(yaml("consumer:\n  heartbeat: 10s\n  lease: 15s\n"), Map.of(), Map.of());
+        assertTrue(m.contains("consumer.lease") && m.contains("twice consumer.heartbeat"), m);
+    }
+
+    @Test
+    void shouldRefuseInvalidYaml() throws IOException {
+        Path file = yaml("consumer: [batch-size\n");
+        assertTrue(refusal(file, Map.of(), Map.of()).contains("not valid YAML"));
+    }
+
+    @Test
+    void shippedConfigFileShouldLoadAndMatchTheDefaults() {
+        Path shipped = Path.of(System.getProperty("taskq.project.root", "../"), "config", "taskq.yaml");
+        TaskQConfig fromFile = TaskQConfig.load(shipped, Map.of(), Map.of());
+        TaskQConfig defaults = TaskQConfig.defaults();
+        for (ConfigKey<?> key : Keys.ALL) {
+            assertEquals(defaults.get(key), fromFile.get(key), key.name());
+            assertNotEquals("default", fromFile.source(key), key.name() + " is not in config/taskq.yaml");
+        }
+    }
+}
