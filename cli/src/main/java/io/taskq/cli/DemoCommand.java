@@ -12,6 +12,7 @@ import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.SlotSnapshot;
+import net.openhft.chronicle.queue.RollCycles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +86,7 @@ final class DemoCommand {
             names.add("producer");
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120 + count / 20_000);
-            boolean finished = watch(data, count, processes, deadline, out);
+            boolean finished = watch(data, config.get(Keys.ROLL_CYCLE), count, processes, deadline, out);
             if (finished)
                 for (Process proc : processes)
                     if (!proc.waitFor(30, TimeUnit.SECONDS))
@@ -155,7 +156,8 @@ final class DemoCommand {
     }
 
     /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */
-    private static boolean watch(Path data, long count, List<Process> processes, long deadline, PrintStream out)
+    private static boolean watch(Path data, RollCycles rollCycle, long count, List<Process> processes, long deadline,
+                                 PrintStream out)
             throws InterruptedException {
         boolean tty = Terminal.interactive();
         long nextLine = 0;
@@ -166,7 +168,7 @@ final class DemoCommand {
                     if (!p.isAlive() && p.exitValue() != 0)
                         return false;
                 if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
-                    d = DataDirectory.openExisting(data, net.openhft.chronicle.queue.RollCycles.FAST_DAILY);
+                    d = DataDirectory.openExisting(data, rollCycle);
                 if (d != null) {
                     Progress p = Progress.read(d);
                     String line = "progress " + Terminal.bar(p.done(), count, 30) + " submitted "

@@ -61,9 +61,11 @@ final class TaskReader implements Closeable {
                     rewoundFor = -1;
                     return true;
                 }
-                if (lastSeq > seq)
-                    rewindTo(seq);
+                if (lastSeq < seq)
+                    continue;
             }
+            // Overshot: the tailer can only be moved once the document is closed.
+            rewindTo(seq);
         }
     }
 
