@@ -11,7 +11,9 @@ import java.util.Arrays;
 
 /**
  * {@code taskq <command> [options]}. Exit codes: 0 success, 1 failure (including a run that does not verify),
- * 2 usage, configuration, input or data-directory error (nothing was changed), 3 timeout.
+ * 2 usage, configuration, input or data-directory error, 3 timeout. An exit 2 changes nothing in the data directory,
+ * with one exception the message states: a malformed CSV line stops {@code produce}, and the lines before it stay
+ * submitted.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

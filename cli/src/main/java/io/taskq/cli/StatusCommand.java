@@ -53,6 +53,7 @@ final class StatusCommand {
                 throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
         }
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
+        long leaseMillis = config.get(Keys.LEASE).toMillis();
         try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE))) {
             Progress before = Progress.read(data);
             long beforeNanos = System.nanoTime();
@@ -62,11 +63,11 @@ final class StatusCommand {
                 long nowNanos = System.nanoTime();
                 Rates rates = new Rates(before, now, (nowNanos - beforeNanos) / 1e9);
                 if (o.flag("json"))
-                    out.println(json(data, now, rates));
+                    out.println(json(data, now, rates, leaseMillis));
                 else {
                     if (watch && Terminal.interactive())
                         out.print("\033[H\033[2J");
-                    out.print(text(data, now, rates));
+                    out.print(text(data, now, rates, leaseMillis));
                 }
                 out.flush();
                 before = now;
@@ -92,13 +93,21 @@ final class StatusCommand {
         }
     }
 
+    /**
+     * True when a slot has claimed seqs it will not finish by itself: its owner process is gone and its heartbeat is
+     * older than the lease. They run when a consumer with that index starts again.
+     */
+    static boolean orphaned(SlotSnapshot s, long leaseMillis) {
+        return s.inFlight() > 0 && !s.alive() && System.currentTimeMillis() - s.heartbeatMillis() > leaseMillis;
+    }
+
     static LatencyBuckets latencies(DataDirectory data, int slot) {
         LatencyBuckets buckets = new LatencyBuckets();
         data.slots().slot(slot).addLatencies(buckets);
         return buckets;
     }
 
-    static String json(DataDirectory data, Progress p, Rates rates) {
+    static String json(DataDirectory data, Progress p, Rates rates, long leaseMillis) {
         Json j = new Json().begin()
                 .field("schemaVersion", Schema.VERSION)
                 .field("dataDir", data.dir().toString())
@@ -128,6 +137,7 @@ final class StatusCommand {
                     .field("sumPayload", s.figures().sumPayload)
                     .field("lastSeq", s.figures().lastSeq)
                     .field("inFlight", s.inFlight())
+                    .field("orphaned", orphaned(s, leaseMillis))
                     .field("restarts", s.restarts())
                     .field("heartbeatAgeMillis", Math.max(0, now - s.heartbeatMillis()))
                     .field("tasksPerSec", Math.round(rates.perSlot().getOrDefault(s.index(), 0.0)))
@@ -139,7 +149,7 @@ final class StatusCommand {
         return j.endArray().end().toString();
     }
 
-    static String text(DataDirectory data, Progress p, Rates rates) {
+    static String text(DataDirectory data, Progress p, Rates rates, long leaseMillis) {
         StringBuilder sb = new StringBuilder();
         sb.append("TaskQ ").append(data.dir()).append("  (schema ").append(Schema.VERSION).append(", ")
                 .append(data.slots().size()).append(" slots)\n");
@@ -163,6 +173,11 @@ final class StatusCommand {
         }
         sb.append(String.format(Locale.ROOT, "%-29s %12s %16d %20.1f%n", "total", Terminal.count(p.done()), p.sumValue(),
                 p.sumPayload()));
+        for (SlotSnapshot s : p.slots())
+            if (orphaned(s, leaseMillis))
+                sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks wait for it; owner pid %d is gone (heartbeat %ds ago); "
+                                + "start `taskq consume --index %d` to finish them%n", s.index(), Terminal.count(s.inFlight()), s.pid(),
+                        (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
         return sb.toString();
     }
 }

@@ -42,6 +42,7 @@ public final class TaskConsumer implements Closeable {
     private final TaskHandler handler;
     private final int batchSize;
     private final long heartbeatMillis;
+    private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
     private final SlotFigures mirror = new SlotFigures();
     private final Task task = new Task();
     private final TaskResult result = new TaskResult();
@@ -84,16 +85,18 @@ public final class TaskConsumer implements Closeable {
         }
     }
 
+    /**
+     * Takes the slot with one CAS of its owner word, unless a live process holds it. A dead owner (killed) or one
+     * that released it (clean stop) may be replaced; a live one, even another consumer in this JVM, may not.
+     */
     private void takeSlot() {
-        long me = ProcessLiveness.currentPid();
         for (; ; ) {
-            long owner = slot.ownerPid();
-            SlotState current = slot.state();
-            if (owner != 0 && owner != me && current != SlotState.EXITED
-                    && ProcessLiveness.isAlive(owner, slot.ownerStartMillis()))
-                throw TaskQException.usage("--index=" + index + ": slot " + index + " is in use by live pid " + owner
-                        + " (a consumer with this index is already running)");
-            if (slot.casOwner(owner, me, ProcessLiveness.currentStartMillis()))
+            long current = slot.ownerWord();
+            if (current != 0 && !ResultSlot.released(current)
+                    && ProcessLiveness.isAlive(ResultSlot.pidOf(current), ResultSlot.startMillisOf(current)))
+                throw TaskQException.usage("--index=" + index + ": slot " + index + " is in use by live pid "
+                        + ResultSlot.pidOf(current) + " (a consumer with this index is already running)");
+            if (slot.casOwner(current, ownerWord))
                 break;
         }
         slot.readFigures(mirror);
@@ -234,6 +237,7 @@ public final class TaskConsumer implements Closeable {
         closed = true;
         slot.heartbeat(System.currentTimeMillis());
         slot.state(SlotState.EXITED);
+        slot.release(ownerWord);
         if (next < hi)
             LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; they run when a consumer with --index {} starts again",
                     index, next, hi, index);

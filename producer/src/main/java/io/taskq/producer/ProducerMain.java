@@ -59,6 +59,7 @@ public final class ProducerMain {
         TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "rate", Keys.RATE.name()));
         ProducerSettings settings = ProducerSettings.from(config);
         BufferedReader input = o.has("input") ? openInput(o.get("input")) : null;
+        String inputName = "-".equals(o.get("input")) ? "stdin" : "input " + o.get("input");
         LOG.info("producer pid {}: {}", ProcessHandle.current().pid(), config.describe(ProducerSettings.KEYS));
 
         try (TaskProducer producer = TaskProducer.open(settings)) {
@@ -99,7 +100,7 @@ public final class ProducerMain {
                             payload = parsePayload(fields[1].strip());
                         } catch (IllegalArgumentException e) {
                             progress.finish();
-                            throw TaskQException.usage("taskq produce: input line " + lineNo + " '" + abbreviate(text) + "': "
+                            throw TaskQException.usage("taskq produce: " + inputName + " line " + lineNo + " '" + abbreviate(text) + "': "
                                     + e.getMessage() + "; " + describe(submitted, first)
                                     + " before it stay submitted; the stream was not sealed");
                         }

@@ -51,8 +51,7 @@ public final class Progress {
             long next = ClaimProtocol.nextInFlight(i, slot, figures, cursor);
             if (next >= 0)
                 watermark = Math.min(watermark, next);
-            long pid = slot.ownerPid();
-            used.add(new SlotSnapshot(i, pid, ProcessLiveness.isAlive(pid, slot.ownerStartMillis()), state,
+            used.add(new SlotSnapshot(i, slot.ownerPid(), slot.ownerAlive(), state,
                     slot.heartbeatMillis(), slot.ownerSinceMillis(), slot.restarts(), figures, next,
                     ResultSlot.claimHi(slot.claimWord())));
             done += figures.done;

@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * that every read and write goes straight to the mapped file without Chronicle Map's segment locks.
  * <pre>
  *    0 magic "TASKQSLT"     8 schema version (int)   12 slot index (int)
- *   16 owner pid (CAS)     24 owner start (epoch millis, tells a reused pid from the owner)
+ *   16 owner word (CAS): pid, the owner's start time and a released flag, see {@link #ownerWord(long, long)}
  *   32 state               40 heartbeat (epoch millis)   48 owner since (epoch millis)
  *   56 restarts            64 claimLo                    72 claim word: (claimHi << 2) | claim status
  *   80 System.nanoTime of the last commit (statistics)
@@ -34,7 +34,6 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_VERSION = 8;
     private static final int OFF_INDEX = 12;
     private static final int OFF_OWNER = 16;
-    private static final int OFF_OWNER_START = 24;
     private static final int OFF_STATE = 32;
     private static final int OFF_HEARTBEAT = 40;
     private static final int OFF_OWNER_SINCE = 48;
@@ -120,21 +119,60 @@ public final class ResultSlot implements Byteable {
 
     // ---- ownership and liveness ----
 
-    public long ownerPid() {
+    /** Owner-word bit set when the owner stopped cleanly and gave the slot up. */
+    private static final long RELEASED = 1L << 63;
+    /** 2020-01-01T00:00:00Z: owner start times are stored in seconds since then, in 31 bits (until 2088). */
+    private static final long START_EPOCH_SECONDS = 1_577_836_800L;
+
+    /**
+     * The owner word for a process: its pid in bits 0..31 and its start time, in seconds since 2020, in bits
+     * 32..62. One CAS of this word takes the slot, so no reader ever sees a new pid with an old start time.
+     */
+    public static long ownerWord(long pid, long startMillis) {
+        long start = startMillis <= 0 ? 0 : Math.max(0, startMillis / 1000 - START_EPOCH_SECONDS) & 0x7FFF_FFFFL;
+        return (start << 32) | (pid & 0xFFFF_FFFFL);
+    }
+
+    public static long pidOf(long ownerWord) {
+        return ownerWord & 0xFFFF_FFFFL;
+    }
+
+    /** The owner's start time in epoch millis (whole seconds), or 0 if unknown. */
+    public static long startMillisOf(long ownerWord) {
+        long start = (ownerWord >>> 32) & 0x7FFF_FFFFL;
+        return start == 0 ? 0 : (start + START_EPOCH_SECONDS) * 1000;
+    }
+
+    /** True if the owner gave the slot up when it stopped. */
+    public static boolean released(long ownerWord) {
+        return (ownerWord & RELEASED) != 0;
+    }
+
+    public long ownerWord() {
         return store.readVolatileLong(base + OFF_OWNER);
     }
 
-    public long ownerStartMillis() {
-        return store.readVolatileLong(base + OFF_OWNER_START);
+    public long ownerPid() {
+        return pidOf(ownerWord());
     }
 
-    /** Takes ownership from {@code expectedPid} (0 or a dead owner); false if another process got there first. */
-    public boolean casOwner(long expectedPid, long pid, long startMillis) {
-        if (!store.compareAndSwapLong(base + OFF_OWNER, expectedPid, pid))
+    /** True while the owner holds the slot and its process (same pid, same start time) runs. */
+    public boolean ownerAlive() {
+        long word = ownerWord();
+        return word != 0 && !released(word) && ProcessLiveness.isAlive(pidOf(word), startMillisOf(word));
+    }
+
+    /** Takes the slot: CAS of the owner word from {@code expected} to {@code owner}; false if someone else won. */
+    public boolean casOwner(long expected, long owner) {
+        if (!store.compareAndSwapLong(base + OFF_OWNER, expected, owner))
             return false;
-        store.writeOrderedLong(base + OFF_OWNER_START, startMillis);
         store.writeOrderedLong(base + OFF_OWNER_SINCE, System.currentTimeMillis());
         return true;
+    }
+
+    /** Gives the slot up on a clean stop; the pid stays for status. Owner only. */
+    public void release(long owner) {
+        store.compareAndSwapLong(base + OFF_OWNER, owner, owner | RELEASED);
     }
 
     public SlotState state() {

@@ -66,13 +66,37 @@ class ResultSlotTest {
     }
 
     @Test
-    void shouldLetOnlyOneProcessTakeASlot() {
+    void shouldLetOnlyOneProcessTakeASlotAndKeepPidAndStartTimeTogether() {
         try (DataDirectory data = DataDirectory.openOrCreate(dir, 1, RollCycles.FAST_DAILY)) {
             ResultSlot slot = data.slots().slot(0);
-            assertTrue(slot.casOwner(0, 111, 1));
-            assertFalse(slot.casOwner(0, 222, 2));
+            long first = ResultSlot.ownerWord(111, 1_700_000_000_000L);
+            long second = ResultSlot.ownerWord(222, 1_800_000_000_000L);
+            assertTrue(slot.casOwner(0, first));
+            assertFalse(slot.casOwner(0, second), "the slot is no longer free");
             assertEquals(111, slot.ownerPid());
-            assertTrue(slot.casOwner(111, 222, 2));
+            assertEquals(1_700_000_000_000L, ResultSlot.startMillisOf(slot.ownerWord()));
+            slot.release(first);
+            assertTrue(ResultSlot.released(slot.ownerWord()));
+            assertEquals(111, slot.ownerPid(), "a released slot still names its last owner");
+            assertTrue(slot.casOwner(slot.ownerWord(), second));
+            assertEquals(222, slot.ownerPid());
+            assertFalse(ResultSlot.released(slot.ownerWord()));
+        }
+    }
+
+    @Test
+    void aSlotHeldByThisLiveProcessShouldCountAsAliveUntilReleased() {
+        try (DataDirectory data = DataDirectory.openOrCreate(dir, 1, RollCycles.FAST_DAILY)) {
+            ResultSlot slot = data.slots().slot(0);
+            long me = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+            assertFalse(slot.ownerAlive());
+            assertTrue(slot.casOwner(0, me));
+            assertTrue(slot.ownerAlive());
+            slot.release(me);
+            assertFalse(slot.ownerAlive());
+            long stale = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis() - 3_600_000);
+            assertTrue(slot.casOwner(slot.ownerWord(), stale));
+            assertFalse(slot.ownerAlive(), "same pid, other start time: a reused pid, not the owner");
         }
     }
 }
