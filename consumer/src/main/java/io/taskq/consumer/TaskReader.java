@@ -1,12 +1,11 @@
 package io.taskq.consumer;
 
 import io.taskq.common.Task;
-import io.taskq.common.store.Excerpts;
+import io.taskq.common.store.ExcerptReader;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.ValueIn;
 
 import java.io.Closeable;
 
@@ -25,7 +24,7 @@ final class TaskReader implements Closeable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final RollCycle rollCycle;
-    private final StringBuilder event = new StringBuilder();
+    private final ExcerptReader excerpts = new ExcerptReader();
     private long lastSeq = -1;
     private long lastIndex = -1;
     /** The seq the last rewind was for; a second rewind for the same seq means it is missing. */
@@ -51,10 +50,8 @@ final class TaskReader implements Closeable {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent())
                     return false;
-                ValueIn in = dc.wire().readEventName(event);
-                if (!Excerpts.TASK.contentEquals(event))
+                if (excerpts.read(dc, task) != ExcerptReader.Kind.TASK)
                     continue;
-                in.marshallable(task);
                 lastSeq = task.seq();
                 lastIndex = dc.index();
                 if (lastSeq == seq) {

@@ -3,6 +3,7 @@ package io.taskq.producer;
 import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
 import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.ExcerptReader;
 import io.taskq.common.store.Excerpts;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
@@ -10,8 +11,6 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,27 +157,24 @@ public final class TaskProducer implements Closeable {
             long sealedAt = -1;
             try (ExcerptTailer tailer = data.queue().createTailer()) {
                 tailer.direction(TailerDirection.BACKWARD).toEnd();
-                StringBuilder event = new StringBuilder();
+                ExcerptReader reader = new ExcerptReader();
                 Task last = new Task();
-                for (; ; ) {
+                for (boolean found = false; !found; ) {
                     try (DocumentContext dc = tailer.readingDocument()) {
                         if (!dc.isPresent())
                             break;
-                        if (!dc.isData())
-                            continue;
-                        Wire wire = dc.wire();
-                        ValueIn in = wire.readEventName(event);
-                        if (Excerpts.TASK.contentEquals(event)) {
-                            in.marshallable(last);
-                            expected = last.seq() + 1;
-                            break;
-                        }
-                        if (Excerpts.END_OF_STREAM.contentEquals(event)) {
-                            long[] count = new long[1];
-                            in.marshallable(w -> count[0] = w.read(Excerpts.SUBMITTED_FIELD).int64());
-                            sealedAt = count[0];
-                            expected = count[0];
-                            break;
+                        switch (reader.read(dc, last)) {
+                            case TASK -> {
+                                expected = last.seq() + 1;
+                                found = true;
+                            }
+                            case END_OF_STREAM -> {
+                                sealedAt = reader.endOfStreamCount();
+                                expected = sealedAt;
+                                found = true;
+                            }
+                            case OTHER -> {
+                            }
                         }
                     }
                 }

@@ -1,12 +1,11 @@
 package io.taskq.systemtest;
 
 import io.taskq.common.Task;
-import io.taskq.common.store.Excerpts;
+import io.taskq.common.store.ExcerptReader;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.ValueIn;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Int
         int n = 0;
         List<Long> endOfStream = new ArrayList<>();
         List<Integer> before = new ArrayList<>();
-        StringBuilder event = new StringBuilder();
+        ExcerptReader reader = new ExcerptReader();
         Task task = new Task();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(tasksDir).readOnly(true).build();
              ExcerptTailer tailer = queue.createTailer()) {
@@ -39,11 +38,8 @@ record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Int
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent())
                         break;
-                    if (!dc.isData())
-                        continue;
-                    ValueIn in = dc.wire().readEventName(event);
-                    if (Excerpts.TASK.contentEquals(event)) {
-                        in.marshallable(task);
+                    ExcerptReader.Kind kind = reader.read(dc, task);
+                    if (kind == ExcerptReader.Kind.TASK) {
                         if (n == seqs.length) {
                             seqs = Arrays.copyOf(seqs, n * 2);
                             values = Arrays.copyOf(values, n * 2);
@@ -51,13 +47,11 @@ record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Int
                         seqs[n] = task.seq();
                         values[n] = task.value();
                         n++;
-                    } else if (Excerpts.END_OF_STREAM.contentEquals(event)) {
-                        long[] submitted = new long[1];
-                        in.marshallable(w -> submitted[0] = w.read(Excerpts.SUBMITTED_FIELD).int64());
-                        endOfStream.add(submitted[0]);
+                    } else if (kind == ExcerptReader.Kind.END_OF_STREAM) {
+                        endOfStream.add(reader.endOfStreamCount());
                         before.add(n);
-                    } else {
-                        throw new AssertionError("unexpected excerpt '" + event + "' at index " + Long.toHexString(dc.index())
+                    } else if (dc.isData()) {
+                        throw new AssertionError("unexpected excerpt '" + reader.event() + "' at index " + Long.toHexString(dc.index())
                                 + " in " + tasksDir);
                     }
                 }

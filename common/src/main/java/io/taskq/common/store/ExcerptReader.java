@@ -1,0 +1,48 @@
+package io.taskq.common.store;
+
+import io.taskq.common.Task;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.ValueIn;
+
+/**
+ * Decodes one excerpt of the task queue (see {@link Excerpts}): a task into a reused {@link Task}, or end of stream
+ * with its task count. Allocates nothing per excerpt. Not thread-safe; one per reading thread.
+ */
+public final class ExcerptReader {
+    /** What an excerpt holds. */
+    public enum Kind {
+        TASK, END_OF_STREAM, OTHER
+    }
+
+    private final StringBuilder event = new StringBuilder();
+    private long endOfStreamCount = -1;
+
+    /**
+     * Reads the excerpt in {@code dc}, which must be present. A task is read into {@code task}; for end of stream,
+     * {@link #endOfStreamCount()} gives its count.
+     */
+    public Kind read(DocumentContext dc, Task task) {
+        if (!dc.isData())
+            return Kind.OTHER;
+        ValueIn in = dc.wire().readEventName(event);
+        if (Excerpts.TASK.contentEquals(event)) {
+            in.marshallable(task);
+            return Kind.TASK;
+        }
+        if (Excerpts.END_OF_STREAM.contentEquals(event)) {
+            in.marshallable(w -> endOfStreamCount = w.read(Excerpts.SUBMITTED_FIELD).int64());
+            return Kind.END_OF_STREAM;
+        }
+        return Kind.OTHER;
+    }
+
+    /** The task count of the last end-of-stream excerpt read, or -1. */
+    public long endOfStreamCount() {
+        return endOfStreamCount;
+    }
+
+    /** The event name of the last excerpt read, for messages. */
+    public CharSequence event() {
+        return event;
+    }
+}
