@@ -39,6 +39,8 @@ final class DemoCommand {
               --consumers C    consumer processes (default demo.consumers, 3)
               --data-dir DIR   where the run lives (default demo.data-dir, var/taskq-demo); emptied first, but only
                                if it is empty or holds an earlier demo run
+              --batch-size N   most tasks per claim (default consumer.batch-size)
+              --idle STRATEGY  the consumers' idle strategy: busy, yielding, balanced or sleepy (default consumer.idle)
             """;
     /** Marks a directory as a demo's, so a later demo may empty it; nothing else is ever deleted. */
     static final String MARKER = ".taskq-demo";

@@ -5,7 +5,10 @@ package io.taskq.common;
  * culprit (file, key, value, index, pid) and what is allowed.
  */
 public class TaskQException extends RuntimeException {
-    /** Usage, configuration, input or data-directory errors: nothing was changed. */
+    /**
+     * Usage, configuration, input or data-directory errors. Nothing was changed, except after a malformed CSV line:
+     * the lines before it stay submitted, and the message says how many.
+     */
     public static final int EXIT_USAGE = 2;
     /** A run that did not verify, or a failure while running. */
     public static final int EXIT_FAILED = 1;

@@ -85,14 +85,16 @@ public final class ConsumerMain {
         long handled = consumer.figures().done - doneBefore;
         long total = consumer.figures().done;
         consumer.close();
+        // Print before releasing the stop hook: once it returns, the JVM halts.
+        out.println("slot " + index + ": handled " + Terminal.count(handled) + " tasks in this run, "
+                + Terminal.count(total) + " in all; " + (endOfStream ? "end of stream" : "stopped"));
+        out.flush();
         finished.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running: this is the graceful stop it asked for.
         }
-        out.println("slot " + index + ": handled " + Terminal.count(handled) + " tasks in this run, "
-                + Terminal.count(total) + " in all; " + (endOfStream ? "end of stream" : "stopped"));
         return 0;
     }
 }

@@ -143,8 +143,10 @@ public final class TaskConsumer implements Closeable {
         }
         int handled = 0;
         while (next < hi && handled < MAX_TASKS_PER_WORK) {
-            if (!reader.read(next, task))
+            if (!reader.read(next, task)) {
+                releaseSeqsBeyondEndOfStream();
                 break;
+            }
             handler.handle(task, result);
             commit();
             handled++;
@@ -171,6 +173,25 @@ public final class TaskConsumer implements Closeable {
         slot.publishFigures(f);
         slot.recordLatency(latency, now);
         next++;
+    }
+
+    /**
+     * A producer killed after publishing {@code submitted} but before its excerpt was committed leaves one seq that
+     * was claimable but never written; the next producer's repair hands that seq out again, so normally it arrives.
+     * If the stream is sealed first, seqs at or past the sealed count never will: close the batch there, in one
+     * slot update that counts nothing.
+     */
+    private void releaseSeqsBeyondEndOfStream() {
+        long sealed = ledger.sealedCount();
+        if (sealed < 0 || next < sealed)
+            return;
+        LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream ended at {}",
+                index, next, hi, sealed);
+        mirror.batchLo = batchLo;
+        mirror.batchHi = hi;
+        mirror.doneUpTo = hi;
+        slot.publishFigures(mirror);
+        next = hi;
     }
 
     private void setState(SlotState s) {

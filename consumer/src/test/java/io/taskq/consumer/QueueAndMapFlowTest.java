@@ -107,4 +107,33 @@ class QueueAndMapFlowTest {
             assertEquals(1, p.slots().get(0).restarts());
         }
     }
+
+    @Test
+    @Timeout(60)
+    void shouldCloseABatchAtTheSealedEndWhenAKilledProducerLeftAClaimedSeqUnwritten() throws Exception {
+        ConsumerSettings settings = ConsumerSettings.defaults(dir, 0).withBatchSize(64);
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+            for (long i = 0; i < 10; i++)
+                producer.put(Workload.value(i), Workload.payload(i));
+            // What a producer killed between publishing submitted and committing its excerpt leaves behind.
+            producer.data().ledger().publishSubmitted(11);
+        }
+        try (TaskConsumer consumer = TaskConsumer.open(settings, new ExampleHandler())) {
+            assertEquals(10, consumer.doWork(), "claims [0, 11) and handles the ten that exist");
+            assertTrue(consumer.hasBatchInHand(), "seq 10 may still come");
+            try (TaskProducer restarted = TaskProducer.open(ProducerSettings.defaults(dir))) {
+                assertEquals(10, restarted.submitted(), "repair hands seq 10 out again");
+                assertEquals(10, restarted.seal());
+            }
+            assertTrue(consumer.run(IdleStrategies.create("busy"), true), "stops at end of stream");
+            assertFalse(consumer.hasBatchInHand());
+        }
+        try (DataDirectory data = DataDirectory.openExisting(dir, RollCycles.FAST_DAILY)) {
+            Progress p = Progress.read(data);
+            assertEquals(10, p.done());
+            assertEquals(0, p.slots().get(0).inFlight());
+            assertTrue(p.allDone());
+            assertEquals(Workload.expectedSumValue(10), p.sumValue());
+        }
+    }
 }

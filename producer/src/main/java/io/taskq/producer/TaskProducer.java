@@ -147,8 +147,10 @@ public final class TaskProducer implements Closeable {
     }
 
     /**
-     * Makes {@code submitted} and {@code sealed} agree with the queue, the source of truth. A producer killed between
-     * its append and its publish leaves them off by one. Runs under the write lock, so no put interleaves.
+     * Makes {@code submitted} and {@code sealed} agree with the queue, the source of truth. {@code put} publishes
+     * {@code submitted} before its excerpt is committed (both under the write lock), so a producer killed between the
+     * two leaves {@code submitted} one ahead of the queue; this hands that seq out again. Runs under the write lock,
+     * so no put interleaves.
      */
     private void repair() {
         try (DocumentContext lock = appender.writingDocument()) {

@@ -45,6 +45,10 @@ public final class JvmLauncher {
         String home = System.getProperty("taskq.home");
         if (home != null)
             cmd.add("-Dtaskq.home=" + home);
+        // The user's own JVM options, as bin/taskq gives them to the parent.
+        String userOptions = System.getenv("TASKQ_JAVA_OPTS");
+        if (userOptions != null && !userOptions.isBlank())
+            cmd.addAll(List.of(userOptions.trim().split("\\s+")));
         cmd.add("-Dtaskq.role=" + role);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
