@@ -82,6 +82,12 @@ final class DemoCommand {
                 processes.add(start("consumer-" + k, a, logs));
                 names.add("consumer-" + k);
             }
+            // Time the queue, not JVM start-up: the producer starts once every consumer holds its slot.
+            if (!awaitConsumers(data, config.get(Keys.ROLL_CYCLE), consumers, processes,
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(120))) {
+                err.println("taskq demo: the consumers did not all start; see " + logs);
+                return TaskQException.EXIT_FAILED;
+            }
             List<String> p = new ArrayList<>(List.of("produce", "--count", String.valueOf(count), "--seal"));
             p.addAll(common);
             processes.add(start("producer", p, logs));
@@ -155,6 +161,28 @@ final class DemoCommand {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+    }
+
+    /** Waits until {@code consumers} slots are taken; false if a process exits or the deadline passes first. */
+    private static boolean awaitConsumers(Path data, RollCycles rollCycle, int consumers, List<Process> processes, long deadline)
+            throws InterruptedException {
+        DataDirectory d = null;
+        try {
+            while (System.nanoTime() < deadline) {
+                for (Process p : processes)
+                    if (!p.isAlive())
+                        return false;
+                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
+                    d = DataDirectory.openExisting(data, rollCycle);
+                if (d != null && Progress.read(d).slots().size() >= consumers)
+                    return true;
+                Thread.sleep(20);
+            }
+            return false;
+        } finally {
+            if (d != null)
+                d.close();
+        }
     }
 
     /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */

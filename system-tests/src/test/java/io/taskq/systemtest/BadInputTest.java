@@ -2,12 +2,8 @@ package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.common.store.SlotState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,24 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 2, one error line on stderr that starts with {@code taskq <command>: } and names the culprit, and a data directory
  * (already holding 10 tasks) left exactly as it was.
  */
-class BadInputTest {
+class BadInputTest extends ProcessTest {
     /** A line of the processes' own logging (config/logback.xml); anything else on stderr is the error message. */
     private static final Pattern LOG_LINE = Pattern.compile("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (INFO|WARN) +\\[.*");
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private Taskq taskq;
-
-    @BeforeEach
-    void startLauncher() {
-        taskq = new Taskq(tmp);
-    }
-
-    @AfterEach
-    void stopEveryProcess() throws InterruptedException {
-        taskq.close();
-    }
 
     @Test
     @Timeout(120)

@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.common.Workload;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.SlotSnapshot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,26 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A consumer stopped in the middle of a run, gracefully (SIGTERM) or not (SIGKILL), and started again with the same
  * index: nothing is lost and nothing is counted twice.
  */
-class ConsumerRestartTest {
+class ConsumerRestartTest extends ProcessTest {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final int TASKS = 100_000;
     /** 100,000 tasks at 20,000 tasks/s: the producer runs for 5 s, so a stop lands while tasks still arrive. */
     private static final String RATE = "20000";
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private Taskq taskq;
-
-    @BeforeEach
-    void startLauncher() {
-        taskq = new Taskq(tmp);
-    }
-
-    @AfterEach
-    void stopEveryProcess() throws InterruptedException {
-        taskq.close();
-    }
 
     @Test
     @Timeout(300)

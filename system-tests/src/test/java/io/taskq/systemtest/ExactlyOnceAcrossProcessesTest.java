@@ -2,12 +2,8 @@ package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.common.Workload;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,25 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Producers and consumers as separate JVMs started through {@code bin/taskq}, sharing one data directory: every
  * task is handled exactly once, and the totals match the closed form.
  */
-class ExactlyOnceAcrossProcessesTest {
+class ExactlyOnceAcrossProcessesTest extends ProcessTest {
     /** JVM start-up of several processes at once on a loaded 2-core machine. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
-
-    /** Kept when a test fails, with every process's logs in logs/. */
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private Taskq taskq;
-
-    @BeforeEach
-    void startLauncher() {
-        taskq = new Taskq(tmp);
-    }
-
-    @AfterEach
-    void stopEveryProcess() throws InterruptedException {
-        taskq.close();
-    }
 
     @Test
     @Timeout(300)

@@ -1,12 +1,8 @@
 package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,23 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A user's handler, in its own jar on TASKQ_CLASSPATH, chosen by name: the README's recipe, run for real. */
-class HandlerPluginTest {
+class HandlerPluginTest extends ProcessTest {
     private static final Path EXAMPLE_JAR = Taskq.PROJECT_ROOT.resolve("examples/handler-example/target/taskq-handler-example.jar");
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private Taskq taskq;
-
-    @BeforeEach
-    void startLauncher() {
-        taskq = new Taskq(tmp);
-    }
-
-    @AfterEach
-    void stopEveryProcess() throws InterruptedException {
-        taskq.close();
-    }
 
     @Test
     @Timeout(180)

@@ -1,11 +1,7 @@
 package io.taskq.systemtest;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,22 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code taskq tail} and {@code taskq join} against data directories that real producers and consumers wrote. */
-class TailAndJoinTest {
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private Taskq taskq;
-
-    @BeforeEach
-    void startLauncher() {
-        taskq = new Taskq(tmp);
-    }
-
-    @AfterEach
-    void stopEveryProcess() throws InterruptedException {
-        taskq.close();
-    }
-
+class TailAndJoinTest extends ProcessTest {
     @Test
     @Timeout(120)
     void shouldPrintTasksAndEndOfStreamAsTextWithTail() throws Exception {
