@@ -75,7 +75,7 @@ public final class ProducerMain {
             if (input == null) {
                 for (long i = 0; i < count; i++) {
                     pacer.await(i);
-                    long seq = producer.put(Workload.value(i), Workload.payload(i));
+                    long seq = put(producer, Workload.value(i), Workload.payload(i), submitted, first, progress);
                     if (first < 0)
                         first = seq;
                     submitted++;
@@ -105,7 +105,7 @@ public final class ProducerMain {
                                     + " before it stay submitted; the stream was not sealed");
                         }
                         pacer.await(submitted);
-                        long seq = producer.put(value, payload);
+                        long seq = put(producer, value, payload, submitted, first, progress);
                         if (first < 0)
                             first = seq;
                         submitted++;
@@ -130,6 +130,17 @@ public final class ProducerMain {
                 out.printf("join: all tasks done (waited %.2f s)%n", (System.nanoTime() - joinStart) / 1e9);
             }
             return 0;
+        }
+    }
+
+    /** One put; a stream sealed meanwhile by another process is a clear error that says what was submitted. */
+    private static long put(TaskProducer producer, int value, double payload, long submitted, long first, Progress progress) {
+        try {
+            return producer.put(value, payload);
+        } catch (IllegalStateException sealed) {
+            progress.finish();
+            throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
+                    + describe(submitted, first) + " were submitted before that");
         }
     }
 
