@@ -238,9 +238,10 @@ final class DemoCommand {
             LatencyBuckets lat = StatusCommand.latencies(d, s.index());
             d.slots().slot(s.index()).addLatencies(all);
             lastCommit = Math.max(lastCommit, d.slots().slot(s.index()).lastCommitNanos());
-            out.printf(Locale.ROOT, "%-5d %-8d %12s %16d %22.1f %12d %9d %9d %10d%n", s.index(), s.pid(),
+            out.printf(Locale.ROOT, "%-5d %-8d %12s %16d %22.1f %12d %9.1f %9.1f %10.1f%n", s.index(), s.pid(),
                     Terminal.count(s.figures().done), s.figures().sumValue, s.figures().sumPayload, s.figures().lastSeq,
-                    lat.percentile(50) / 1000, lat.percentile(99) / 1000, lat.max() / 1000);
+                    StatusCommand.micros(lat.percentile(50)), StatusCommand.micros(lat.percentile(99)),
+                    StatusCommand.micros(lat.max()));
         }
         long expectedValue = Workload.expectedSumValue(count);
         double expectedPayload = Workload.expectedSumPayload(count);
@@ -263,6 +264,6 @@ final class DemoCommand {
     private static String micros(long nanos) {
         if (nanos >= 10_000_000)
             return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-        return String.format(Locale.ROOT, "%d us", nanos / 1000);
+        return String.format(Locale.ROOT, "%.1f us", nanos / 1000.0);
     }
 }

@@ -101,6 +101,11 @@ final class StatusCommand {
         return s.inFlight() > 0 && !s.alive() && System.currentTimeMillis() - s.heartbeatMillis() > leaseMillis;
     }
 
+    /** Nanoseconds as microseconds with one decimal: sub-microsecond handling must not read as 0. */
+    static double micros(long nanos) {
+        return Math.round(nanos / 100.0) / 10.0;
+    }
+
     static LatencyBuckets latencies(DataDirectory data, int slot) {
         LatencyBuckets buckets = new LatencyBuckets();
         data.slots().slot(slot).addLatencies(buckets);
@@ -141,9 +146,9 @@ final class StatusCommand {
                     .field("restarts", s.restarts())
                     .field("heartbeatAgeMillis", Math.max(0, now - s.heartbeatMillis()))
                     .field("tasksPerSec", Math.round(rates.perSlot().getOrDefault(s.index(), 0.0)))
-                    .field("latencyP50Micros", lat.percentile(50) / 1000)
-                    .field("latencyP99Micros", lat.percentile(99) / 1000)
-                    .field("latencyMaxMicros", lat.max() / 1000)
+                    .field("latencyP50Micros", micros(lat.percentile(50)))
+                    .field("latencyP99Micros", micros(lat.percentile(99)))
+                    .field("latencyMaxMicros", micros(lat.max()))
                     .end();
         }
         return j.endArray().end().toString();
@@ -166,10 +171,10 @@ final class StatusCommand {
                 "state", "alive", "done", "sumValue", "sumPayload", "lastSeq", "inFlight", "rate/s", "p99(us)"));
         for (SlotSnapshot s : p.slots()) {
             LatencyBuckets lat = latencies(data, s.index());
-            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %16d %20.1f %12d %8d %10s %9d%n", s.index(),
+            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %16d %20.1f %12d %8d %10s %9.1f%n", s.index(),
                     s.pid(), s.state(), s.alive() ? "yes" : "no", Terminal.count(s.figures().done), s.figures().sumValue,
                     s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
-                    Terminal.rate(rates.perSlot().getOrDefault(s.index(), 0.0)), lat.percentile(99) / 1000));
+                    Terminal.rate(rates.perSlot().getOrDefault(s.index(), 0.0)), micros(lat.percentile(99))));
         }
         sb.append(String.format(Locale.ROOT, "%-29s %12s %16d %20.1f%n", "total", Terminal.count(p.done()), p.sumValue(),
                 p.sumPayload()));

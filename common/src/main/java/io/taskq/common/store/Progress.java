@@ -58,9 +58,11 @@ public final class Progress {
             sumValue += figures.sumValue;
             sumPayload += figures.sumPayload;
         }
-        // Read after the slots: submitted never falls behind what the slots have seen.
+        // Read after the slots, in this order, so that done <= claimed <= submitted in every snapshot. The watermark
+        // needs the cursor read before the slots, above.
+        long claimed = Ledger.claimPosition(ledger.claimCursor());
         long submitted = ledger.submitted();
-        return new Progress(submitted, Ledger.claimPosition(cursor), ledger.sealedCount(), done, watermark,
+        return new Progress(submitted, claimed, ledger.sealedCount(), done, watermark,
                 sumValue, sumPayload, ledger.firstPutNanos(), Collections.unmodifiableList(used));
     }
 
