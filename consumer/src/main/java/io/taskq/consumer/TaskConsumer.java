@@ -33,7 +33,6 @@ public final class TaskConsumer implements Closeable {
     private static final int MAX_TASKS_PER_WORK = 256;
 
     private final DataDirectory data;
-    private final boolean ownsData;
     private final Ledger ledger;
     private final int index;
     private final ResultSlot slot;
@@ -56,9 +55,8 @@ public final class TaskConsumer implements Closeable {
     private volatile boolean stopRequested;
     private boolean closed;
 
-    private TaskConsumer(DataDirectory data, boolean ownsData, ConsumerSettings settings, TaskHandler handler) {
+    private TaskConsumer(DataDirectory data, ConsumerSettings settings, TaskHandler handler) {
         this.data = data;
-        this.ownsData = ownsData;
         this.ledger = data.ledger();
         this.index = settings.index();
         if (index < 0 || index >= data.slots().size())
@@ -78,7 +76,7 @@ public final class TaskConsumer implements Closeable {
     public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
         try {
-            return new TaskConsumer(data, true, settings, handler);
+            return new TaskConsumer(data, settings, handler);
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -263,7 +261,6 @@ public final class TaskConsumer implements Closeable {
             LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; they run when a consumer with --index {} starts again",
                     index, next, hi, index);
         reader.close();
-        if (ownsData)
-            data.close();
+        data.close();
     }
 }

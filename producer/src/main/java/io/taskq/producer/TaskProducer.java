@@ -32,15 +32,13 @@ public final class TaskProducer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProducer.class);
 
     private final DataDirectory data;
-    private final boolean ownsData;
     private final Ledger ledger;
     private final ExcerptAppender appender;
     private final int maxBodyBytes;
     private final Task task = new Task();
 
-    private TaskProducer(DataDirectory data, boolean ownsData, int maxBodyBytes) {
+    private TaskProducer(DataDirectory data, int maxBodyBytes) {
         this.data = data;
-        this.ownsData = ownsData;
         this.ledger = data.ledger();
         this.appender = data.queue().createAppender();
         this.maxBodyBytes = maxBodyBytes;
@@ -51,16 +49,11 @@ public final class TaskProducer implements Closeable {
     public static TaskProducer open(ProducerSettings settings) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
         try {
-            return new TaskProducer(data, true, settings.maxBodyBytes());
+            return new TaskProducer(data, settings.maxBodyBytes());
         } catch (RuntimeException e) {
             data.close();
             throw e;
         }
-    }
-
-    /** A producer on an already open directory, which the caller keeps and closes. */
-    public static TaskProducer on(DataDirectory data, int maxBodyBytes) {
-        return new TaskProducer(data, false, maxBodyBytes);
     }
 
     /**
@@ -200,7 +193,6 @@ public final class TaskProducer implements Closeable {
     @Override
     public void close() {
         appender.close();
-        if (ownsData)
-            data.close();
+        data.close();
     }
 }

@@ -147,10 +147,6 @@ public final class Ledger implements Closeable {
         return store.readInt(OFF_SLOTS);
     }
 
-    public long createdMillis() {
-        return store.readLong(OFF_CREATED);
-    }
-
     /** Tasks appended so far, which is also the next seq. */
     public long submitted() {
         return store.readVolatileLong(OFF_SUBMITTED);
