@@ -68,8 +68,13 @@ public final class TaskConsumer implements Closeable {
         this.batchSize = settings.batchSize();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         takeSlot();
-        this.reader = new TaskReader(data.queue());
-        resume();
+        try {
+            this.reader = new TaskReader(data.queue());
+            resume();
+        } catch (RuntimeException e) {
+            slot.release(ownerWord);
+            throw e;
+        }
     }
 
     /** Opens (creating if needed) the data directory and takes slot {@code settings.index()}. */
@@ -109,6 +114,7 @@ public final class TaskConsumer implements Closeable {
             batchLo = slot.claimLo();
             hi = ResultSlot.claimHi(slot.claimWord());
             next = resumeAt;
+            setState(SlotState.RUNNING);
             slot.countRestart();
             LOG.info("Slot {}: resuming the unfinished batch [{}, {}) at seq {}", index, batchLo, hi, next);
         }
