@@ -34,14 +34,7 @@ final class JoinCommand {
             out.print(USAGE);
             return 0;
         }
-        Duration timeout = Duration.ofDays(365 * 100L);
-        if (o.has("timeout")) {
-            try {
-                timeout = Keys.parseDuration(o.get("timeout"));
-            } catch (IllegalArgumentException e) {
-                throw TaskQException.usage("taskq join: --timeout=" + o.get("timeout") + ": " + e.getMessage());
-            }
-        }
+        Duration timeout = o.durationValue("timeout", Duration.ofDays(365 * 100L));
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE))) {
             long target = data.ledger().submitted();

@@ -42,16 +42,9 @@ final class StatusCommand {
             return 0;
         }
         boolean watch = o.flag("watch");
-        Duration interval = watch ? Duration.ofSeconds(1) : Duration.ofMillis(200);
-        if (o.has("interval")) {
-            try {
-                interval = Keys.parseDuration(o.get("interval"));
-            } catch (IllegalArgumentException e) {
-                throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": " + e.getMessage());
-            }
-            if (interval.isZero())
-                throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
-        }
+        Duration interval = o.durationValue("interval", watch ? Duration.ofSeconds(1) : Duration.ofMillis(200));
+        if (interval.isZero())
+            throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         long leaseMillis = config.get(Keys.LEASE).toMillis();
         try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE))) {

@@ -55,7 +55,7 @@ public final class ProducerMain {
         if (o.has("count") == o.has("input"))
             throw TaskQException.usage("taskq produce: give exactly one of --count N or --input FILE|-");
         long count = o.longValue("count", 0, MAX_COUNT, -1);
-        Duration timeout = o.has("timeout") ? timeout(o) : Duration.ofDays(365);
+        Duration timeout = o.durationValue("timeout", Duration.ofDays(365));
         TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "rate", Keys.RATE.name()));
         ProducerSettings settings = ProducerSettings.from(config);
         BufferedReader input = o.has("input") ? openInput(o.get("input")) : null;
@@ -141,14 +141,6 @@ public final class ProducerMain {
             progress.finish();
             throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
                     + describe(submitted, first) + " were submitted before that");
-        }
-    }
-
-    private static Duration timeout(Options o) {
-        try {
-            return Keys.parseDuration(o.get("timeout"));
-        } catch (IllegalArgumentException e) {
-            throw TaskQException.usage("taskq produce: --timeout=" + o.get("timeout") + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,9 @@
 package io.taskq.common.cli;
 
 import io.taskq.common.TaskQException;
+import io.taskq.common.config.Keys;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,6 +101,18 @@ public final class Options {
         if (n < min || n > max)
             throw TaskQException.usage(command + ": --" + name + "=" + v + ": must be " + min + ".." + max);
         return n;
+    }
+
+    /** A duration such as {@code 500ms}, {@code 30s} or {@code 5m}, or {@code fallback} when absent. */
+    public Duration durationValue(String name, Duration fallback) {
+        String v = values.get(name);
+        if (v == null)
+            return fallback;
+        try {
+            return Keys.parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw TaskQException.usage(command + ": --" + name + "=" + v + ": " + e.getMessage());
+        }
     }
 
     /** Arguments kept because of {@code passThrough}. */

@@ -3,13 +3,14 @@ package io.taskq.common.cli;
 import io.taskq.common.TaskQException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class OptionsTest {
     private static Options parse(String... args) {
-        return Options.parse("taskq test", args, Set.of("count", "data-dir"), Set.of("seal"), false);
+        return Options.parse("taskq test", args, Set.of("count", "data-dir", "timeout"), Set.of("seal"), false);
     }
 
     @Test
@@ -30,5 +31,14 @@ class OptionsTest {
                 assertThrows(TaskQException.class, () -> parse("--count")).getMessage());
         assertEquals("taskq test: option --count given twice",
                 assertThrows(TaskQException.class, () -> parse("--count", "1", "--count", "2")).getMessage());
+    }
+
+    @Test
+    void shouldParseDurationsAndNameABadOne() {
+        assertEquals(Duration.ofSeconds(30), parse("--timeout", "30s").durationValue("timeout", Duration.ZERO));
+        assertEquals(Duration.ofMinutes(2), parse().durationValue("timeout", Duration.ofMinutes(2)));
+        assertEquals("taskq test: --timeout=soon: must be a duration such as 500ms, 10s, 2m or 1h",
+                assertThrows(TaskQException.class, () -> parse("--timeout", "soon").durationValue("timeout", Duration.ZERO))
+                        .getMessage());
     }
 }
