@@ -95,8 +95,7 @@ public final class TaskConsumer implements Closeable {
     private void takeSlot() {
         for (; ; ) {
             long current = slot.ownerWord();
-            if (current != 0 && !ResultSlot.released(current)
-                    && ProcessLiveness.isAlive(ResultSlot.pidOf(current), ResultSlot.startMillisOf(current)))
+            if (ResultSlot.heldByLiveProcess(current))
                 throw TaskQException.usage("--index=" + index + ": slot " + index + " is in use by live pid "
                         + ResultSlot.pidOf(current) + " (a consumer with this index is already running)");
             if (slot.casOwner(current, ownerWord))

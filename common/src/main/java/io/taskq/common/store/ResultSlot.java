@@ -158,8 +158,12 @@ public final class ResultSlot implements Byteable {
 
     /** True while the owner holds the slot and its process (same pid, same start time) runs. */
     public boolean ownerAlive() {
-        long word = ownerWord();
-        return word != 0 && !released(word) && ProcessLiveness.isAlive(pidOf(word), startMillisOf(word));
+        return heldByLiveProcess(ownerWord());
+    }
+
+    /** True if {@code ownerWord} names an owner that has not released the slot and whose process still runs. */
+    public static boolean heldByLiveProcess(long ownerWord) {
+        return ownerWord != 0 && !released(ownerWord) && ProcessLiveness.isAlive(pidOf(ownerWord), startMillisOf(ownerWord));
     }
 
     /** Takes the slot: CAS of the owner word from {@code expected} to {@code owner}; false if someone else won. */
