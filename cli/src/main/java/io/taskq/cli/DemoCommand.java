@@ -93,34 +93,10 @@ final class DemoCommand {
             processes.add(start("producer", p, logs));
             names.add("producer");
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120 + count / 20_000);
-            boolean finished = watch(data, config.get(Keys.ROLL_CYCLE), count, processes, deadline, out);
-            if (finished)
-                for (Process proc : processes)
-                    if (!proc.waitFor(30, TimeUnit.SECONDS))
-                        finished = false;
-            boolean allZero = true;
-            for (int i = 0; i < processes.size(); i++) {
-                Process proc = processes.get(i);
-                if (proc.isAlive() || proc.exitValue() != 0) {
-                    allZero = false;
-                    err.println("taskq demo: " + names.get(i) + " (pid " + proc.pid() + ") "
-                            + (proc.isAlive() ? "was still running" : "exited with " + proc.exitValue())
-                            + "; its log: " + logs.resolve(names.get(i) + ".log"));
-                }
-            }
-            if (!finished)
-                err.println("taskq demo: the run did not complete (a process failed or the deadline passed); see " + logs);
-            boolean verified;
+            // The consumers created the directory, so it can be opened once for progress and the summary.
             try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE))) {
-                verified = summary(d, count, out);
+                return finish(d, count, processes, names, logs, out, err);
             }
-            if (verified && allZero && finished) {
-                out.println("VERIFIED: every task was handled exactly once; the totals match the closed form.");
-                return 0;
-            }
-            out.println("NOT VERIFIED: see the messages above and the logs in " + logs);
-            return TaskQException.EXIT_FAILED;
         } finally {
             for (Process proc : processes)
                 if (proc.isAlive()) {
@@ -129,6 +105,35 @@ final class DemoCommand {
                         proc.destroyForcibly();
                 }
         }
+    }
+
+    /** Watches the run, waits for every process, prints the summary; the demo's exit code. */
+    private static int finish(DataDirectory d, long count, List<Process> processes, List<String> names, Path logs,
+                              PrintStream out, PrintStream err) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120 + count / 20_000);
+        boolean finished = watch(d, count, processes, deadline, out);
+        if (finished)
+            for (Process proc : processes)
+                if (!proc.waitFor(30, TimeUnit.SECONDS))
+                    finished = false;
+        boolean allZero = true;
+        for (int i = 0; i < processes.size(); i++) {
+            Process proc = processes.get(i);
+            if (proc.isAlive() || proc.exitValue() != 0) {
+                allZero = false;
+                err.println("taskq demo: " + names.get(i) + " (pid " + proc.pid() + ") "
+                        + (proc.isAlive() ? "was still running" : "exited with " + proc.exitValue())
+                        + "; its log: " + logs.resolve(names.get(i) + ".log"));
+            }
+        }
+        if (!finished)
+            err.println("taskq demo: the run did not complete (a process failed or the deadline passed); see " + logs);
+        if (summary(d, count, out) && allZero && finished) {
+            out.println("VERIFIED: every task was handled exactly once; the totals match the closed form.");
+            return 0;
+        }
+        out.println("NOT VERIFIED: see the messages above and the logs in " + logs);
+        return TaskQException.EXIT_FAILED;
     }
 
     /** Empties {@code dir} for a fresh run, but only if it is empty or was made by an earlier demo. */
@@ -186,44 +191,33 @@ final class DemoCommand {
     }
 
     /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */
-    private static boolean watch(Path data, RollCycles rollCycle, long count, List<Process> processes, long deadline,
-                                 PrintStream out)
+    private static boolean watch(DataDirectory d, long count, List<Process> processes, long deadline, PrintStream out)
             throws InterruptedException {
         boolean tty = Terminal.interactive();
         long nextLine = 0;
-        DataDirectory d = null;
-        try {
-            while (System.nanoTime() < deadline) {
-                for (Process p : processes)
-                    if (!p.isAlive() && p.exitValue() != 0)
-                        return false;
-                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
-                    d = DataDirectory.openExisting(data, rollCycle);
-                if (d != null) {
-                    Progress p = Progress.read(d);
-                    String line = "progress " + Terminal.bar(p.done(), count, 30) + " submitted "
-                            + Terminal.count(p.submitted()) + ", done " + Terminal.count(p.done());
-                    if (tty)
-                        Terminal.overwrite(out, line);
-                    else if (System.nanoTime() >= nextLine || p.allDone()) {
-                        out.println(line);
-                        nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                    }
-                    if (p.allDone()) {
-                        if (tty)
-                            out.println();
-                        return true;
-                    }
-                }
-                Thread.sleep(tty ? 100 : 200);
-            }
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes)
+                if (!p.isAlive() && p.exitValue() != 0)
+                    return false;
+            Progress p = Progress.read(d);
+            String line = "progress " + Terminal.bar(p.done(), count, 30) + " submitted "
+                    + Terminal.count(p.submitted()) + ", done " + Terminal.count(p.done());
             if (tty)
-                out.println();
-            return false;
-        } finally {
-            if (d != null)
-                d.close();
+                Terminal.overwrite(out, line);
+            else if (System.nanoTime() >= nextLine || p.allDone()) {
+                out.println(line);
+                nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            }
+            if (p.allDone()) {
+                if (tty)
+                    out.println();
+                return true;
+            }
+            Thread.sleep(tty ? 100 : 200);
         }
+        if (tty)
+            out.println();
+        return false;
     }
 
     /** Prints the per-slot table, totals, throughput and latency; true if the totals match the closed form. */
