@@ -71,10 +71,6 @@ public final class Options {
         return o;
     }
 
-    public String command() {
-        return command;
-    }
-
     public boolean has(String name) {
         return values.containsKey(name);
     }
