@@ -20,16 +20,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code taskq consume --index K [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N] [--data-dir DIR]}:
+ * {@code taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N] [--data-dir DIR]}:
  * runs one consumer in this process. SIGTERM or Ctrl-C stops it gracefully: it finishes its claimed batch (for at
  * most {@code consumer.stop-grace}), commits the task in hand and marks its slot EXITED.
  */
 public final class ConsumerMain {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
     public static final String USAGE = """
-            usage: taskq consume --index K [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
+            usage: taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
                                  [--data-dir DIR] [--config FILE]
               --index K        this consumer's result slot, 0..slots.max-1; one live consumer per index
+              --index auto     take the lowest slot no live consumer holds (never used, released, or its owner
+                               is dead, whose unfinished batch it resumes); released again on exit
               --exit-on-eos    exit 0 once the stream is sealed and everything in it is claimed and handled here;
                                without it the consumer keeps serving
               --handler NAME   the TaskHandler to run (default consumer.handler, "example")
@@ -48,18 +50,24 @@ public final class ConsumerMain {
             return 0;
         }
         if (!o.has("index"))
-            throw TaskQException.usage("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1)");
-        int index = (int) o.longValue("index", 0, Ledger.MAX_SLOTS - 1, 0);
+            throw TaskQException.usage("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1, or auto)");
+        String indexArg = o.get("index");
+        if (!indexArg.equals("auto") && !indexArg.matches("[0-9_]+"))
+            throw TaskQException.usage("taskq consume: --index=" + indexArg + ": must be a slot number (0..slots.max-1) or auto");
+        int requested = indexArg.equals("auto") ? ConsumerSettings.AUTO_INDEX
+                : (int) o.longValue("index", 0, Ledger.MAX_SLOTS - 1, 0);
         TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "handler", Keys.HANDLER.name(),
                 "idle", Keys.IDLE.name(), "batch-size", Keys.BATCH_SIZE.name()));
-        ConsumerSettings settings = ConsumerSettings.from(config, index);
+        ConsumerSettings settings = ConsumerSettings.from(config, requested);
         TaskHandler handler = Handlers.create(settings.handler());
         Pauser pauser = IdleStrategies.create(settings.idle());
         boolean exitOnEos = o.flag("exit-on-eos");
-        LOG.info("consumer pid {} slot {}: {}, idle runs {}, exit-on-eos={}", ProcessHandle.current().pid(), index,
+        LOG.info("consumer pid {} slot {}: {}, idle runs {}, exit-on-eos={}", ProcessHandle.current().pid(),
+                requested == ConsumerSettings.AUTO_INDEX ? "auto" : requested,
                 config.describe(ConsumerSettings.KEYS), IdleStrategies.describe(settings.idle(), pauser), exitOnEos);
 
         TaskConsumer consumer = TaskConsumer.open(settings, handler);
+        int index = consumer.index();
         long doneBefore = consumer.figures().done;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -15,7 +15,7 @@ import java.util.List;
  * @param dataDir   the data directory
  * @param slots     result slots, used only when this consumer creates the directory
  * @param rollCycle the task queue's roll cycle
- * @param index     this consumer's slot
+ * @param index     this consumer's slot, or {@link #AUTO_INDEX} for the lowest free one
  * @param batchSize most tasks per claim
  * @param idle      the idle strategy's name
  * @param handler   the handler's name
@@ -24,6 +24,9 @@ import java.util.List;
  */
 public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, int index, int batchSize, String idle,
                                String handler, Duration heartbeat, Duration stopGrace) {
+    /** {@code --index auto}: take the lowest slot no live consumer holds; the consumer knows its index once open. */
+    public static final int AUTO_INDEX = -1;
+
     static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE);
 

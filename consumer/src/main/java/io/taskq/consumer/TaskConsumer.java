@@ -58,7 +58,8 @@ public final class TaskConsumer implements Closeable {
     private TaskConsumer(DataDirectory data, ConsumerSettings settings, TaskHandler handler) {
         this.data = data;
         this.ledger = data.ledger();
-        this.index = settings.index();
+        boolean auto = settings.index() == ConsumerSettings.AUTO_INDEX;
+        this.index = auto ? takeLowestFreeSlot() : settings.index();
         if (index < 0 || index >= data.slots().size())
             throw TaskQException.usage("--index=" + index + ": must be 0.." + (data.slots().size() - 1)
                     + " (the data directory " + data.dir() + " has " + data.slots().size() + " slots)");
@@ -67,7 +68,9 @@ public final class TaskConsumer implements Closeable {
         this.handler = handler;
         this.batchSize = settings.batchSize();
         this.heartbeatMillis = settings.heartbeat().toMillis();
-        takeSlot();
+        if (!auto)
+            takeSlot();
+        startOwning();
         try {
             this.reader = new TaskReader(data.queue());
             resume();
@@ -77,7 +80,10 @@ public final class TaskConsumer implements Closeable {
         }
     }
 
-    /** Opens (creating if needed) the data directory and takes slot {@code settings.index()}. */
+    /**
+     * Opens (creating if needed) the data directory and takes slot {@code settings.index()}, or the lowest free slot
+     * when that is {@link ConsumerSettings#AUTO_INDEX}; {@link #index()} tells which.
+     */
     public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
         try {
@@ -101,6 +107,20 @@ public final class TaskConsumer implements Closeable {
             if (slot.casOwner(current, ownerWord))
                 break;
         }
+    }
+
+    /** {@code --index auto}: takes the lowest free slot (see {@link io.taskq.common.store.SlotTable#takeLowestFree}). */
+    private int takeLowestFreeSlot() {
+        int taken = data.slots().takeLowestFree(ownerWord);
+        if (taken < 0)
+            throw TaskQException.usage("--index=auto: all " + data.slots().size() + " slots of the data directory "
+                    + data.dir() + " are held by live consumers");
+        LOG.info("Slot {}: taken by --index auto (the lowest slot no live consumer held)", taken);
+        return taken;
+    }
+
+    /** Now that the slot is ours: load its figures and show it as IDLE with a fresh heartbeat. */
+    private void startOwning() {
         slot.readFigures(mirror);
         slot.heartbeat(System.currentTimeMillis());
         slot.state(SlotState.IDLE);

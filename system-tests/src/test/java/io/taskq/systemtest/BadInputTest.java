@@ -101,6 +101,18 @@ class BadInputTest extends ProcessTest {
     }
 
     @Test
+    @Timeout(120)
+    void shouldRejectAnIndexThatIsNeitherASlotNumberNorAuto() throws Exception {
+        Path data = dataDirWithTenTasks();
+        DataDirSnapshot before = DataDirSnapshot.of(data);
+
+        TaskqProcess p = taskq.run("consume", "consume", "--index", "any", "--data-dir", data.toString());
+
+        assertRejected(p, "consume", "--index=any", "must be a slot number (0..slots.max-1) or auto");
+        assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
+    }
+
+    @Test
     @Timeout(180)
     void shouldRefuseASecondLiveConsumerWithAnIndexInUseNamingTheFirstOnesPid() throws Exception {
         Path data = dataDirWithTenTasks();

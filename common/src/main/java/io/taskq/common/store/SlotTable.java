@@ -83,6 +83,28 @@ public final class SlotTable implements Closeable {
         return bound[index];
     }
 
+    /**
+     * Takes the lowest-numbered free slot for {@code ownerWord}, the way {@code --index auto} does. A slot is free
+     * when it was never owned, its owner released it, or its owner process no longer runs (see
+     * {@link ResultSlot#heldByLiveProcess}); a dead owner's unfinished batch comes with the slot, for the new owner
+     * to resume. Each slot is taken with one CAS of its owner word, so of several processes racing for the same
+     * slot exactly one wins and the others move on to the next free one.
+     * <p>
+     * Thread-safe and safe across processes. The caller then owns the slot and must release it when it stops.
+     *
+     * @return the index taken, or -1 when a live process holds every slot
+     */
+    public int takeLowestFree(long ownerWord) {
+        for (int i = 0; i < bound.length; i++) {
+            ResultSlot slot = bound[i];
+            for (long current = slot.ownerWord(); !ResultSlot.heldByLiveProcess(current); current = slot.ownerWord()) {
+                if (slot.casOwner(current, ownerWord))
+                    return i;
+            }
+        }
+        return -1;
+    }
+
     public Path file() {
         return file;
     }
