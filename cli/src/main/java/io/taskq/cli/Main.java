@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * {@code taskq <command> [options]}. Exit codes: 0 success, 1 failure (including a run that does not verify),
- * 2 usage, configuration, input or data-directory error, 3 timeout. An exit 2 changes nothing in the data directory,
+ * 2 usage, configuration, input or data-directory error, 3 timeout, 4 the task queue's file system is full
+ * ({@code queue.min-free-bytes}; {@code produce} stopped, and every task it accepted is safe). An exit 2 changes nothing in the data directory,
  * with one exception the message states: a malformed CSV line stops {@code produce}, and the lines before it stay
  * submitted.
  */
@@ -27,7 +28,7 @@ public final class Main {
               join     wait until submitted tasks are done (--all: until the sealed stream is done)
               tail     print the task queue with Chronicle's ChronicleReaderMain
 
-            exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout
+            exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, 4 disk full (produce)
             """;
 
     private Main() {

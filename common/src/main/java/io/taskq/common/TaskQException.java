@@ -14,6 +14,11 @@ public class TaskQException extends RuntimeException {
     public static final int EXIT_FAILED = 1;
     /** A wait that reached its deadline. */
     public static final int EXIT_TIMEOUT = 3;
+    /**
+     * The task queue's file system ran short of space ({@code queue.min-free-bytes}): the producer stopped accepting
+     * tasks. Every task accepted before that is in the queue and will be handled; the stream is not sealed.
+     */
+    public static final int EXIT_NO_SPACE = 4;
 
     private final int exitCode;
 

@@ -133,7 +133,10 @@ public final class ProducerMain {
         }
     }
 
-    /** One put; a stream sealed meanwhile by another process is a clear error that says what was submitted. */
+    /**
+     * One put; a stream sealed meanwhile by another process, or a full disk, is a clear one-line error that says what
+     * was submitted.
+     */
     private static long put(TaskProducer producer, int value, double payload, long submitted, long first, Progress progress) {
         try {
             return producer.put(value, payload);
@@ -141,6 +144,13 @@ public final class ProducerMain {
             progress.finish();
             throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
                     + describe(submitted, first) + " were submitted before that");
+        } catch (TaskQException e) {
+            progress.finish();
+            if (e.exitCode() != TaskQException.EXIT_NO_SPACE)
+                throw e;
+            throw new TaskQException(TaskQException.EXIT_NO_SPACE, "taskq produce: disk full: accepted "
+                    + describe(submitted, first) + ", which are safe in the queue and will be handled; " + e.getMessage()
+                    + "; the stream is not sealed: end it with `taskq produce --count 0 --seal`, or free space and produce the rest", e);
         }
     }
 

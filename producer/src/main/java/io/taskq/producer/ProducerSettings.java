@@ -16,18 +16,25 @@ import java.util.List;
  * @param rollCycle    the task queue's roll cycle
  * @param maxBodyBytes the largest body {@code put} accepts
  * @param rate         tasks per second for {@code taskq produce}, 0 for unlimited
+ * @param minFreeBytes free space puts leave on the queue's file system (0: no check)
  */
-public record ProducerSettings(Path dataDir, int slots, RollCycles rollCycle, int maxBodyBytes, long rate) {
-    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES, Keys.RATE);
+public record ProducerSettings(Path dataDir, int slots, RollCycles rollCycle, int maxBodyBytes, long rate,
+                               long minFreeBytes) {
+    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES,
+            Keys.MIN_FREE_BYTES, Keys.RATE);
 
     public static ProducerSettings from(TaskQConfig config) {
         return new ProducerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
-                config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE));
+                config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE), config.get(Keys.MIN_FREE_BYTES));
     }
 
     /** Defaults for everything but the data directory; handy in tests and embedding. */
     public static ProducerSettings defaults(Path dataDir) {
         return new ProducerSettings(dataDir, Integer.parseInt(Keys.SLOTS_MAX.defaultValue()), RollCycles.FAST_DAILY,
-                Integer.parseInt(Keys.MAX_BODY_BYTES.defaultValue()), 0);
+                Integer.parseInt(Keys.MAX_BODY_BYTES.defaultValue()), 0, Long.parseLong(Keys.MIN_FREE_BYTES.defaultValue()));
+    }
+
+    public ProducerSettings withMinFreeBytes(long bytes) {
+        return new ProducerSettings(dataDir, slots, rollCycle, maxBodyBytes, rate, bytes);
     }
 }

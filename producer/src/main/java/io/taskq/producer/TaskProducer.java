@@ -7,6 +7,7 @@ import io.taskq.common.store.ExcerptReader;
 import io.taskq.common.store.Excerpts;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
+import io.taskq.common.store.SpaceReserve;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -31,17 +32,25 @@ import java.time.Duration;
 public final class TaskProducer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProducer.class);
 
+    /**
+     * Bytes a task excerpt without a body takes in the queue, rounded up (about 60 for the excerpt, plus index
+     * entries); only paces the free-space checks.
+     */
+    private static final int TASK_EXCERPT_BYTES = 96;
+
     private final DataDirectory data;
     private final Ledger ledger;
     private final ExcerptAppender appender;
     private final int maxBodyBytes;
+    private final SpaceReserve space;
     private final Task task = new Task();
 
-    private TaskProducer(DataDirectory data, int maxBodyBytes) {
+    private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes) {
         this.data = data;
         this.ledger = data.ledger();
         this.appender = data.queue().createAppender();
         this.maxBodyBytes = maxBodyBytes;
+        this.space = SpaceReserve.of(data.queue().file().toPath(), minFreeBytes);
         repair();
     }
 
@@ -49,7 +58,7 @@ public final class TaskProducer implements Closeable {
     public static TaskProducer open(ProducerSettings settings) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
         try {
-            return new TaskProducer(data, settings.maxBodyBytes());
+            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes());
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -60,6 +69,9 @@ public final class TaskProducer implements Closeable {
      * Appends one task and returns its seq.
      *
      * @throws IllegalStateException if the stream is sealed
+     * @throws TaskQException        with {@link TaskQException#EXIT_NO_SPACE} when less than {@code queue.min-free-bytes}
+     *                               is free on the queue's file system; the task was not written, and every task put
+     *                               before it is safe
      */
     public long put(int value, double payload) {
         return append(task.set(value, payload));
@@ -70,6 +82,7 @@ public final class TaskProducer implements Closeable {
      *
      * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}
      * @throws IllegalStateException    if the stream is sealed
+     * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
      */
     public long put(int value, double payload, byte[] body) {
         if (body.length > maxBodyBytes)
@@ -79,6 +92,7 @@ public final class TaskProducer implements Closeable {
     }
 
     private long append(Task t) {
+        space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining());
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
@@ -93,7 +107,20 @@ public final class TaskProducer implements Closeable {
             if (seq == 0)
                 ledger.recordFirstPut(now);
             return seq;
+        } catch (InternalError e) {
+            throw mappedWriteFailed(e);
         }
+    }
+
+    /**
+     * A fault writing the queue's memory-mapped file, which Chronicle gets as SIGBUS and the JVM reports as an
+     * asynchronous InternalError: on Linux that means the file system had no page left (something else filled it past
+     * the reserve). The error surfaces a few instructions after the fault, so the last excerpt may lack a page.
+     */
+    private TaskQException mappedWriteFailed(InternalError e) {
+        return new TaskQException(TaskQException.EXIT_NO_SPACE, "writing the task queue " + space.dir()
+                + " failed with a fault on its memory-mapped file (" + e.getMessage() + "); the file system is probably full ("
+                + SpaceReserve.bytes(space.freeBytes()) + " free); the last task written may be damaged, check it with taskq tail", e);
     }
 
     /**
@@ -102,6 +129,8 @@ public final class TaskProducer implements Closeable {
      * @return the final task count
      */
     public long seal() {
+        if (ledger.sealedCount() < 0)
+            space.requireForControl("seal the stream");
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
@@ -113,6 +142,8 @@ public final class TaskProducer implements Closeable {
             ledger.publishSealed(count);
             LOG.info("Sealed the stream at {} tasks", count);
             return count;
+        } catch (InternalError e) {
+            throw mappedWriteFailed(e);
         }
     }
 

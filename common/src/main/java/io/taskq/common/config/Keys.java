@@ -24,6 +24,9 @@ public final class Keys {
             "Chronicle Queue roll cycle of tasks/ (a RollCycles name).", Keys::rollCycle);
     public static final ConfigKey<Integer> MAX_BODY_BYTES = new ConfigKey<>("queue.max-body-bytes", "4096",
             "Largest optional task body a producer accepts, in bytes.", intRange(0, 16 * 1024 * 1024));
+    public static final ConfigKey<Long> MIN_FREE_BYTES = new ConfigKey<>("queue.min-free-bytes", "67108864",
+            "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 turns the check off.",
+            longRange(0, 1L << 50));
     public static final ConfigKey<Integer> BATCH_SIZE = new ConfigKey<>("consumer.batch-size", "64",
             "Most tasks one consumer claims with one compare-and-swap.", intRange(1, 65536));
     public static final ConfigKey<String> IDLE = new ConfigKey<>("consumer.idle", "balanced",
@@ -48,7 +51,7 @@ public final class Keys {
             "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).",
             Keys::path);
 
-    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, BATCH_SIZE, IDLE,
+    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, BATCH_SIZE, IDLE,
             HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
 
     private Keys() {

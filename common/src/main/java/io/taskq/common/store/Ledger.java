@@ -3,6 +3,7 @@ package io.taskq.common.store;
 import io.taskq.common.TaskQException;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
 
 import java.io.Closeable;
 
@@ -203,9 +204,16 @@ public final class Ledger implements Closeable {
         store.compareAndSwapLong(OFF_FIRST_PUT, 0, nanos);
     }
 
+    /** Unmaps the ledger. */
     @Override
     public void close() {
+        MappedFile file = mapped.mappedFile();
         mapped.releaseLast();
+        // A single-mapping MappedFile keeps its own reservation of the mapping (Chronicle releases it only with
+        // -DmappedFile.retain=true), so without this the 4 KiB mapping outlives close() and, for one, keeps the file
+        // system busy for umount.
+        if (store.refCount() > 0)
+            store.release(file);
     }
 
 }
