@@ -27,6 +27,7 @@ public final class Main {
               status   show totals and one row per slot (--json, --watch)
               join     wait until submitted tasks are done (--all: until the sealed stream is done)
               tail     print the task queue with Chronicle's ChronicleReaderMain
+              bench    run the standard benchmarks and their baselines (bin/taskq runs it from the bench module)
 
             exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, 4 disk full (produce)
             """;
@@ -56,6 +57,7 @@ public final class Main {
                 case "join" -> JoinCommand.run(rest, out);
                 case "tail" -> TailCommand.run(rest, out);
                 case "demo" -> DemoCommand.run(rest, out, err);
+                case "bench" -> throw TaskQException.usage("taskq bench runs from the bench module's jars: start it with bin/taskq bench");
                 default -> throw TaskQException.usage("unknown command '" + command
                         + "' (commands: demo, produce, consume, status, join, tail)");
             };

@@ -36,6 +36,14 @@ public final class JvmLauncher {
      * Extra JVM options (heap size, say) go in {@code jvmOptions}.
      */
     public static List<String> command(String role, List<String> jvmOptions, List<String> args) {
+        return command(role, jvmOptions, MAIN_CLASS, args);
+    }
+
+    /**
+     * The command line for {@code mainClass <args>} in a new JVM with the same Java, classpath and flags, for
+     * processes that are not a {@code taskq} subcommand (the benchmark harness's producer and baselines).
+     */
+    public static List<String> command(String role, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
@@ -53,7 +61,7 @@ public final class JvmLauncher {
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(MAIN_CLASS);
+        cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
     }

@@ -1,0 +1,77 @@
+package io.taskq.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processes of one benchmark run: each started with its output in its own log file, waited for with a deadline,
+ * and stopped by its own handle (never by name) if the run fails. Not thread-safe.
+ */
+final class Children implements AutoCloseable {
+    private final Path logs;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
+
+    Children(Path logs) {
+        this.logs = logs;
+    }
+
+    Process start(String role, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log(role).toFile())
+                .start();
+        processes.add(p);
+        roles.add(role);
+        return p;
+    }
+
+    Path log(String role) {
+        return logs.resolve(role + ".log");
+    }
+
+    /** Throws, naming the process and its log, if one of them has already exited with a non-zero code. */
+    void checkNoneFailed() {
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
+            if (!p.isAlive() && p.exitValue() != 0)
+                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") exited with " + p.exitValue()
+                        + "; see " + log(roles.get(i)));
+        }
+    }
+
+    /** True if one of them has exited, whatever its code. */
+    boolean anyExited() {
+        for (Process p : processes)
+            if (!p.isAlive())
+                return true;
+        return false;
+    }
+
+    /** Waits until every process has exited 0; throws naming the culprit on a failure or at the deadline. */
+    void awaitAll(long deadlineNanos) throws InterruptedException {
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
+            long left = deadlineNanos - System.nanoTime();
+            if (!p.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS))
+                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") did not finish in time; see " + log(roles.get(i)));
+            if (p.exitValue() != 0)
+                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") exited with " + p.exitValue()
+                        + "; see " + log(roles.get(i)));
+        }
+    }
+
+    /** Stops whatever is still running, its own processes only. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes)
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS))
+                    p.destroyForcibly();
+            }
+    }
+}

@@ -1,0 +1,261 @@
+package io.taskq.bench;
+
+import io.taskq.common.Workload;
+import io.taskq.common.cli.JvmLauncher;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.Progress;
+import net.openhft.chronicle.queue.RollCycles;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One run of each standard workload and baseline, every process a separate JVM (or Python process) started the way
+ * {@code bin/taskq} starts its own, with figures taken inside those processes. Every run checks its totals against
+ * {@link Workload}'s closed form; one that does not verify throws {@link BenchFailure}. A run's data directory is
+ * deleted once it has verified; its logs stay next to it.
+ */
+final class Workloads {
+    /** One throughput run. */
+    record Throughput(long count, long elapsedNanos) {
+        double tasksPerSec() {
+            return count * 1e9 / elapsedNanos;
+        }
+    }
+
+    /** One latency run: nanoseconds from the intended send time to the end of handling; {@code sincePut} may be null. */
+    record Latency(Histogram intended, Histogram sincePut, String pauser, long maxBehindScheduleNanos) {
+    }
+
+    private static final Pattern IDLE_RUNS = Pattern.compile("idle runs (.*?), exit-on-eos");
+    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+    private final Path work;
+    private final RollCycles rollCycle;
+    private final Path pythonScript;
+    private final String python;
+
+    Workloads(Path work, RollCycles rollCycle, Path pythonScript, String python) {
+        this.work = work;
+        this.rollCycle = rollCycle;
+        this.pythonScript = pythonScript;
+        this.python = python;
+    }
+
+    /**
+     * W1: 3 {@code taskq consume --exit-on-eos} processes with the configured defaults, then {@link BenchProducer}
+     * once all three hold their slots (JVM start-up is outside the clock). Time from the first put to the return of
+     * join, inside the producer.
+     */
+    Throughput w1(String name, long count, int consumers) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Path data = run.resolve("data");
+        try (Children children = new Children(run)) {
+            for (int k = 0; k < consumers; k++)
+                children.start("consumer-" + k, JvmLauncher.command("consumer-" + k, List.of(),
+                        List.of("consume", "--index", String.valueOf(k), "--exit-on-eos", "--data-dir", data.toString())));
+            awaitSlots(children, data, consumers);
+            Path result = run.resolve("producer.result");
+            children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
+                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--result", result.toString())));
+            children.awaitAll(deadline(count, 20_000));
+            Properties p = RunFile.read(result);
+            verify(name, data, count);
+            deleteData(data);
+            return new Throughput(count, RunFile.longValue(p, "elapsedNanos", result));
+        }
+    }
+
+    /**
+     * W2: one {@code taskq consume} with the {@code bench-latency} handler and idle strategy {@code idle} (null: the
+     * configured default), and {@link BenchProducer} at {@code rate} tasks/s.
+     */
+    Latency w2(String name, long count, long rate, long warmup, String idle) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Path data = run.resolve("data");
+        Path schedule = run.resolve("schedule");
+        Path out = run.resolve("latency");
+        try (Children children = new Children(run)) {
+            List<String> args = new ArrayList<>(List.of("consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString(),
+                    "--handler", LatencyRecordingHandler.NAME));
+            if (idle != null)
+                args.addAll(List.of("--idle", idle));
+            children.start("consumer-0", JvmLauncher.command("consumer-0", List.of("-Dtaskq.bench.schedule=" + schedule,
+                    "-Dtaskq.bench.count=" + count, "-Dtaskq.bench.warmup=" + warmup, "-Dtaskq.bench.out=" + out), args));
+            awaitSlots(children, data, 1);
+            Path result = run.resolve("producer.result");
+            children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
+                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--rate", String.valueOf(rate),
+                            "--schedule", schedule.toString(), "--result", result.toString())));
+            children.awaitAll(deadline(count, rate / 2));
+            verify(name, data, count);
+            deleteData(data);
+            Properties p = RunFile.read(result);
+            return new Latency(LatencyRecordingHandler.read(out.resolveSibling("latency.intended.hdr")),
+                    LatencyRecordingHandler.read(out.resolveSibling("latency.put.hdr")),
+                    pauser(children.log("consumer-0")), RunFile.longValue(p, "maxBehindScheduleNanos", result));
+        }
+    }
+
+    /** chronicle-raw throughput: {@link RawChronicle} consumer (busy), then its producer as fast as it goes. */
+    Throughput rawThroughput(String name, long count) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Properties consumer = raw(run, count, 0, 0, false);
+        Properties producer = RunFile.read(run.resolve("producer.result"));
+        long elapsed = Long.parseLong(consumer.getProperty("lastHandledNanos")) - Long.parseLong(producer.getProperty("firstPutNanos"));
+        return new Throughput(count, elapsed);
+    }
+
+    /** chronicle-raw latency: the same pair, the producer paced at {@code rate}, the consumer busy-spinning. */
+    Latency rawLatency(String name, long count, long rate, long warmup) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Properties consumer = raw(run, count, rate, warmup, true);
+        Properties producer = RunFile.read(run.resolve("producer.result"));
+        return new Latency(LatencyRecordingHandler.read(run.resolve("latency.intended.hdr")), null, consumer.getProperty("idle"),
+                Long.parseLong(producer.getProperty("maxBehindScheduleNanos")));
+    }
+
+    private Properties raw(Path run, long count, long rate, long warmup, boolean latency) throws IOException, InterruptedException {
+        Path queue = run.resolve("queue");
+        Path ready = run.resolve("consumer.ready");
+        Path consumerResult = run.resolve("consumer.result");
+        try (Children children = new Children(run)) {
+            List<String> c = new ArrayList<>(List.of("consume", "--dir", queue.toString(), "--count", String.valueOf(count),
+                    "--idle", "busy", "--ready", ready.toString(), "--result", consumerResult.toString()));
+            if (latency)
+                c.addAll(List.of("--warmup", String.valueOf(warmup), "--out", run.resolve("latency").toString()));
+            children.start("raw-consumer", JvmLauncher.command("raw-consumer", List.of(), RawChronicle.class.getName(), c));
+            long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+            while (!Files.exists(ready)) {
+                children.checkNoneFailed();
+                if (children.anyExited() || System.nanoTime() > deadline)
+                    throw new BenchFailure("the raw Chronicle consumer did not start; see " + children.log("raw-consumer"));
+                Thread.sleep(10);
+            }
+            List<String> p = new ArrayList<>(List.of("produce", "--dir", queue.toString(), "--count", String.valueOf(count),
+                    "--result", run.resolve("producer.result").toString()));
+            if (rate > 0)
+                p.addAll(List.of("--rate", String.valueOf(rate)));
+            children.start("raw-producer", JvmLauncher.command("raw-producer", List.of(), RawChronicle.class.getName(), p));
+            children.awaitAll(deadline(count, rate > 0 ? rate / 2 : 20_000));
+        }
+        Properties r = RunFile.read(consumerResult);
+        long done = Long.parseLong(r.getProperty("done"));
+        long sumValue = Long.parseLong(r.getProperty("sumValue"));
+        double sumPayload = Double.parseDouble(r.getProperty("sumPayload"));
+        check(run.getFileName().toString(), count, done, sumValue, sumPayload);
+        deleteData(queue);
+        return r;
+    }
+
+    /** python-seed: the textbook program with 3 consumers and {@code perPut} tasks per put; its own clock. */
+    Throughput python(String name, long count, int perPut) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Path out = run.resolve("python.out");
+        Path log = run.resolve("python.log");
+        Process p = new ProcessBuilder(python, pythonScript.toString(), "--count", String.valueOf(count), "--consumers", "3",
+                "--per-put", String.valueOf(perPut))
+                .redirectOutput(out.toFile()).redirectError(log.toFile()).start();
+        try {
+            if (!p.waitFor(deadline(count, 5_000) - System.nanoTime(), TimeUnit.NANOSECONDS))
+                throw new BenchFailure(name + ": the Python baseline did not finish in time; see " + log);
+            if (p.exitValue() != 0)
+                throw new BenchFailure(name + ": the Python baseline exited with " + p.exitValue() + "; see " + log);
+        } finally {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS))
+                    p.destroyForcibly();
+            }
+        }
+        String json = Files.readString(out, StandardCharsets.UTF_8);
+        check(name, count, (long) number(json, "done"), (long) number(json, "sumValue"), number(json, "sumPayload"));
+        return new Throughput(count, (long) number(json, "elapsedNanos"));
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*(-?[0-9.eE+]+)").matcher(json);
+        if (!m.find())
+            throw new BenchFailure("the Python baseline printed no '" + key + "': " + json.strip());
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Totals in the data directory against the closed form: every task handled once, results summed exactly. */
+    private void verify(String name, Path data, long count) {
+        try (DataDirectory d = DataDirectory.openExisting(data, rollCycle)) {
+            Progress p = Progress.read(d);
+            if (p.submitted() != count || !p.allDone())
+                throw new BenchFailure(name + " did not verify: submitted " + p.submitted() + ", done " + p.done()
+                        + ", sealed " + p.sealed() + " (expected " + count + ")");
+            check(name, count, p.done(), p.sumValue(), p.sumPayload());
+        }
+    }
+
+    private static void check(String name, long count, long done, long sumValue, double sumPayload) {
+        long expectedValue = Workload.expectedSumValue(count);
+        double expectedPayload = Workload.expectedSumPayload(count);
+        if (done != count || sumValue != expectedValue || sumPayload != expectedPayload)
+            throw new BenchFailure(name + " did not verify: done " + done + ", sumValue " + sumValue + ", sumPayload "
+                    + sumPayload + "; expected " + count + ", " + expectedValue + ", " + expectedPayload);
+    }
+
+    /** Waits until {@code slots} consumers hold their slots, so the producer's clock does not include JVM start-up. */
+    private void awaitSlots(Children children, Path data, int slots) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        DataDirectory d = null;
+        try {
+            while (true) {
+                children.checkNoneFailed();
+                if (children.anyExited())
+                    throw new BenchFailure("a consumer exited before the producer started; see the logs in " + data.getParent());
+                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
+                    d = DataDirectory.openExisting(data, rollCycle);
+                if (d != null && Progress.read(d).slots().size() >= slots)
+                    return;
+                if (System.nanoTime() > deadline)
+                    throw new BenchFailure("the consumers did not all start in time; see the logs in " + data.getParent());
+                Thread.sleep(10);
+            }
+        } finally {
+            if (d != null)
+                d.close();
+        }
+    }
+
+    /** What the consumer logged as the pauser it really runs, e.g. "busy (BusyPauser: spins, ..., 2 CPUs)". */
+    private static String pauser(Path log) throws IOException {
+        Matcher m = IDLE_RUNS.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        return m.find() ? m.group(1) : "unknown (no 'idle runs' line in " + log + ")";
+    }
+
+    private Path fresh(String name) throws IOException {
+        Path run = work.resolve(name);
+        deleteData(run);
+        return Files.createDirectories(run);
+    }
+
+    /** Start-up allowance plus the run at no less than {@code minRate} tasks/s. */
+    private static long deadline(long count, long minRate) {
+        return System.nanoTime() + START_TIMEOUT_NANOS + TimeUnit.SECONDS.toNanos(count / Math.max(1, minRate));
+    }
+
+    static void deleteData(Path dir) throws IOException {
+        if (!Files.exists(dir))
+            return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
+                Files.delete(p);
+        }
+    }
+}
