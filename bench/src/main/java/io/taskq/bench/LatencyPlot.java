@@ -18,7 +18,7 @@ final class LatencyPlot {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
     private static final int WIDTH = 860;
     private static final int HEIGHT = 480;
-    private static final int LEFT = 70;
+    private static final int LEFT = 84;
     private static final int RIGHT = 230;
     private static final int TOP = 40;
     private static final int BOTTOM = 50;
@@ -67,7 +67,7 @@ final class LatencyPlot {
                 LEFT, TOP, plotW, plotH));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
                 LEFT + plotW / 2, HEIGHT - 10));
-        s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
+        s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">"
                 + "latency (µs, log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
 
         int i = 0;
@@ -109,6 +109,10 @@ final class LatencyPlot {
     }
 
     static String micros(double us) {
+        if (us >= 1_000_000)
+            return String.format(Locale.ROOT, "%.1f s", us / 1_000_000);
+        if (us >= 10_000)
+            return String.format(Locale.ROOT, "%.0f ms", us / 1000);
         if (us >= 1000)
             return String.format(Locale.ROOT, "%.1f ms", us / 1000);
         if (us >= 10)
