@@ -36,6 +36,8 @@ final class TailCommand {
             return 0;
         }
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
+        // The same checks as every other command: a damaged ledger, map or queue directory is refused, not printed.
+        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE)).close();
         Path tasks = config.get(Keys.DATA_DIR).resolve(DataDirectory.TASKS);
         if (!Files.isDirectory(tasks))
             throw TaskQException.usage("taskq tail: no task queue at " + tasks + " (nothing produced yet, or wrong --data-dir)");

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,9 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (already holding 10 tasks) left exactly as it was.
  */
 class BadInputTest extends ProcessTest {
-    /** A line of the processes' own logging (config/logback.xml); anything else on stderr is the error message. */
-    private static final Pattern LOG_LINE = Pattern.compile("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (INFO|WARN) +\\[.*");
-
     @Test
     @Timeout(120)
     void shouldRejectAnUnknownConfigKeyNamingTheFileAndTheKey() throws Exception {
@@ -204,19 +200,5 @@ class BadInputTest extends ProcessTest {
         Path data = tmp.resolve("data");
         taskq.runOk("setup-produce", "produce", "--count", "10", "--data-dir", data.toString());
         return data;
-    }
-
-    /**
-     * Exit code 2 and, apart from log lines, exactly one line on stderr: {@code taskq <command>: ...} containing every
-     * fragment.
-     */
-    private static void assertRejected(TaskqProcess p, String command, String... fragments) {
-        assertEquals(2, p.exitCode(), p::describe);
-        List<String> errors = p.stderr().lines().filter(l -> !LOG_LINE.matcher(l).matches()).toList();
-        assertEquals(1, errors.size(), () -> "one error line on stderr besides log lines, found " + errors + "\n" + p.describe());
-        String line = errors.get(0);
-        assertTrue(line.startsWith("taskq " + command + ": "), () -> "starts with 'taskq " + command + ": ': " + line);
-        for (String fragment : fragments)
-            assertTrue(line.contains(fragment), () -> "names '" + fragment + "': " + line);
     }
 }

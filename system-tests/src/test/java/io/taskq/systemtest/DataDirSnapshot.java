@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What a data directory holds, for "nothing was changed" checks: the SHA-256 of the ledger and of the results map,
- * and the relative path of every file and directory in it (tasks/ included).
+ * What a data directory holds, for "nothing was changed" checks: the SHA-256 of the ledger and of the results map
+ * ("absent" for a missing one), and the relative path of every file and directory in it (tasks/ included).
  *
  * @param ledgerSha256  SHA-256 of {@code ledger}
  * @param resultsSha256 SHA-256 of {@code results.cm3}
@@ -29,6 +29,8 @@ record DataDirSnapshot(String ledgerSha256, String resultsSha256, List<String> p
     }
 
     static String sha256(Path file) throws IOException {
+        if (!Files.exists(file))
+            return "absent";
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

@@ -6,6 +6,11 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Base of the multi-process tests: a temporary directory per test (kept when the test fails, with every process's
@@ -14,6 +19,9 @@ import java.nio.file.Path;
 abstract class ProcessTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
+
+    /** A line of the processes' own logging (config/logback.xml); anything else on stderr is the error message. */
+    static final Pattern LOG_LINE = Pattern.compile("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (INFO|WARN) +\\[.*");
 
     Taskq taskq;
 
@@ -25,5 +33,19 @@ abstract class ProcessTest {
     @AfterEach
     void stopEveryProcess() throws InterruptedException {
         taskq.close();
+    }
+
+    /**
+     * Exit code 2 and, apart from log lines, exactly one line on stderr: {@code taskq <command>: ...} containing every
+     * fragment.
+     */
+    static void assertRejected(TaskqProcess p, String command, String... fragments) {
+        assertEquals(2, p.exitCode(), p::describe);
+        List<String> errors = p.stderr().lines().filter(l -> !LOG_LINE.matcher(l).matches()).toList();
+        assertEquals(1, errors.size(), () -> "one error line on stderr besides log lines, found " + errors + "\n" + p.describe());
+        String line = errors.get(0);
+        assertTrue(line.startsWith("taskq " + command + ": "), () -> "starts with 'taskq " + command + ": ': " + line);
+        for (String fragment : fragments)
+            assertTrue(line.contains(fragment), () -> "names '" + fragment + "': " + line);
     }
 }

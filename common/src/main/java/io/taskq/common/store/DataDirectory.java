@@ -61,7 +61,7 @@ public final class DataDirectory implements Closeable {
                                 + " is missing (damaged or half-created); move it aside or use a fresh --data-dir");
                     LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {})", dir, slots, Schema.VERSION);
                     SlotTable.create(dir.resolve(RESULTS), slots).close();
-                    Ledger.create(ledgerFile, slots);
+                    Ledger.create(ledgerFile, slots, Files.size(dir.resolve(RESULTS)));
                 }
             } catch (IOException e) {
                 throw TaskQException.usage("data directory " + dir + ": cannot initialise it (" + describe(e) + ")");
@@ -79,9 +79,15 @@ public final class DataDirectory implements Closeable {
         return open(dir, rollCycle);
     }
 
+    /**
+     * Validates the ledger, then the results map's header and the queue directory, and only then hands the map to
+     * Chronicle Map, whose own reaction to damage is to wait, re-format or fail deep inside.
+     */
     private static DataDirectory open(Path dir, RollCycles rollCycle) {
         Ledger ledger = Ledger.open(dir.resolve(LEDGER));
         try {
+            ResultsMapFile.check(dir.resolve(RESULTS), ledger.resultsLength());
+            QueueFiles.check(dir.resolve(TASKS));
             SlotTable slots = SlotTable.open(dir.resolve(RESULTS), ledger.slots());
             return new DataDirectory(dir, ledger, slots, rollCycle);
         } catch (RuntimeException e) {
@@ -117,12 +123,24 @@ public final class DataDirectory implements Closeable {
         return slots;
     }
 
-    /** The task queue, opened on first use. The queue's files are created lazily by the first append. */
+    /**
+     * The task queue, opened on first use. The queue's files are created lazily by the first append.
+     *
+     * @throws TaskQException (exit 2) naming {@code tasks/} if Chronicle Queue cannot open it
+     */
     public synchronized SingleChronicleQueue queue() {
-        if (queue == null)
-            queue = SingleChronicleQueueBuilder.binary(dir.resolve(TASKS).toFile())
-                    .rollCycle(rollCycle)
-                    .build();
+        if (queue == null) {
+            Path tasks = dir.resolve(TASKS);
+            try {
+                queue = SingleChronicleQueueBuilder.binary(tasks.toFile())
+                        .rollCycle(rollCycle)
+                        .build();
+            } catch (RuntimeException e) {
+                String detail = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+                throw new TaskQException(TaskQException.EXIT_USAGE, tasks + ": Chronicle Queue cannot open it ("
+                        + e.getClass().getSimpleName() + detail + ")", e);
+            }
+        }
         return queue;
     }
 

@@ -24,6 +24,8 @@ import java.nio.file.StandardOpenOption;
  *  12  slots             int, the number of result slots
  *  16  created           epoch millis
  *  24  header checksum   over bytes 0..23
+ *  32  results length    the size of results.cm3 in bytes when it was created (0: not recorded)
+ *  40  length check      a checksum of the results length and the created time
  *  64  submitted         tasks appended (next seq), written by producers under the queue's write lock
  * 128  claim cursor      (next unclaimed seq << 16) | (slot index + 1 of the last claimer), CAS by consumers
  * 192  sealed            0 while open, else (task count at end of stream) + 1
@@ -39,6 +41,8 @@ public final class Ledger implements Closeable {
     private static final int OFF_SLOTS = 12;
     private static final int OFF_CREATED = 16;
     private static final int OFF_CHECKSUM = 24;
+    private static final int OFF_RESULTS_LENGTH = 32;
+    private static final int OFF_RESULTS_LENGTH_CHECK = 40;
     private static final int OFF_SUBMITTED = 64;
     private static final int OFF_CLAIM_CURSOR = 128;
     private static final int OFF_SEALED = 192;
@@ -63,7 +67,7 @@ public final class Ledger implements Closeable {
      * Writes a fresh ledger atomically: a temporary file is filled, forced to disk and renamed into place, so a
      * reader never sees a half-written header.
      */
-    static void create(Path file, int slots) throws IOException {
+    static void create(Path file, int slots, long resultsLength) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(FILE_SIZE).order(ByteOrder.nativeOrder());
         long created = System.currentTimeMillis();
         header.putLong(OFF_MAGIC, Schema.LEDGER_MAGIC);
@@ -71,6 +75,8 @@ public final class Ledger implements Closeable {
         header.putInt(OFF_SLOTS, slots);
         header.putLong(OFF_CREATED, created);
         header.putLong(OFF_CHECKSUM, checksum(Schema.LEDGER_MAGIC, Schema.VERSION, slots, created));
+        header.putLong(OFF_RESULTS_LENGTH, resultsLength);
+        header.putLong(OFF_RESULTS_LENGTH_CHECK, lengthCheck(resultsLength, created));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
@@ -81,22 +87,30 @@ public final class Ledger implements Closeable {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Opens and validates an existing ledger; refuses a truncated, foreign or other-version file. */
+    /**
+     * Opens and validates an existing ledger; refuses a truncated, zeroed, foreign or other-version file with a
+     * one-line message that starts with the file's path. Validation only reads.
+     */
     static Ledger open(Path file) {
         long size;
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, "ledger " + file + ": cannot read it: " + e.getMessage(), e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
         }
-        if (size != FILE_SIZE)
-            throw TaskQException.usage("ledger " + file + ": size is " + size + " bytes, expected " + FILE_SIZE
-                    + " (truncated or not a TaskQ ledger)");
+        if (size == 0)
+            throw TaskQException.usage(file + ": empty (0 bytes), expected " + FILE_SIZE);
+        if (size < FILE_SIZE)
+            throw TaskQException.usage(file + ": truncated to " + size + " bytes, expected " + FILE_SIZE);
+        if (size > FILE_SIZE)
+            throw TaskQException.usage(file + ": " + size + " bytes, expected " + FILE_SIZE + " (not a TaskQ ledger)");
         MappedBytes mapped;
         try {
             mapped = MappedBytes.singleMappedBytes(file.toFile(), FILE_SIZE);
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, "ledger " + file + ": cannot map it: " + e.getMessage(), e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot map it (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")", e);
         }
         mapped.singleThreadedCheckDisabled(true);
         Ledger ledger = new Ledger(file, mapped);
@@ -111,24 +125,31 @@ public final class Ledger implements Closeable {
 
     private void validate() {
         long magic = store.readLong(OFF_MAGIC);
-        if (magic != Schema.LEDGER_MAGIC)
-            throw TaskQException.usage("ledger " + file + ": bad magic 0x" + Long.toHexString(magic)
-                    + " (zeroed, damaged or not a TaskQ ledger)");
+        if (magic != Schema.LEDGER_MAGIC) {
+            if (magic == 0 && store.readLong(OFF_VERSION) == 0 && store.readLong(OFF_CREATED) == 0
+                    && store.readLong(OFF_CHECKSUM) == 0)
+                throw TaskQException.usage(file + ": zeroed (no ledger header)");
+            throw TaskQException.usage(file + ": not a TaskQ ledger (bad magic 0x" + Long.toHexString(magic) + ")");
+        }
         int version = store.readInt(OFF_VERSION);
         if (version != Schema.VERSION)
-            throw TaskQException.usage("ledger " + file + ": written by schema version " + version
-                    + ", this TaskQ reads schema version " + Schema.VERSION);
+            throw TaskQException.usage(file + ": written by schema version " + version
+                    + ", this build reads schema version " + Schema.VERSION);
         int slots = store.readInt(OFF_SLOTS);
         long created = store.readLong(OFF_CREATED);
         if (store.readLong(OFF_CHECKSUM) != checksum(magic, version, slots, created))
-            throw TaskQException.usage("ledger " + file + ": header checksum mismatch (damaged file)");
+            throw TaskQException.usage(file + ": damaged header (checksum mismatch)");
         if (slots < 1 || slots > MAX_SLOTS)
-            throw TaskQException.usage("ledger " + file + ": slot count " + slots + " out of range 1.." + MAX_SLOTS);
+            throw TaskQException.usage(file + ": damaged header (slot count " + slots + " out of range 1.." + MAX_SLOTS + ")");
+        long resultsLength = store.readLong(OFF_RESULTS_LENGTH);
+        if ((resultsLength != 0 || store.readLong(OFF_RESULTS_LENGTH_CHECK) != 0)
+                && store.readLong(OFF_RESULTS_LENGTH_CHECK) != lengthCheck(resultsLength, created))
+            throw TaskQException.usage(file + ": damaged header (results length check mismatch)");
         long submitted = submitted();
         long cursor = claimPosition(claimCursor());
         long sealed = store.readVolatileLong(OFF_SEALED);
         if (submitted < 0 || cursor < 0 || cursor > submitted + 1 || sealed < 0 || (sealed > 0 && sealed - 1 > submitted))
-            throw TaskQException.usage("ledger " + file + ": inconsistent counters (submitted=" + submitted
+            throw TaskQException.usage(file + ": damaged counters (submitted=" + submitted
                     + ", claimed=" + cursor + ", sealed=" + (sealed - 1) + ")");
     }
 
@@ -138,6 +159,20 @@ public final class Ledger implements Closeable {
         h = (h ^ slots) * 0x165667B19E3779F9L;
         h = (h ^ created) * 0x9E3779B97F4A7C15L;
         return h ^ (h >>> 31);
+    }
+
+    private static long lengthCheck(long resultsLength, long created) {
+        return checksum(Schema.LEDGER_MAGIC, Schema.VERSION, (int) (resultsLength >>> 32) ^ (int) resultsLength, created ^ resultsLength);
+    }
+
+    /** The size results.cm3 had when the directory was created, in bytes, or 0 if this ledger does not record it. */
+    public long resultsLength() {
+        return store.readLong(OFF_RESULTS_LENGTH);
+    }
+
+    /** The creation time recorded in the header, epoch millis. */
+    public long createdMillis() {
+        return store.readLong(OFF_CREATED);
     }
 
     public Path file() {

@@ -58,6 +58,8 @@ public final class ResultSlot implements Byteable {
 
     private BytesStore<?, ?> store;
     private long base;
+    /** The map file, for messages; set by {@link #validate}. */
+    private String file = "results map";
 
     @Override
     @SuppressWarnings("rawtypes")
@@ -102,19 +104,20 @@ public final class ResultSlot implements Byteable {
         store.writeOrderedLong(base + OFF_MAGIC, Schema.SLOT_MAGIC);
     }
 
-    /** Refuses a slot with a foreign magic, another schema version or the wrong index. */
+    /** Refuses a slot with a foreign magic, another schema version or the wrong index; {@code file} starts the message. */
     void validate(int index, String file) {
         long magic = store.readVolatileLong(base + OFF_MAGIC);
         if (magic != Schema.SLOT_MAGIC)
-            throw TaskQException.usage("results map " + file + ": slot " + index + " has bad magic 0x"
-                    + Long.toHexString(magic) + " (zeroed or damaged)");
+            throw TaskQException.usage(file + ": slot " + index + " is not a TaskQ result slot (bad magic 0x"
+                    + Long.toHexString(magic) + ")");
         int version = store.readInt(base + OFF_VERSION);
         if (version != Schema.VERSION)
-            throw TaskQException.usage("results map " + file + ": slot " + index + " written by schema version "
-                    + version + ", this TaskQ reads schema version " + Schema.VERSION);
+            throw TaskQException.usage(file + ": slot " + index + " written by schema version "
+                    + version + ", this build reads schema version " + Schema.VERSION);
         int stored = store.readInt(base + OFF_INDEX);
         if (stored != index)
-            throw TaskQException.usage("results map " + file + ": slot " + index + " claims to be slot " + stored);
+            throw TaskQException.usage(file + ": slot " + index + " is marked as slot " + stored + " (damaged)");
+        this.file = file;
     }
 
     // ---- ownership and liveness ----
@@ -269,8 +272,8 @@ public final class ResultSlot implements Byteable {
             if (checksum == out.checksum())
                 return;
             if (attempt > 3)
-                throw TaskQException.usage("result slot " + store.readInt(base + OFF_INDEX)
-                        + ": figures fail their checksum (damaged results map)");
+                throw TaskQException.usage(file + ": slot " + store.readInt(base + OFF_INDEX)
+                        + " figures fail their checksum (damaged)");
             Thread.onSpinWait();
         }
     }

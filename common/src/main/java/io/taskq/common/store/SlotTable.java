@@ -35,10 +35,15 @@ public final class SlotTable implements Closeable {
                     // Consumers write slots from their own shutdown hook (graceful stop); the map must stay mapped until then.
                     .skipCloseOnExitHook(true)
                     .createPersistedTo(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, "results map " + file + ": cannot open it ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException | Error e) {
+            throw wrapped(file, "Chronicle Map cannot open it", e);
         }
+    }
+
+    private static TaskQException wrapped(Path file, String what, Throwable e) {
+        String detail = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+        return new TaskQException(TaskQException.EXIT_USAGE, file + ": " + what + " ("
+                + e.getClass().getSimpleName() + detail + ")", e);
     }
 
     /** Creates the map with {@code size} formatted slots. Called once, under the data directory's init lock. */
@@ -52,22 +57,34 @@ public final class SlotTable implements Closeable {
         return table;
     }
 
-    /** Opens an existing map and checks that all {@code size} slots are there and of this schema. */
+    /**
+     * Opens an existing map and checks that all {@code size} slots are there, of this schema, at their index, and that
+     * their figures pass their checksums. The map's header was checked before (see {@link ResultsMapFile}); this
+     * catches damage inside the map, and wraps whatever Chronicle Map throws on it into a one-line refusal.
+     */
     static SlotTable open(Path file, int size) {
         SlotTable table = new SlotTable(file, openMap(file, size), size);
         try {
             long entries = table.map.longSize();
             if (entries != size)
-                throw TaskQException.usage("results map " + file + ": holds " + entries + " slots, the ledger says "
-                        + size + " (damaged or from another data directory)");
+                throw TaskQException.usage(file + ": holds " + entries + " slots, the ledger says "
+                        + size + " (damaged, or from another data directory)");
+            SlotFigures figures = new SlotFigures();
             for (int i = 0; i < size; i++) {
                 ResultSlot slot = new ResultSlot();
-                if (table.map.getUsing(i, slot) == null)
-                    throw TaskQException.usage("results map " + file + ": slot " + i + " is missing (damaged file)");
+                try {
+                    if (table.map.getUsing(i, slot) == null)
+                        throw TaskQException.usage(file + ": slot " + i + " is missing (damaged file)");
+                } catch (TaskQException e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    throw wrapped(file, "damaged: Chronicle Map fails to look up slot " + i, e);
+                }
                 slot.validate(i, file.toString());
+                slot.readFigures(figures);
                 table.bound[i] = slot;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             table.close();
             throw e;
         }

@@ -41,12 +41,13 @@ class LedgerFileTest {
     }
 
     @Test
-    void shouldOpenWhatItCreated() {
+    void shouldOpenWhatItCreated() throws IOException {
         try (Ledger l = Ledger.open(ledger)) {
             assertEquals(3, l.slots());
             assertEquals(0, l.submitted());
             assertEquals(-1, l.sealedCount());
             assertEquals(-1, Ledger.claimOwner(l.claimCursor()));
+            assertEquals(Files.size(dir.resolve(DataDirectory.RESULTS)), l.resultsLength(), "the map's length is recorded");
         }
     }
 
@@ -55,26 +56,54 @@ class LedgerFileTest {
         try (RandomAccessFile f = new RandomAccessFile(ledger.toFile(), "rw")) {
             f.setLength(100);
         }
-        assertTrue(refusal().contains("size is 100 bytes"));
+        String m = refusal();
+        assertTrue(m.endsWith(ledger + ": truncated to 100 bytes, expected 4096"), m);
     }
 
     @Test
     void shouldRefuseAZeroedLedger() throws IOException {
         Files.write(ledger, new byte[Ledger.FILE_SIZE]);
-        assertTrue(refusal().contains("bad magic"));
+        String m = refusal();
+        assertEquals(ledger + ": zeroed (no ledger header)", m);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyLedger() throws IOException {
+        Files.write(ledger, new byte[0]);
+        assertEquals(ledger + ": empty (0 bytes), expected 4096", refusal());
+    }
+
+    @Test
+    void shouldRefuseGarbageAsNotALedger() throws IOException {
+        byte[] garbage = new byte[Ledger.FILE_SIZE];
+        new java.util.Random(42).nextBytes(garbage);
+        Files.write(ledger, garbage);
+        assertTrue(refusal().contains(": not a TaskQ ledger (bad magic 0x"));
+    }
+
+    @Test
+    void shouldRefuseALedgerWithATrailingTail() throws IOException {
+        Files.write(ledger, new byte[10], java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(ledger + ": 4106 bytes, expected 4096 (not a TaskQ ledger)", refusal());
+    }
+
+    @Test
+    void shouldRefuseADamagedResultsLengthRecord() throws IOException {
+        writeInt(32, 12345);
+        assertTrue(refusal().endsWith(": damaged header (results length check mismatch)"));
     }
 
     @Test
     void shouldRefuseAnotherSchemaVersionAndSayBoth() throws IOException {
         writeInt(8, 99);
         String m = refusal();
-        assertTrue(m.contains("schema version 99") && m.contains("schema version " + Schema.VERSION), m);
+        assertEquals(ledger + ": written by schema version 99, this build reads schema version " + Schema.VERSION, m);
     }
 
     @Test
     void shouldRefuseADamagedHeader() throws IOException {
         writeInt(12, 7);
-        assertTrue(refusal().contains("checksum"));
+        assertEquals(ledger + ": damaged header (checksum mismatch)", refusal());
     }
 
     @Test
