@@ -117,6 +117,9 @@ public final class BenchMain {
         Machine machine = Machine.describe();
         double loadAtStart = Machine.loadAverage();
         err.printf("taskq bench %s: %d run(s)%s on %s%n", which, runs, quick ? " (quick)" : "", machine.oneLine());
+        if (loadAtStart > machine.cpus())
+            err.printf(Locale.ROOT, "taskq bench: warning: the load average is %.1f on %d CPUs; other work competes with the "
+                    + "benchmark and its figures will say more about the machine than about TaskQ%n", loadAtStart, machine.cpus());
         long started = System.nanoTime();
 
         List<Workloads.Throughput> w1Runs = new ArrayList<>();

@@ -68,7 +68,7 @@ final class LatencyPlot {
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
                 LEFT + plotW / 2, HEIGHT - 10));
         s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">"
-                + "latency (µs, log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+                + "latency (log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
 
         int i = 0;
         for (Map.Entry<String, Histogram> curve : curves.entrySet()) {

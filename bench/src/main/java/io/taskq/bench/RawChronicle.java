@@ -75,6 +75,11 @@ public final class RawChronicle {
         long maxBehind = 0;
         try (SingleChronicleQueue queue = open(Path.of(o.get("dir")));
              ExcerptAppender appender = queue.createAppender()) {
+            // Acquire the queue's store before the clock starts, as TaskProducer's start-up repair does under the
+            // write lock, so neither side times the creation of the first cycle file.
+            try (DocumentContext dc = appender.writingDocument()) {
+                dc.rollbackOnClose();
+            }
             long start = System.nanoTime() + 1_000_000;
             firstPutNanos = interval > 0 ? start : System.nanoTime();
             for (long i = 0; i < count; i++) {

@@ -65,13 +65,18 @@ final class Report {
             s.append('\n');
         }
         if (json.containsKey("w2")) {
-            s.append(String.format(Locale.ROOT, "Latency, µs, from the intended send time to the end of handling, at %s tasks/s "
+            s.append(String.format(Locale.ROOT, "Latency from the intended send time to the end of handling, at %s tasks/s "
                     + "(n=%s, first %s discarded)%n", grouped(number(json, "w2", "rate")), grouped(number(json, "w2", "count")),
                     grouped(number(json, "w2", "warmup"))));
-            s.append(String.format(Locale.ROOT, "%-30s %18s %18s %18s %18s %22s%n", "", "p50", "p90", "p99", "p99.9", "max"));
+            s.append(String.format(Locale.ROOT, "%-28s %22s %22s %22s %22s %22s%n", "", "p50", "p90", "p99", "p99.9", "max"));
             latencyRow(s, "W2 TaskQ, consumer busy", json, "w2", "busy");
             latencyRow(s, "W2 TaskQ, consumer default", json, "w2", "default");
             latencyRow(s, "chronicle-raw 1:1, busy", json, "baselines", "chronicle-raw");
+            s.append("How far the producer fell behind its schedule at most, per run (more than a few ms: the machine could not "
+                    + "keep the pace, and the latency measures that backlog, not the queue):\n");
+            s.append("  W2 busy:       ").append(behind(json, "w2", "busy")).append('\n');
+            s.append("  W2 default:    ").append(behind(json, "w2", "default")).append('\n');
+            s.append("  chronicle-raw: ").append(behind(json, "baselines", "chronicle-raw")).append('\n');
             s.append("Pausers that really ran (from each consumer's start-up line):\n");
             s.append("  W2 busy:       ").append(string(json, "w2", "busy", "pauser")).append('\n');
             s.append("  W2 default:    ").append(string(json, "w2", "default", "pauser")).append('\n');
@@ -99,16 +104,32 @@ final class Report {
     }
 
     private static void latencyRow(StringBuilder s, String label, Map<String, Object> json, String... path) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-30s", label));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s", label));
         for (String key : List.of("p50Micros", "p90Micros", "p99Micros", "p999Micros", "maxMicros")) {
             String[] spread = append(append(append(path, "spread"), key), "");
             double med = number(json, append(path, key));
             double min = number(json, replaceLast(spread, "min"));
             double max = number(json, replaceLast(spread, "max"));
-            String cell = min == max ? format(med) : format(med) + " [" + format(min) + "-" + format(max) + "]";
-            line.append(String.format(Locale.ROOT, " %" + (key.equals("maxMicros") ? 22 : 18) + "s", cell));
+            String cell = min == max ? LatencyPlot.micros(med)
+                    : LatencyPlot.micros(med) + " [" + LatencyPlot.micros(min) + "-" + LatencyPlot.micros(max) + "]";
+            line.append(String.format(Locale.ROOT, " %22s", cell.replace(" µs", "µs").replace(" ms", "ms").replace(" s", "s")));
         }
         s.append(line).append('\n');
+    }
+
+    private static String behind(Map<String, Object> json, String... path) {
+        Object o = json;
+        for (String key : append(path, "producerMaxBehindScheduleMicros")) {
+            if (!(o instanceof Map<?, ?> m))
+                return "?";
+            o = m.get(key);
+        }
+        if (!(o instanceof List<?> runs))
+            return "?";
+        StringBuilder b = new StringBuilder();
+        for (Object r : runs)
+            b.append(b.length() == 0 ? "" : ", ").append(LatencyPlot.micros(((Number) r).doubleValue()));
+        return b.toString();
     }
 
     private static String count(Map<String, Object> json, String key) {
