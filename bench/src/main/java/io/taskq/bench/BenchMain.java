@@ -163,6 +163,9 @@ public final class BenchMain {
         Map<String, Object> baselines = new LinkedHashMap<>();
         if (w1) {
             Map<String, Object> w1Json = throughputJson(w1Runs);
+            w1Json.put("producerPutsPerSec", statsJson(Stats.of(w1Runs.stream()
+                    .map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
+            w1Json.put("tasksPerConsumer", w1Runs.stream().map(Workloads.Throughput::perConsumerDone).toList());
             w1Json.put("count", sizes.w1Count());
             w1Json.put("consumers", W1_CONSUMERS);
             w1Json.put("verified", true);

@@ -20,7 +20,8 @@ import java.util.Set;
  * the consumers exit.
  * <p>
  * Clocks, both {@code System.nanoTime()} in this process: {@code firstPutNanos} is read right before the first
- * {@code put}, {@code joinReturnNanos} right after {@code join} returns; the seal comes after. With {@code --rate R}
+ * {@code put}, {@code joinReturnNanos} right after {@code join} returns; the seal comes after. {@code putPhaseNanos}
+ * ends right after the last put returns, so the producer's own put rate can be told from the end-to-end rate. With {@code --rate R}
  * task {@code i} is due at {@code scheduleStart + i * 1e9/R} and the put waits for that time; the schedule is written
  * to {@code --schedule FILE} before the first put, so the consumer's latency handler measures from the intended send
  * time (coordinated omission corrected: a put that falls behind does not move later tasks' due times).
@@ -79,6 +80,7 @@ public final class BenchProducer {
                 if (seq != i)
                     throw new IllegalStateException("put " + i + " got seq " + seq + ": another producer wrote to this data directory");
             }
+            long lastPutNanos = System.nanoTime();
             boolean joined = producer.join(timeout);
             long joinReturnNanos = System.nanoTime();
             producer.seal();
@@ -88,6 +90,7 @@ public final class BenchProducer {
             figures.put("firstPutNanos", firstPutNanos);
             figures.put("joinReturnNanos", joinReturnNanos);
             figures.put("elapsedNanos", joinReturnNanos - firstPutNanos);
+            figures.put("putPhaseNanos", lastPutNanos - firstPutNanos);
             figures.put("maxBehindScheduleNanos", maxBehindNanos);
             figures.put("joined", joined);
             RunFile.write(result, figures);

@@ -59,6 +59,9 @@ final class Report {
         if (json.containsKey("w1")) {
             s.append(String.format(Locale.ROOT, "%-66s %14s   %s%n", "Throughput, tasks/s", "median", "[min - max]"));
             row(s, "W1 TaskQ: 1 producer, 3 consumers, results + join (n=" + count(json, "w1") + ")", json, "w1");
+            s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", "  (the producer's puts alone, first to last put)",
+                    grouped(number(json, "w1", "producerPutsPerSec", "median")), grouped(number(json, "w1", "producerPutsPerSec", "min")),
+                    grouped(number(json, "w1", "producerPutsPerSec", "max"))));
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", json, "baselines", "chronicle-raw");
             row(s, "python-seed: JoinableQueue + Array + Lock, 1 task/put", json, "baselines", "python-seed");
             row(s, "python-seed-100: the same, 100 tasks per put", json, "baselines", "python-seed-100");

@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  */
 final class Workloads {
     /** One throughput run. */
-    record Throughput(long count, long elapsedNanos) {
+    record Throughput(long count, long elapsedNanos, long putPhaseNanos, List<Long> perConsumerDone) {
+        Throughput(long count, long elapsedNanos) {
+            this(count, elapsedNanos, 0, List.of());
+        }
+
         double tasksPerSec() {
             return count * 1e9 / elapsedNanos;
         }
@@ -71,9 +75,10 @@ final class Workloads {
                     List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--result", result.toString())));
             children.awaitAll(deadline(count, 20_000));
             Properties p = RunFile.read(result);
-            verify(name, data, count);
+            List<Long> perConsumer = verify(name, data, count);
             deleteData(data);
-            return new Throughput(count, RunFile.longValue(p, "elapsedNanos", result));
+            return new Throughput(count, RunFile.longValue(p, "elapsedNanos", result),
+                    RunFile.longValue(p, "putPhaseNanos", result), perConsumer);
         }
     }
 
@@ -191,14 +196,18 @@ final class Workloads {
         return Double.parseDouble(m.group(1));
     }
 
-    /** Totals in the data directory against the closed form: every task handled once, results summed exactly. */
-    private void verify(String name, Path data, long count) {
+    /**
+     * Totals in the data directory against the closed form: every task handled once, results summed exactly.
+     * Returns the tasks each slot handled.
+     */
+    private List<Long> verify(String name, Path data, long count) {
         try (DataDirectory d = DataDirectory.openExisting(data, rollCycle)) {
             Progress p = Progress.read(d);
             if (p.submitted() != count || !p.allDone())
                 throw new BenchFailure(name + " did not verify: submitted " + p.submitted() + ", done " + p.done()
                         + ", sealed " + p.sealed() + " (expected " + count + ")");
             check(name, count, p.done(), p.sumValue(), p.sumPayload());
+            return p.slots().stream().map(slot -> slot.figures().done).toList();
         }
     }
 

@@ -47,6 +47,7 @@ class BenchCommandTest {
         assertEquals(true, at(json, "w1", "verified"));
         assertEquals(50_000.0, at(json, "w1", "count"));
         positive(json, "w1", "tasksPerSec", "median");
+        positive(json, "w1", "producerPutsPerSec", "median");
         positive(json, "w2", "busy", "p50Micros");
         positive(json, "w2", "busy", "p99Micros");
         positive(json, "w2", "busy", "p999Micros");
