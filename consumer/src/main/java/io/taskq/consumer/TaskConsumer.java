@@ -8,6 +8,7 @@ import io.taskq.common.store.ClaimProtocol;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.ProcessLiveness;
+import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
@@ -72,7 +73,7 @@ public final class TaskConsumer implements Closeable {
             takeSlot();
         startOwning();
         try {
-            this.reader = new TaskReader(data.queue());
+            this.reader = new TaskReader(data.queue(), slot, new QueueRetention(data, settings.keepCycles()));
             resume();
         } catch (RuntimeException e) {
             slot.release(ownerWord);

@@ -2,10 +2,14 @@ package io.taskq.consumer;
 
 import io.taskq.common.Task;
 import io.taskq.common.store.ExcerptReader;
+import io.taskq.common.store.QueueRetention;
+import io.taskq.common.store.ResultSlot;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 
@@ -21,20 +25,40 @@ final class TaskReader implements Closeable {
     /** Jump rather than scan when the wanted seq is more than this far ahead. */
     private static final long JUMP_DISTANCE = 32;
 
+    private static final Logger LOG = LoggerFactory.getLogger(TaskReader.class);
+
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final RollCycle rollCycle;
     private final ExcerptReader excerpts = new ExcerptReader();
+    /** Where this reader publishes the roll cycle its tailer is in, for queue retention; null when not tracked. */
+    private final ResultSlot slot;
+    private final QueueRetention retention;
     private long lastSeq = -1;
     private long lastIndex = -1;
     /** The seq the last rewind was for; a second rewind for the same seq means it is missing. */
     private long rewoundFor = -1;
     private int rewindAttempts;
+    private int cycle = -1;
+    private boolean pruneDue;
 
+    /** A reader whose cycle nobody tracks; queue retention must then not run on this queue. */
     TaskReader(SingleChronicleQueue queue) {
+        this(queue, null, null);
+    }
+
+    /**
+     * A reader that records the roll cycle its tailer is in in {@code slot} (its owner's), and, when the tailer enters
+     * a new cycle, runs {@code retention} (if enabled) once, outside any document.
+     */
+    TaskReader(SingleChronicleQueue queue, ResultSlot slot, QueueRetention retention) {
         this.queue = queue;
         this.tailer = queue.createTailer();
         this.rollCycle = queue.rollCycle();
+        this.slot = slot;
+        this.retention = retention;
+        if (slot != null)
+            slot.readerCycle(-1);
     }
 
     /**
@@ -44,6 +68,8 @@ final class TaskReader implements Closeable {
      * @throws IllegalStateException if the queue does not hold {@code seq} where it must be (damaged queue)
      */
     boolean read(long seq, Task task) {
+        if (pruneDue)
+            prune();
         if (lastSeq >= 0 && seq - lastSeq > JUMP_DISTANCE)
             jumpTowards(seq);
         for (; ; ) {
@@ -54,6 +80,8 @@ final class TaskReader implements Closeable {
                     continue;
                 lastSeq = task.seq();
                 lastIndex = dc.index();
+                if (rollCycle.toCycle(lastIndex) != cycle)
+                    enteredCycle(rollCycle.toCycle(lastIndex));
                 if (lastSeq == seq) {
                     rewoundFor = -1;
                     return true;
@@ -63,6 +91,25 @@ final class TaskReader implements Closeable {
             }
             // Overshot: the tailer can only be moved once the document is closed.
             rewindTo(seq);
+        }
+    }
+
+    /** Publishes the new cycle before anything could prune by it; the prune itself waits for the next read. */
+    private void enteredCycle(int newCycle) {
+        cycle = newCycle;
+        if (slot != null) {
+            slot.readerCycle(newCycle);
+            pruneDue = retention != null && retention.enabled();
+        }
+    }
+
+    /** Retention is housekeeping: a failure is logged and retried at the next cycle, never fatal to the consumer. */
+    private void prune() {
+        pruneDue = false;
+        try {
+            retention.prune();
+        } catch (RuntimeException e) {
+            LOG.warn("Retention failed; trying again when the reader enters the next roll cycle", e);
         }
     }
 

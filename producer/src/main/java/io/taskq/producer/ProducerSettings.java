@@ -17,24 +17,32 @@ import java.util.List;
  * @param maxBodyBytes the largest body {@code put} accepts
  * @param rate         tasks per second for {@code taskq produce}, 0 for unlimited
  * @param minFreeBytes free space puts leave on the queue's file system (0: no check)
+ * @param keepCycles   roll-cycle files of tasks/ to keep ({@link Keys#KEEP_ALL_CYCLES}: all); the producer prunes
+ *                     older ones after its appender rolls, and before refusing puts on a full disk
  */
 public record ProducerSettings(Path dataDir, int slots, RollCycles rollCycle, int maxBodyBytes, long rate,
-                               long minFreeBytes) {
+                               long minFreeBytes, int keepCycles) {
     static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES,
-            Keys.MIN_FREE_BYTES, Keys.RATE);
+            Keys.MIN_FREE_BYTES, Keys.KEEP_CYCLES, Keys.RATE);
 
     public static ProducerSettings from(TaskQConfig config) {
         return new ProducerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
-                config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE), config.get(Keys.MIN_FREE_BYTES));
+                config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE), config.get(Keys.MIN_FREE_BYTES),
+                config.get(Keys.KEEP_CYCLES));
     }
 
     /** Defaults for everything but the data directory; handy in tests and embedding. */
     public static ProducerSettings defaults(Path dataDir) {
         return new ProducerSettings(dataDir, Integer.parseInt(Keys.SLOTS_MAX.defaultValue()), RollCycles.FAST_DAILY,
-                Integer.parseInt(Keys.MAX_BODY_BYTES.defaultValue()), 0, Long.parseLong(Keys.MIN_FREE_BYTES.defaultValue()));
+                Integer.parseInt(Keys.MAX_BODY_BYTES.defaultValue()), 0, Long.parseLong(Keys.MIN_FREE_BYTES.defaultValue()),
+                Keys.KEEP_ALL_CYCLES);
     }
 
     public ProducerSettings withMinFreeBytes(long bytes) {
-        return new ProducerSettings(dataDir, slots, rollCycle, maxBodyBytes, rate, bytes);
+        return new ProducerSettings(dataDir, slots, rollCycle, maxBodyBytes, rate, bytes, keepCycles);
+    }
+
+    public ProducerSettings withKeepCycles(int keep) {
+        return new ProducerSettings(dataDir, slots, rollCycle, maxBodyBytes, rate, minFreeBytes, keep);
     }
 }

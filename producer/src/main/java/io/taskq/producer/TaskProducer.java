@@ -7,6 +7,7 @@ import io.taskq.common.store.ExcerptReader;
 import io.taskq.common.store.Excerpts;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
+import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -43,14 +44,20 @@ public final class TaskProducer implements Closeable {
     private final ExcerptAppender appender;
     private final int maxBodyBytes;
     private final SpaceReserve space;
+    private final QueueRetention retention;
+    /** Runs retention when the disk reaches the reserve, before refusing puts. */
+    private final Runnable reclaim;
     private final Task task = new Task();
+    private int prunedAtCycle = Integer.MIN_VALUE;
 
-    private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes) {
+    private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes, int keepCycles) {
         this.data = data;
         this.ledger = data.ledger();
         this.appender = data.queue().createAppender();
         this.maxBodyBytes = maxBodyBytes;
         this.space = SpaceReserve.of(data.queue().file().toPath(), minFreeBytes);
+        this.retention = new QueueRetention(data, keepCycles);
+        this.reclaim = retention.enabled() ? retention::prune : () -> { };
         repair();
     }
 
@@ -58,7 +65,7 @@ public final class TaskProducer implements Closeable {
     public static TaskProducer open(ProducerSettings settings) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
         try {
-            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes());
+            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles());
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -92,7 +99,8 @@ public final class TaskProducer implements Closeable {
     }
 
     private long append(Task t) {
-        space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining());
+        if (space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining(), reclaim))
+            pruneAfterRoll();
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
@@ -110,6 +118,20 @@ public final class TaskProducer implements Closeable {
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
         }
+    }
+
+    /**
+     * Queue retention, run about once per MiB written but only acting after the appender entered a new roll cycle:
+     * files become deletable as the done watermark passes them, and a roll is when a new one can appear.
+     */
+    private void pruneAfterRoll() {
+        if (!retention.enabled())
+            return;
+        int cycle = data.queue().cycle();
+        if (cycle == prunedAtCycle)
+            return;
+        prunedAtCycle = cycle;
+        retention.prune();
     }
 
     /**

@@ -27,6 +27,11 @@ public final class Keys {
     public static final ConfigKey<Long> MIN_FREE_BYTES = new ConfigKey<>("queue.min-free-bytes", "67108864",
             "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 turns the check off.",
             longRange(0, 1L << 50));
+    public static final ConfigKey<Integer> KEEP_CYCLES = new ConfigKey<>("queue.keep-cycles", "all",
+            "Roll-cycle files of tasks/ to keep: all, or N to delete older files once every task in them is done "
+            + "and no live consumer reads them, keeping at least the newest N.", Keys::keepCycles);
+    /** {@link #KEEP_CYCLES} value meaning every roll-cycle file is kept. */
+    public static final int KEEP_ALL_CYCLES = 0;
     public static final ConfigKey<Integer> BATCH_SIZE = new ConfigKey<>("consumer.batch-size", "64",
             "Most tasks one consumer claims with one compare-and-swap.", intRange(1, 65536));
     public static final ConfigKey<String> IDLE = new ConfigKey<>("consumer.idle", "balanced",
@@ -51,7 +56,7 @@ public final class Keys {
             "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).",
             Keys::path);
 
-    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, BATCH_SIZE, IDLE,
+    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE,
             HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
 
     private Keys() {
@@ -129,6 +134,16 @@ public final class Keys {
             return RollCycles.valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("must be one of " + Arrays.toString(RollCycles.values()));
+        }
+    }
+
+    private static Integer keepCycles(String s) {
+        if (s.trim().equalsIgnoreCase("all"))
+            return KEEP_ALL_CYCLES;
+        try {
+            return intRange(1, 1_000_000).apply(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be all or a whole number in 1..1000000");
         }
     }
 

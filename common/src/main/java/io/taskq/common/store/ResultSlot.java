@@ -41,6 +41,7 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_CLAIM_LO = 64;
     private static final int OFF_CLAIM_WORD = 72;
     private static final int OFF_LAST_COMMIT = 80;
+    private static final int OFF_READER_CYCLE = 120;
     private static final int OFF_SELECTOR = 128;
     private static final int OFF_COPY0 = 192;
     private static final int OFF_LAT_MAX = 448;
@@ -175,6 +176,19 @@ public final class ResultSlot implements Byteable {
             return false;
         store.writeOrderedLong(base + OFF_OWNER_SINCE, System.currentTimeMillis());
         return true;
+    }
+
+    /**
+     * The roll cycle of {@code tasks/} the owner's tailer is in, or -1 if it has not read a task yet. Queue retention
+     * never deletes that cycle or a later one while the owner is alive.
+     */
+    public int readerCycle() {
+        return (int) (store.readVolatileLong(base + OFF_READER_CYCLE) - 1);
+    }
+
+    /** Records the roll cycle the owner's tailer is in (-1: none yet). Owner only. */
+    public void readerCycle(int cycle) {
+        store.writeOrderedLong(base + OFF_READER_CYCLE, cycle + 1L);
     }
 
     /** Gives the slot up on a clean stop; the pid stays for status. Owner only. */

@@ -61,17 +61,29 @@ public final class SpaceReserve {
     }
 
     /**
-     * Accounts for {@code bytes} about to be written; checks the file system when the budget is used up.
+     * Accounts for {@code bytes} about to be written; checks the file system when the budget is used up. Below the
+     * reserve it first runs {@code reclaim} (queue retention, when enabled) and looks again.
      *
+     * @return true when the budget was used up (and, if a reserve is set, the file system checked): a cheap hook for
+     * other once-in-a-while work
      * @throws TaskQException with {@link TaskQException#EXIT_NO_SPACE} if less than the reserve is free
      */
-    public void charge(long bytes) {
-        if ((budget -= bytes) < 0 && reserve > 0)
-            check();
+    public boolean charge(long bytes, Runnable reclaim) {
+        if ((budget -= bytes) >= 0)
+            return false;
+        if (reserve == 0)
+            budget = MAX_BYTES_BETWEEN_CHECKS;
+        else
+            check(reclaim);
+        return true;
     }
 
-    private void check() {
+    private void check(Runnable reclaim) {
         long free = freeBytes();
+        if (free < reserve) {
+            reclaim.run();
+            free = freeBytes();
+        }
         if (free < reserve)
             throw new TaskQException(TaskQException.EXIT_NO_SPACE, "only " + free + " bytes (" + bytes(free) + ") free on the file system of "
                     + dir + " (" + store.name() + "), below queue.min-free-bytes=" + reserve + "; no more tasks are accepted");
