@@ -11,6 +11,7 @@ import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
+import io.taskq.common.store.WorkloadCheck;
 import io.taskq.common.store.SlotSnapshot;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -247,12 +248,10 @@ final class DemoCommand {
                     Terminal.count(Math.round(p.done() / seconds)), Terminal.count(p.done()), seconds);
         out.printf(Locale.ROOT, "latency, put to handled (queueing included; the producer does not pace): p50 %s, p99 %s, max %s%n",
                 micros(all.percentile(50)), micros(all.percentile(99)), micros(all.max()));
-        boolean ok = p.submitted() == count && p.done() == count && p.watermark() == count
-                && p.sumValue() == expectedValue && p.sumPayload() == expectedPayload && p.allDone();
-        if (!ok)
-            out.printf(Locale.ROOT, "MISMATCH: submitted %d, done %d, watermark %d, sealed %s%n", p.submitted(), p.done(),
-                    p.watermark(), p.sealed());
-        return ok;
+        String mismatch = WorkloadCheck.mismatch(p, count);
+        if (mismatch != null)
+            out.println("MISMATCH: " + mismatch);
+        return mismatch == null;
     }
 
     private static String micros(long nanos) {

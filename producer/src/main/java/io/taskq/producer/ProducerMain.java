@@ -7,6 +7,7 @@ import io.taskq.common.cli.Options;
 import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.WorkloadCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +24,17 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join] [--timeout D] [--data-dir DIR]}:
+ * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join [--verify]] [--timeout D] [--data-dir DIR]}:
  * submits synthetic tasks (DESIGN's workload) or {@code value,payload} CSV lines, optionally seals the stream and
- * joins. Prints one summary line on stdout; shows a progress bar on a terminal.
+ * joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if it does not
+ * match). Prints one summary line on stdout; shows a progress bar on a terminal.
  */
 public final class ProducerMain {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
     /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
     public static final long MAX_COUNT = 1_000_000_000_000L;
     public static final String USAGE = """
-            usage: taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join] [--timeout DURATION]
+            usage: taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join [--verify]] [--timeout DURATION]
                                  [--data-dir DIR] [--config FILE]
               --count N       submit N synthetic tasks: value = i mod 1000, payload = i * 0.5 (0..MAX)
               --input FILE|-  submit one task per CSV line "value,payload" (int, double); - reads stdin
@@ -40,6 +42,9 @@ public final class ProducerMain {
               --seal          end the stream after these tasks (consumers with --exit-on-eos then stop)
               --join          wait until the tasks are done (with --seal: until the whole stream is done)
               --timeout D     give up joining after D (e.g. 30s, 5m); exit code 3
+              --verify        with --count, --seal and --join: once all is done, check that the stream holds exactly
+                              these N tasks, each done once, and that the totals match the closed form;
+                              exit 1 if not (the same check as the demo)
             """.replace("MAX", String.valueOf(MAX_COUNT));
 
     private ProducerMain() {
@@ -47,7 +52,7 @@ public final class ProducerMain {
 
     public static int run(String[] args, PrintStream out) throws IOException {
         Options o = Options.parse("taskq produce", args, Set.of("count", "input", "rate", "timeout", "data-dir", "config"),
-                Set.of("seal", "join", "help"), false);
+                Set.of("seal", "join", "verify", "help"), false);
         if (o.flag("help")) {
             out.print(USAGE);
             return 0;
@@ -55,6 +60,10 @@ public final class ProducerMain {
         if (o.has("count") == o.has("input"))
             throw TaskQException.usage("taskq produce: give exactly one of --count N or --input FILE|-");
         long count = o.longValue("count", 0, MAX_COUNT, -1);
+        boolean verify = o.flag("verify");
+        if (verify && !(o.has("count") && o.flag("seal") && o.flag("join")))
+            throw TaskQException.usage("taskq produce: --verify needs --count N, --seal and --join (it checks the finished"
+                    + " synthetic workload against its closed form)");
         Duration timeout = o.durationValue("timeout", Duration.ofDays(365));
         TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "rate", Keys.RATE.name()));
         ProducerSettings settings = ProducerSettings.from(config);
@@ -128,6 +137,14 @@ public final class ProducerMain {
                     return TaskQException.EXIT_TIMEOUT;
                 }
                 out.printf("join: all tasks done (waited %.2f s)%n", (System.nanoTime() - joinStart) / 1e9);
+            }
+            if (verify) {
+                String mismatch = WorkloadCheck.mismatch(io.taskq.common.store.Progress.read(producer.data()), count);
+                if (mismatch != null) {
+                    out.println("NOT VERIFIED: " + mismatch);
+                    return TaskQException.EXIT_FAILED;
+                }
+                out.println("VERIFIED: " + Terminal.count(count) + " tasks, each done exactly once; the totals match the closed form");
             }
             return 0;
         }

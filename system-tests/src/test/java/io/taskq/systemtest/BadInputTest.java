@@ -98,6 +98,18 @@ class BadInputTest extends ProcessTest {
 
     @Test
     @Timeout(120)
+    void shouldRejectVerifyWithoutSealAndJoinBeforeSubmittingAnything() throws Exception {
+        Path data = dataDirWithTenTasks();
+        DataDirSnapshot before = DataDirSnapshot.of(data);
+
+        TaskqProcess p = taskq.run("produce", "produce", "--count", "5", "--seal", "--verify", "--data-dir", data.toString());
+
+        assertRejected(p, "produce", "--verify needs --count N, --seal and --join");
+        assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
+    }
+
+    @Test
+    @Timeout(120)
     void shouldRejectAnIndexThatIsNeitherASlotNumberNorAuto() throws Exception {
         Path data = dataDirWithTenTasks();
         DataDirSnapshot before = DataDirSnapshot.of(data);
