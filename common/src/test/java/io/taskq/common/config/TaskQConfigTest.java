@@ -89,4 +89,13 @@ class TaskQConfigTest {
             assertNotEquals("default", fromFile.source(key), key.name() + " is not in config/taskq.yaml");
         }
     }
+
+    @Test
+    void containerConfigFileShouldLoadAndPutTheDataDirectoryOnTheSharedVolume() {
+        Path docker = Path.of(System.getProperty("taskq.project.root", "../"), "config", "docker.yaml");
+        TaskQConfig c = TaskQConfig.load(docker, Map.of(), Map.of());
+        assertEquals(Path.of("/var/lib/taskq/data"), c.get(Keys.DATA_DIR));
+        assertNotEquals("default", c.source(Keys.DATA_DIR));
+        assertEquals(Path.of("/var/lib/taskq/demo"), c.get(Keys.DEMO_DATA_DIR));
+    }
 }
