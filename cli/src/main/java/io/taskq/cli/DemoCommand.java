@@ -8,6 +8,7 @@ import io.taskq.common.cli.Options;
 import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
@@ -95,7 +96,7 @@ final class DemoCommand {
             names.add("producer");
 
             // The consumers created the directory, so it can be opened once for progress and the summary.
-            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE))) {
+            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config))) {
                 return finish(d, count, processes, names, logs, out, err);
             }
         } finally {

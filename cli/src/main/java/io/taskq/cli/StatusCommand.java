@@ -6,6 +6,7 @@ import io.taskq.common.cli.Options;
 import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
@@ -47,7 +48,7 @@ final class StatusCommand {
             throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         long leaseMillis = config.get(Keys.LEASE).toMillis();
-        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE))) {
+        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config))) {
             Progress before = Progress.read(data);
             long beforeNanos = System.nanoTime();
             do {
@@ -72,6 +73,9 @@ final class StatusCommand {
 
     /** Tasks per second over one sampling interval, in total and per slot. */
     record Rates(double total, Map<Integer, Double> perSlot) {
+        /** No sampling interval: one snapshot, no rates. */
+        static final Rates NONE = new Rates(0, Map.of());
+
         Rates(Progress before, Progress now, double seconds) {
             this(Math.max(0, now.done() - before.done()) / seconds, perSlot(before, now, seconds));
         }
@@ -106,8 +110,12 @@ final class StatusCommand {
     }
 
     static String json(DataDirectory data, Progress p, Rates rates, long leaseMillis) {
-        Json j = new Json().begin()
-                .field("schemaVersion", Schema.VERSION)
+        return fields(new Json().begin(), data, p, rates, leaseMillis).end().toString();
+    }
+
+    /** Writes the status fields into the open object {@code j}; {@code taskq doctor} nests them too. */
+    static Json fields(Json j, DataDirectory data, Progress p, Rates rates, long leaseMillis) {
+        j.field("schemaVersion", Schema.VERSION)
                 .field("dataDir", data.dir().toString())
                 .field("slotsMax", data.slots().size())
                 .field("submitted", p.submitted())
@@ -144,7 +152,7 @@ final class StatusCommand {
                     .field("latencyMaxMicros", micros(lat.max()))
                     .end();
         }
-        return j.endArray().end().toString();
+        return j.endArray();
     }
 
     static String text(DataDirectory data, Progress p, Rates rates, long leaseMillis) {

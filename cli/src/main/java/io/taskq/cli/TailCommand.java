@@ -5,6 +5,7 @@ import io.taskq.common.cli.Launch;
 import io.taskq.common.cli.Options;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import net.openhft.chronicle.queue.ChronicleReaderMain;
 
@@ -37,9 +38,9 @@ final class TailCommand {
         }
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         // The same checks as every other command: a damaged ledger, map or queue directory is refused, not printed.
-        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE)).close();
+        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config)).close();
         Path tasks = config.get(Keys.DATA_DIR).resolve(DataDirectory.TASKS);
-        if (!Files.isDirectory(tasks))
+        if (!Files.isDirectory(tasks) || !hasCycleFile(tasks))
             throw TaskQException.usage("taskq tail: no task queue at " + tasks + " (nothing produced yet, or wrong --data-dir)");
         for (String a : o.rest())
             if (a.equals("-d") || a.startsWith("--directory"))
@@ -48,5 +49,14 @@ final class TailCommand {
         readerArgs.addAll(o.rest());
         ChronicleReaderMain.main(readerArgs.toArray(String[]::new));
         return 0;
+    }
+
+    /** True once a producer wrote something: the directory is created with the data directory, empty. */
+    private static boolean hasCycleFile(Path tasks) {
+        try (var files = Files.list(tasks)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
+        } catch (java.io.IOException e) {
+            throw TaskQException.usage("taskq tail: cannot list " + tasks + " (" + e.getMessage() + ")");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.taskq.consumer;
 
 import io.taskq.common.config.ConfigKey;
 import io.taskq.common.config.Keys;
+import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.config.TaskQConfig;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -23,19 +24,23 @@ import java.util.List;
  * @param stopGrace how long a stop request may spend finishing the claimed batch
  * @param keepCycles roll-cycle files of tasks/ to keep ({@link Keys#KEEP_ALL_CYCLES}: all); the consumer prunes older
  *                   ones each time its reader enters a new cycle
+ * @param access    the data directory's permissions and what the consumer accepts
  */
 public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, int index, int batchSize, String idle,
-                               String handler, Duration heartbeat, Duration stopGrace, int keepCycles) {
+                               String handler, Duration heartbeat, Duration stopGrace, int keepCycles,
+                               DataDirAccess access) {
     /** {@code --index auto}: take the lowest slot no live consumer holds; the consumer knows its index once open. */
     public static final int AUTO_INDEX = -1;
 
     static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
-            Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES);
+            Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
+            Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     public static ConsumerSettings from(TaskQConfig config, int index) {
         return new ConsumerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
                 index, config.get(Keys.BATCH_SIZE), config.get(Keys.IDLE), config.get(Keys.HANDLER),
-                config.get(Keys.HEARTBEAT), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES));
+                config.get(Keys.HEARTBEAT), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES),
+                DataDirAccess.of(config));
     }
 
     /** Defaults for everything but the data directory and index; handy in tests and embedding. */
@@ -44,14 +49,14 @@ public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, in
     }
 
     public ConsumerSettings withDataDir(Path dir) {
-        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keepCycles);
+        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keepCycles, access);
     }
 
     public ConsumerSettings withBatchSize(int size) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, stopGrace, keepCycles);
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, stopGrace, keepCycles, access);
     }
 
     public ConsumerSettings withKeepCycles(int keep) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keep);
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keep, access);
     }
 }

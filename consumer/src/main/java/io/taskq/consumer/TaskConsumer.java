@@ -86,7 +86,7 @@ public final class TaskConsumer implements Closeable {
      * when that is {@link ConsumerSettings#AUTO_INDEX}; {@link #index()} tells which.
      */
     public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
-        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
         try {
             return new TaskConsumer(data, settings, handler);
         } catch (RuntimeException e) {

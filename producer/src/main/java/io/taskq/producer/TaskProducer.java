@@ -63,7 +63,7 @@ public final class TaskProducer implements Closeable {
 
     /** Opens (creating if needed) the settings' data directory. */
     public static TaskProducer open(ProducerSettings settings) {
-        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle());
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
         try {
             return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles());
         } catch (RuntimeException e) {

@@ -64,8 +64,16 @@ final class Taskq implements AutoCloseable {
 
     /** Starts {@code bin/taskq args...} with extra environment variables (set after the clean-up, so they win). */
     TaskqProcess start(String name, Map<String, String> extraEnv, String... args) throws IOException {
+        return startWrapped(name, extraEnv, List.of(), args);
+    }
+
+    /**
+     * Starts {@code wrapper... bin/taskq args...}: {@code wrapper} is a command that runs the rest of its command line
+     * (such as {@code unshare -n}), so the pid is the wrapper's until it execs.
+     */
+    TaskqProcess startWrapped(String name, Map<String, String> extraEnv, List<String> wrapper, String... args) throws IOException {
         String unique = uniqueName(name);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(wrapper);
         command.add(LAUNCHER.toString());
         command.addAll(List.of(args));
         Path out = logDir.resolve(unique + ".out");

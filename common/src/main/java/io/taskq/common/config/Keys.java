@@ -17,6 +17,12 @@ public final class Keys {
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data-dir", "var/taskq",
             "Directory holding the task queue, the results map and the ledger; relative paths start at the working directory.",
             Keys::path);
+    public static final ConfigKey<String> PERMISSIONS_MODE = new ConfigKey<>("permissions.mode", "owner",
+            "Who may use a data directory TaskQ creates: owner (directories 0700, files 0600) or group (0770 and 0660, for "
+                    + "processes of several users in one group; they need umask 007 or 002).", Keys::permissionsMode);
+    public static final ConfigKey<Boolean> ALLOW_OTHER_WRITABLE = new ConfigKey<>("permissions.allow-other-writable", "false",
+            "Whether TaskQ may use a data directory (or its ledger, results map or tasks/) that every user can write.",
+            Keys::bool);
     public static final ConfigKey<Integer> SLOTS_MAX = new ConfigKey<>("slots.max", "64",
             "Number of result slots, i.e. the most consumers a data directory can have (fixed when the directory is created).",
             intRange(1, 4096));
@@ -56,7 +62,7 @@ public final class Keys {
             "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).",
             Keys::path);
 
-    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE,
+    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE,
             HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
 
     private Keys() {
@@ -127,6 +133,21 @@ public final class Keys {
         if (s.isBlank())
             throw new IllegalArgumentException("must be a directory path");
         return Path.of(s.trim());
+    }
+
+    private static String permissionsMode(String s) {
+        String mode = s.trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("owner") && !mode.equals("group"))
+            throw new IllegalArgumentException("must be owner or group");
+        return mode;
+    }
+
+    private static Boolean bool(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
     }
 
     private static RollCycles rollCycle(String s) {

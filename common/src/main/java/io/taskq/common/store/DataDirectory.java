@@ -43,47 +43,76 @@ public final class DataDirectory implements Closeable {
         this.rollCycle = rollCycle;
     }
 
-    /** Opens the directory, creating it (with {@code slots} result slots) if it holds no TaskQ data yet. */
+    /** {@link #openOrCreate(Path, int, RollCycles, DataDirAccess)} with the default access: owner only. */
     public static DataDirectory openOrCreate(Path dir, int slots, RollCycles rollCycle) {
+        return openOrCreate(dir, slots, rollCycle, DataDirAccess.DEFAULT);
+    }
+
+    /**
+     * Opens the directory, creating it (with {@code slots} result slots) if it holds no TaskQ data yet. What it creates
+     * gets the permissions of {@code access}; an existing directory is refused if {@code access} does not accept its
+     * permissions (see {@link DataDirAccess}).
+     */
+    public static DataDirectory openOrCreate(Path dir, int slots, RollCycles rollCycle, DataDirAccess access) {
+        access.checkProcess(dir);
+        boolean existed = Files.isDirectory(dir);
         try {
             Files.createDirectories(dir);
+            if (!existed)
+                access.directoryCreated(dir);
         } catch (IOException e) {
             throw TaskQException.usage("data directory " + dir + ": cannot create it (" + describe(e) + ")");
         }
+        access.check(dir);
         requireWritable(dir);
         Path ledgerFile = dir.resolve(LEDGER);
         if (!Files.exists(ledgerFile)) {
-            try (FileChannel lockFile = FileChannel.open(dir.resolve(INIT_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            Path initLock = dir.resolve(INIT_LOCK);
+            try (FileChannel lockFile = FileChannel.open(initLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
                 if (!Files.exists(ledgerFile)) {
                     if (Files.exists(dir.resolve(RESULTS)))
                         throw TaskQException.usage("data directory " + dir + ": " + RESULTS + " exists but " + LEDGER
                                 + " is missing (damaged or half-created); move it aside or use a fresh --data-dir");
-                    LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {})", dir, slots, Schema.VERSION);
+                    LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {}, permissions {})",
+                            dir, slots, Schema.VERSION, access.group() ? "group" : "owner");
+                    access.fileCreated(initLock);
+                    Path tasks = dir.resolve(TASKS);
+                    if (!Files.exists(tasks)) {
+                        Files.createDirectory(tasks);
+                        access.directoryCreated(tasks);
+                    }
                     SlotTable.create(dir.resolve(RESULTS), slots).close();
-                    Ledger.create(ledgerFile, slots, Files.size(dir.resolve(RESULTS)));
+                    access.fileCreated(dir.resolve(RESULTS));
+                    Ledger.create(ledgerFile, slots, Files.size(dir.resolve(RESULTS)), access);
                 }
             } catch (IOException e) {
                 throw TaskQException.usage("data directory " + dir + ": cannot initialise it (" + describe(e) + ")");
             }
         }
-        return open(dir, rollCycle);
+        return open(dir, rollCycle, access);
+    }
+
+    /** {@link #openExisting(Path, RollCycles, DataDirAccess)} with the default access: owner only. */
+    public static DataDirectory openExisting(Path dir, RollCycles rollCycle) {
+        return openExisting(dir, rollCycle, DataDirAccess.DEFAULT);
     }
 
     /** Opens a directory that must already hold TaskQ data; never creates or changes anything while validating. */
-    public static DataDirectory openExisting(Path dir, RollCycles rollCycle) {
+    public static DataDirectory openExisting(Path dir, RollCycles rollCycle, DataDirAccess access) {
         if (!Files.isDirectory(dir))
             throw TaskQException.usage("data directory " + dir + ": does not exist (start a producer or consumer first, or pass --data-dir)");
         if (!Files.exists(dir.resolve(LEDGER)))
             throw TaskQException.usage("data directory " + dir + ": no " + LEDGER + " file, so no TaskQ data here");
-        return open(dir, rollCycle);
+        return open(dir, rollCycle, access);
     }
 
     /**
      * Validates the ledger, then the results map's header and the queue directory, and only then hands the map to
      * Chronicle Map, whose own reaction to damage is to wait, re-format or fail deep inside.
      */
-    private static DataDirectory open(Path dir, RollCycles rollCycle) {
+    private static DataDirectory open(Path dir, RollCycles rollCycle, DataDirAccess access) {
+        access.check(dir);
         Ledger ledger = Ledger.open(dir.resolve(LEDGER));
         try {
             ResultsMapFile.check(dir.resolve(RESULTS), ledger.resultsLength());

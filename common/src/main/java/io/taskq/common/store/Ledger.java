@@ -67,7 +67,7 @@ public final class Ledger implements Closeable {
      * Writes a fresh ledger atomically: a temporary file is filled, forced to disk and renamed into place, so a
      * reader never sees a half-written header.
      */
-    static void create(Path file, int slots, long resultsLength) throws IOException {
+    static void create(Path file, int slots, long resultsLength, DataDirAccess access) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(FILE_SIZE).order(ByteOrder.nativeOrder());
         long created = System.currentTimeMillis();
         header.putLong(OFF_MAGIC, Schema.LEDGER_MAGIC);
@@ -84,6 +84,7 @@ public final class Ledger implements Closeable {
                 ch.write(header);
             ch.force(true);
         }
+        access.fileCreated(tmp);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
