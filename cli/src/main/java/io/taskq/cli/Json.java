@@ -20,6 +20,21 @@ final class Json {
         return this;
     }
 
+    /** Starts an object as the value of field {@code name}; close it with {@link #end()}. */
+    Json beginObject(String name) {
+        key(name);
+        sb.append('{');
+        return this;
+    }
+
+    /** A string element of an array. */
+    Json value(String value) {
+        comma();
+        string(value);
+        needComma = true;
+        return this;
+    }
+
     Json beginArray(String name) {
         key(name);
         sb.append('[');

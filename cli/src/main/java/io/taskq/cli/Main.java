@@ -28,6 +28,7 @@ public final class Main {
               join     wait until submitted tasks are done (--all: until the sealed stream is done)
               tail     print the task queue with Chronicle's ChronicleReaderMain
               bench    run the standard benchmarks and their baselines (bin/taskq runs it from the bench module)
+              doctor   check a data directory's files, owners, locks and orphaned batches (--json)
 
             exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, 4 disk full (produce)
             """;
@@ -58,8 +59,9 @@ public final class Main {
                 case "tail" -> TailCommand.run(rest, out);
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "bench" -> throw TaskQException.usage("taskq bench runs from the bench module's jars: start it with bin/taskq bench");
+                case "doctor" -> DoctorCommand.run(rest, out);
                 default -> throw TaskQException.usage("unknown command '" + command
-                        + "' (commands: demo, produce, consume, status, join, tail)");
+                        + "' (commands: demo, produce, consume, status, join, tail, bench, doctor)");
             };
         } catch (TaskQException e) {
             String message = e.getMessage();

@@ -38,7 +38,7 @@ class FileDamageTest extends ProcessTest {
             List.of("status"),
             List.of("join", "--timeout", "5s"),
             List.of("tail"),
-            List.of("status"));
+            List.of("doctor"));
 
     private Path healthy;
     private int cases;
