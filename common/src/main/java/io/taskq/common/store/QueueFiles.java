@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.List;
  * incomplete, bit 30 set for metadata, bits 0..29 the length) followed by a typed {@code header} field:
  * {@code STStore} in the metadata file, {@code SCQStore} in a cycle file. The checks look only at that first
  * document, and only where no live process can be writing it: the metadata file once a cycle file exists (the
- * metadata is complete before the first cycle file is created) and every cycle file but the newest.
+ * metadata is complete before the first cycle file is created) and every cycle file but the newest. An old cycle
+ * file that retention deletes between the listing and the check is skipped.
  */
 final class QueueFiles {
     static final String METADATA = "metadata.cq4t";
@@ -77,6 +79,9 @@ final class QueueFiles {
             while (probe.hasRemaining())
                 if (ch.read(probe, probe.position()) <= 0)
                     break;
+        } catch (NoSuchFileException e) {
+            // Retention (queue.keep-cycles) deleted this old cycle file since the listing: nothing left to check.
+            return;
         } catch (IOException e) {
             throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + ")", e);
