@@ -25,8 +25,8 @@ BASE_VERSION=bookworm-openjdk17-1
 BASE_TAR=$CACHE/base-$BASE_VERSION.tar
 BASE_IMAGE=eclipse-temurin:17-jdk
 RUN1_TASKS=200000
-RUN2_TASKS=300000
-RUN2_RATE=10000          # paced, so the run lasts ~30 s and a consumer can be killed mid-run
+RUN2_TASKS=600000
+RUN2_RATE=10000          # paced: the stream stays open ~60 s, so the killed consumer is back before it ends
 START=$SECONDS
 
 step() { printf '== docker smoke [%3ds]: %s\n' "$((SECONDS - START))" "$*" >&2; }
@@ -270,11 +270,13 @@ five_alive() { [ "$(status_json | grep -o '"alive":true' | wc -l)" = 5 ]; }
 await 300 five_alive || { docker compose logs --tail 20 >&2; fail "five consumers did not all take a slot"; }
 JOB_TASKS=$RUN2_TASKS JOB_RATE=$RUN2_RATE docker compose up -d --no-deps producer > "$W/up2p.log" 2>&1 \
   || { cat "$W/up2p.log" >&2; fail "docker compose up producer failed"; }
-# Kill a consumer while tasks flow and the stream is still open.
+# Kill a consumer while tasks flow, in the first half of the job. The others keep their slots until the stream
+# ends, so the restarted consumer's lowest free slot is the one it held before.
 mid_run() {
   local json
   json=$(status_json) || return 1
-  [[ $json == *'"sealed":false'* ]] && [[ $json =~ \"done\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 10000 ]
+  [[ $json == *'"sealed":false'* ]] && [[ $json =~ \"done\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 10000 ] \
+    && [ "${BASH_REMATCH[1]}" -lt $((RUN2_TASKS / 2)) ]
 }
 await 180 mid_run || { docker compose logs --tail 20 >&2; fail "the job never got under way with the stream open"; }
 victim=$(docker compose ps -q consumer | sed -n 3p)
