@@ -92,7 +92,8 @@ final class StatusCommand {
 
     /**
      * True when a slot has claimed seqs it will not finish by itself: its owner process is gone and its heartbeat is
-     * older than the lease. They run when a consumer with that index starts again.
+     * older than the lease. A running consumer adopts them between two of its batches, or a consumer started with
+     * that index resumes them.
      */
     static boolean orphaned(SlotSnapshot s, long leaseMillis) {
         return s.inFlight() > 0 && !s.alive() && System.currentTimeMillis() - s.heartbeatMillis() > leaseMillis;
@@ -145,6 +146,8 @@ final class StatusCommand {
                     .field("inFlight", s.inFlight())
                     .field("orphaned", orphaned(s, leaseMillis))
                     .field("restarts", s.restarts())
+                    .field("adopted", s.adopted())
+                    .field("attempts", s.attempts())
                     .field("heartbeatAgeMillis", Math.max(0, now - s.heartbeatMillis()))
                     .field("tasksPerSec", Math.round(rates.perSlot().getOrDefault(s.index(), 0.0)))
                     .field("latencyP50Micros", micros(lat.percentile(50)))
@@ -181,9 +184,9 @@ final class StatusCommand {
                 p.sumPayload()));
         for (SlotSnapshot s : p.slots())
             if (orphaned(s, leaseMillis))
-                sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks wait for it; owner pid %d is gone (heartbeat %ds ago); "
-                                + "start `taskq consume --index %d` to finish them%n", s.index(), Terminal.count(s.inFlight()), s.pid(),
-                        (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
+                sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks are orphaned; owner pid %d is gone (heartbeat %ds ago); "
+                                + "a running consumer adopts them, or start `taskq consume --index %d`%n", s.index(),
+                        Terminal.count(s.inFlight()), s.pid(), (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
         return sb.toString();
     }
 }

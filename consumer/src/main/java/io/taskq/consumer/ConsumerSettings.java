@@ -21,13 +21,14 @@ import java.util.List;
  * @param idle      the idle strategy's name
  * @param handler   the handler's name
  * @param heartbeat how often the slot's heartbeat is stamped
+ * @param lease     how stale another slot's heartbeat must be, its owner gone, before its unfinished batch is adopted
  * @param stopGrace how long a stop request may spend finishing the claimed batch
  * @param keepCycles roll-cycle files of tasks/ to keep ({@link Keys#KEEP_ALL_CYCLES}: all); the consumer prunes older
  *                   ones each time its reader enters a new cycle
  * @param access    the data directory's permissions and what the consumer accepts
  */
 public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, int index, int batchSize, String idle,
-                               String handler, Duration heartbeat, Duration stopGrace, int keepCycles,
+                               String handler, Duration heartbeat, Duration lease, Duration stopGrace, int keepCycles,
                                DataDirAccess access) {
     /** {@code --index auto}: take the lowest slot no live consumer holds; the consumer knows its index once open. */
     public static final int AUTO_INDEX = -1;
@@ -39,7 +40,7 @@ public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, in
     public static ConsumerSettings from(TaskQConfig config, int index) {
         return new ConsumerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
                 index, config.get(Keys.BATCH_SIZE), config.get(Keys.IDLE), config.get(Keys.HANDLER),
-                config.get(Keys.HEARTBEAT), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES),
+                config.get(Keys.HEARTBEAT), config.get(Keys.LEASE), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES),
                 DataDirAccess.of(config));
     }
 
@@ -49,14 +50,18 @@ public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, in
     }
 
     public ConsumerSettings withDataDir(Path dir) {
-        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keepCycles, access);
+        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
+    }
+
+    public ConsumerSettings withHeartbeatAndLease(Duration heartbeat, Duration lease) {
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
     }
 
     public ConsumerSettings withBatchSize(int size) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, stopGrace, keepCycles, access);
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
     }
 
     public ConsumerSettings withKeepCycles(int keep) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, stopGrace, keep, access);
+        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keep, access);
     }
 }

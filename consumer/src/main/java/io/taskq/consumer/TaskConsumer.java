@@ -7,6 +7,8 @@ import io.taskq.common.TaskResult;
 import io.taskq.common.store.ClaimProtocol;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Ledger;
+import io.taskq.common.store.OrphanAdoption;
+import io.taskq.common.store.Progress;
 import io.taskq.common.store.ProcessLiveness;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
@@ -17,14 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One consumer: owns result slot {@code index}, claims batches, handles each task and commits its result and
  * task-done in one crash-consistent slot update.
  * <p>
  * It is an agent: {@link #doWork()} handles a bounded amount and returns how much; {@link #run} loops it with an
- * idle strategy. Opening takes the slot (refusing one a live process holds), settles a claim the previous owner left
- * pending and resumes its unfinished batch at the first seq not yet committed.
+ * idle strategy. Opening takes the slot (refusing one a live process holds), settles a claim or adoption the previous
+ * owner left undecided and resumes its unfinished batch at the first seq not yet committed. Between batches it adopts
+ * the unfinished batch of a slot whose owner is gone and whose heartbeat is older than the lease, before it claims
+ * new work (see {@link OrphanAdoption}); adopted tasks count in this consumer's slot.
  * <p>
  * Not thread-safe: one thread runs it, except {@link #requestStop}, which any thread may call.
  */
@@ -32,16 +37,19 @@ public final class TaskConsumer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
     /** Most tasks one {@link #doWork()} handles, so heartbeats and stop requests are seen promptly. */
     private static final int MAX_TASKS_PER_WORK = 256;
+    private static final long TAKE_PATIENCE_MILLIS = 1000;
 
     private final DataDirectory data;
     private final Ledger ledger;
     private final int index;
     private final ResultSlot slot;
     private final ClaimProtocol claims;
+    private final OrphanAdoption adoption;
     private final TaskReader reader;
     private final TaskHandler handler;
     private final int batchSize;
     private final long heartbeatMillis;
+    private final long leaseMillis;
     private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
     private final SlotFigures mirror = new SlotFigures();
     private final Task task = new Task();
@@ -51,6 +59,8 @@ public final class TaskConsumer implements Closeable {
     private long next;
     private long hi;
     private long nextHeartbeat;
+    private long nextOrphanScan;
+    private long nextEndOfStreamCheck;
     private SlotState state = SlotState.IDLE;
     private volatile long stopDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean stopRequested;
@@ -66,9 +76,11 @@ public final class TaskConsumer implements Closeable {
                     + " (the data directory " + data.dir() + " has " + data.slots().size() + " slots)");
         this.slot = data.slots().slot(index);
         this.claims = new ClaimProtocol(ledger, data.slots());
+        this.adoption = new OrphanAdoption(ledger, data.slots(), claims);
         this.handler = handler;
         this.batchSize = settings.batchSize();
         this.heartbeatMillis = settings.heartbeat().toMillis();
+        this.leaseMillis = settings.lease().toMillis();
         if (!auto)
             takeSlot();
         startOwning();
@@ -97,14 +109,22 @@ public final class TaskConsumer implements Closeable {
 
     /**
      * Takes the slot with one CAS of its owner word, unless a live process holds it. A dead owner (killed) or one
-     * that released it (clean stop) may be replaced; a live one, even another consumer in this JVM, may not.
+     * that released it (clean stop) may be replaced; a live one, even another consumer in this JVM, may not. A live
+     * holder is given {@value #TAKE_PATIENCE_MILLIS} ms to let go, because an adopter holds an orphaned slot for the
+     * few microseconds it takes to move its batch.
      */
     private void takeSlot() {
+        long deadline = System.currentTimeMillis() + TAKE_PATIENCE_MILLIS;
         for (; ; ) {
             long current = slot.ownerWord();
-            if (ResultSlot.heldByLiveProcess(current))
+            if (ResultSlot.heldByLiveProcess(current)) {
+                if (System.currentTimeMillis() < deadline) {
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
                 throw TaskQException.usage("--index=" + index + ": slot " + index + " is in use by live pid "
                         + ResultSlot.pidOf(current) + " (a consumer with this index is already running)");
+            }
             if (slot.casOwner(current, ownerWord))
                 break;
         }
@@ -128,6 +148,8 @@ public final class TaskConsumer implements Closeable {
     }
 
     private void resume() {
+        OrphanAdoption.settleAdopterOf(data.slots(), slot);
+        OrphanAdoption.settleOwnAdoption(data.slots(), slot);
         claims.settle(index, slot);
         long resumeAt = ClaimProtocol.nextInFlight(index, slot, mirror, ledger.claimCursor());
         if (resumeAt >= 0) {
@@ -155,6 +177,19 @@ public final class TaskConsumer implements Closeable {
         if (next >= hi) {
             if (stopRequested)
                 return 0;
+            if (now >= nextOrphanScan) {
+                nextOrphanScan = now + heartbeatMillis;
+                long adopted = adoption.adoptOne(index, slot, ownerWord, leaseMillis, now);
+                if (adopted > 0) {
+                    batchLo = slot.claimLo();
+                    next = batchLo;
+                    hi = batchLo + adopted;
+                    setState(SlotState.RUNNING);
+                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi, slot.adoptedFrom());
+                }
+            }
+        }
+        if (next >= hi) {
             long claimed = claims.claim(index, slot, batchSize);
             if (claimed == 0) {
                 setState(SlotState.IDLE);
@@ -171,6 +206,7 @@ public final class TaskConsumer implements Closeable {
                 releaseSeqsBeyondEndOfStream();
                 break;
             }
+            slot.countAttempt();
             handler.handle(task, result);
             commit();
             handled++;
@@ -225,10 +261,20 @@ public final class TaskConsumer implements Closeable {
         }
     }
 
-    /** True when the stream is sealed, every task in it is claimed, and this consumer's batch is finished. */
+    /**
+     * True when the stream is sealed and every task in it is done, this consumer's batch included. A consumer does
+     * not leave while another slot still has an unfinished batch, because that slot's owner may die and leave it to
+     * be adopted. Reading every slot is left for when the cheap conditions hold, at most once per heartbeat.
+     */
     public boolean reachedEndOfStream() {
         long sealed = ledger.sealedCount();
-        return sealed >= 0 && next >= hi && Ledger.claimPosition(ledger.claimCursor()) >= sealed;
+        if (sealed < 0 || next < hi || Ledger.claimPosition(ledger.claimCursor()) < sealed)
+            return false;
+        long now = System.currentTimeMillis();
+        if (now < nextEndOfStreamCheck)
+            return false;
+        nextEndOfStreamCheck = now + Math.min(heartbeatMillis, 100);
+        return Progress.read(data).allDone();
     }
 
     /** True while a claimed batch is unfinished. */
@@ -284,8 +330,8 @@ public final class TaskConsumer implements Closeable {
         slot.state(SlotState.EXITED);
         slot.release(ownerWord);
         if (next < hi)
-            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; they run when a consumer with --index {} starts again",
-                    index, next, hi, index);
+            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes them, "
+                    + "or another consumer adopts them once the heartbeat is older than consumer.lease", index, next, hi, index);
         reader.close();
         data.close();
     }

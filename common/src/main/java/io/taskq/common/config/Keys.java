@@ -47,7 +47,7 @@ public final class Keys {
     public static final ConfigKey<Duration> HEARTBEAT = new ConfigKey<>("consumer.heartbeat", "1s",
             "How often a consumer stamps its slot's heartbeat.", durationRange(Duration.ofMillis(10), Duration.ofMinutes(10)));
     public static final ConfigKey<Duration> LEASE = new ConfigKey<>("consumer.lease", "10s",
-            "A slot whose owner process is gone and whose heartbeat is older than this is orphaned; taskq status flags its claimed tasks.",
+            "A slot whose owner process is gone and whose heartbeat is older than this is orphaned: a running consumer adopts its unfinished batch.",
             durationRange(Duration.ofMillis(100), Duration.ofHours(1)));
     public static final ConfigKey<Duration> STOP_GRACE = new ConfigKey<>("consumer.stop-grace", "5s",
             "On SIGTERM a consumer finishes its claimed batch for at most this long, then stops after the task in hand.",

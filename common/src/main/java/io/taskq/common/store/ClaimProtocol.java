@@ -77,7 +77,9 @@ public final class ClaimProtocol {
         long word = slot.claimWord();
         int status = ResultSlot.claimStatus(word);
         long hi = ResultSlot.claimHi(word);
-        boolean owned = status == ResultSlot.CLAIM_CONFIRMED
+        // An undecided adoption counts as in flight here as well as in the slot it adopts from: the watermark must
+        // stay below the batch until it is done, whoever finishes it.
+        boolean owned = status == ResultSlot.CLAIM_CONFIRMED || status == ResultSlot.CLAIM_ADOPTING
                 || (status == ResultSlot.CLAIM_PENDING && cursorWord == Ledger.cursorWord(hi, index));
         if (!owned)
             return -1;

@@ -53,7 +53,7 @@ public final class Progress {
                 watermark = Math.min(watermark, next);
             used.add(new SlotSnapshot(i, slot.ownerPid(), slot.ownerAlive(), state,
                     slot.heartbeatMillis(), slot.ownerSinceMillis(), slot.restarts(), figures, next,
-                    ResultSlot.claimHi(slot.claimWord())));
+                    ResultSlot.claimHi(slot.claimWord()), slot.attempts(), slot.adopted()));
             done += figures.done;
             sumValue += figures.sumValue;
             sumPayload += figures.sumPayload;

@@ -16,12 +16,17 @@ import java.lang.invoke.VarHandle;
  *   32 state               40 heartbeat (epoch millis)   48 owner since (epoch millis)
  *   56 restarts            64 claimLo                    72 claim word: (claimHi << 2) | claim status
  *   80 System.nanoTime of the last commit (statistics)
+ *   88 adopter: 1 + the index of a slot adopting this slot's batch, 0 if none (see {@link OrphanAdoption})
+ *   96 adopted from: the slot an adopting claim (claim status ADOPTING) takes its batch from
+ *  104 attempts: tasks handed to the handler (statistics; attempts - done = tasks handled again after a kill)
+ *  112 adopted: tasks this slot took over from orphaned slots (statistics)
  *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
  *  192 figures copy 0      320 figures copy 1    (10 longs and a checksum each)
  *  448 latency max nanos  456 latency count     464 latency buckets (see {@link LatencyBuckets})
  * </pre>
- * <b>Writers.</b> Only the owner writes, with one exception: a consumer that moves the claim cursor past another
- * slot's claim confirms that claim with a CAS on the claim word (see {@link ClaimProtocol}).
+ * <b>Writers.</b> Only the owner writes, with two exceptions, both a CAS on the claim word: a consumer that moves
+ * the claim cursor past another slot's claim confirms that claim (see {@link ClaimProtocol}), and a consumer that
+ * takes over a slot decides the adopting claim a dead adopter left pending on it (see {@link OrphanAdoption}).
  * <p>
  * <b>Crash consistency.</b> The owner writes new figures into the copy the selector does not point at, then
  * publishes them with one ordered write of the selector. A kill at any instruction leaves the old or the new
@@ -41,6 +46,10 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_CLAIM_LO = 64;
     private static final int OFF_CLAIM_WORD = 72;
     private static final int OFF_LAST_COMMIT = 80;
+    private static final int OFF_ADOPTER = 88;
+    private static final int OFF_ADOPTED_FROM = 96;
+    private static final int OFF_ATTEMPTS = 104;
+    private static final int OFF_ADOPTED = 112;
     private static final int OFF_READER_CYCLE = 120;
     private static final int OFF_SELECTOR = 128;
     private static final int OFF_COPY0 = 192;
@@ -51,6 +60,8 @@ public final class ResultSlot implements Byteable {
     public static final int CLAIM_NONE = 0;
     public static final int CLAIM_PENDING = 1;
     public static final int CLAIM_CONFIRMED = 2;
+    /** The slot is taking over another slot's unfinished batch; decided by {@link OrphanAdoption}. */
+    public static final int CLAIM_ADOPTING = 3;
 
     static {
         if (OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > SIZE)
@@ -150,6 +161,11 @@ public final class ResultSlot implements Byteable {
     /** True if the owner gave the slot up when it stopped. */
     public static boolean released(long ownerWord) {
         return (ownerWord & RELEASED) != 0;
+    }
+
+    /** {@code ownerWord} with the released flag set: the same owner, no longer holding the slot. */
+    public static long releasedWord(long ownerWord) {
+        return ownerWord | RELEASED;
     }
 
     public long ownerWord() {
@@ -261,6 +277,55 @@ public final class ResultSlot implements Byteable {
     /** Drops a pending claim that lost its race. Owner only. */
     void abandonClaim(long hi) {
         store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING), claimWord(hi, CLAIM_NONE));
+    }
+
+    // ---- adoption ----
+
+    /** The index of the slot adopting this slot's batch, or -1 if none. */
+    public int adopter() {
+        return (int) store.readVolatileLong(base + OFF_ADOPTER) - 1;
+    }
+
+    /** Names (or with -1 clears) the slot adopting this slot's batch. Only by whoever owns this slot. */
+    void adopter(int index) {
+        store.writeOrderedLong(base + OFF_ADOPTER, index + 1L);
+    }
+
+    /** The slot an ADOPTING claim takes its batch from. */
+    public int adoptedFrom() {
+        return (int) store.readVolatileLong(base + OFF_ADOPTED_FROM);
+    }
+
+    /** Records the intent to take over {@code [lo, hi)} from slot {@code from}. Owner only. */
+    void recordAdoptionIntent(long lo, long hi, int from) {
+        store.writeOrderedLong(base + OFF_ADOPTED_FROM, from);
+        store.writeOrderedLong(base + OFF_CLAIM_LO, lo);
+        store.writeOrderedLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_ADOPTING));
+    }
+
+    /** Decides an adopting claim ending at {@code hi}: confirmed if won, dropped if not; false if already decided. */
+    boolean decideAdoption(long hi, boolean won) {
+        return store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_ADOPTING),
+                claimWord(hi, won ? CLAIM_CONFIRMED : CLAIM_NONE));
+    }
+
+    /** Tasks handed to the handler so far. */
+    public long attempts() {
+        return store.readVolatileLong(base + OFF_ATTEMPTS);
+    }
+
+    /** Counts a task handed to the handler, before it is handled. Owner only; plain write on the hot path. */
+    public void countAttempt() {
+        store.writeLong(base + OFF_ATTEMPTS, store.readLong(base + OFF_ATTEMPTS) + 1);
+    }
+
+    /** Tasks this slot took over from orphaned slots. */
+    public long adopted() {
+        return store.readVolatileLong(base + OFF_ADOPTED);
+    }
+
+    void countAdopted(long tasks) {
+        store.writeOrderedLong(base + OFF_ADOPTED, adopted() + tasks);
     }
 
     // ---- figures ----

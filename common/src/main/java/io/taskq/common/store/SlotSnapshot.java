@@ -13,9 +13,12 @@ package io.taskq.common.store;
  * @param figures   a consistent copy of the figures
  * @param nextInFlight the next seq of the unfinished batch, or -1
  * @param claimHi   the end of the last claim, exclusive
+ * @param attempts  tasks handed to the handler; {@code attempts - done} were handled again after a kill
+ * @param adopted   tasks this slot took over from orphaned slots
  */
 public record SlotSnapshot(int index, long pid, boolean alive, SlotState state, long heartbeatMillis,
-                           long ownerSinceMillis, long restarts, SlotFigures figures, long nextInFlight, long claimHi) {
+                           long ownerSinceMillis, long restarts, SlotFigures figures, long nextInFlight, long claimHi,
+                           long attempts, long adopted) {
 
     /** Seqs claimed by this slot and not yet done. */
     public long inFlight() {
