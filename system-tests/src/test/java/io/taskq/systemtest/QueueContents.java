@@ -18,15 +18,17 @@ import java.util.List;
  *
  * @param seqs        the {@code seq} of each task excerpt, in queue order
  * @param values      the {@code value} of each task excerpt, in queue order
+ * @param payloads    the {@code payload} of each task excerpt, in queue order
  * @param endOfStream the {@code submitted} field of each end-of-stream excerpt, in queue order
  * @param tasksBeforeEndOfStream for each end-of-stream excerpt, how many task excerpts came before it
  */
-record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Integer> tasksBeforeEndOfStream) {
+record QueueContents(long[] seqs, int[] values, double[] payloads, List<Long> endOfStream, List<Integer> tasksBeforeEndOfStream) {
 
     /** Reads {@code tasksDir} (a data directory's {@code tasks/}) from start to end, read-only. */
     static QueueContents read(Path tasksDir) {
         long[] seqs = new long[1024];
         int[] values = new int[1024];
+        double[] payloads = new double[1024];
         int n = 0;
         List<Long> endOfStream = new ArrayList<>();
         List<Integer> before = new ArrayList<>();
@@ -43,9 +45,11 @@ record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Int
                         if (n == seqs.length) {
                             seqs = Arrays.copyOf(seqs, n * 2);
                             values = Arrays.copyOf(values, n * 2);
+                            payloads = Arrays.copyOf(payloads, n * 2);
                         }
                         seqs[n] = task.seq();
                         values[n] = task.value();
+                        payloads[n] = task.payload();
                         n++;
                     } else if (kind == ExcerptReader.Kind.END_OF_STREAM) {
                         endOfStream.add(reader.endOfStreamCount());
@@ -57,6 +61,6 @@ record QueueContents(long[] seqs, int[] values, List<Long> endOfStream, List<Int
                 }
             }
         }
-        return new QueueContents(Arrays.copyOf(seqs, n), Arrays.copyOf(values, n), endOfStream, before);
+        return new QueueContents(Arrays.copyOf(seqs, n), Arrays.copyOf(values, n), Arrays.copyOf(payloads, n), endOfStream, before);
     }
 }
