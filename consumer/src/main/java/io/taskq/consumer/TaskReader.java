@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 
 /**
- * Reads tasks by seq with one tailer. Seqs a consumer asks for only grow, so the tailer mostly moves forward: it
+ * Reads tasks by seq with one tailer. Seqs a consumer asks for mostly grow, so the tailer mostly moves forward: it
  * skips other consumers' seqs, and when the wanted seq is far ahead it jumps there by index arithmetic (indexes are
  * dense inside a roll cycle, and every excerpt in a cycle before end of stream is a task), then checks the seq it
- * lands on. Never returns a half-written excerpt: Chronicle only shows complete ones.
+ * lands on. A seq behind the tailer (a batch adopted from an orphaned slot) moves it back the same way. Never returns a half-written excerpt: Chronicle only shows complete ones.
  * <p>
  * Not thread-safe; one per consumer thread.
  */
@@ -70,8 +70,12 @@ final class TaskReader implements Closeable {
     boolean read(long seq, Task task) {
         if (pruneDue)
             prune();
-        if (lastSeq >= 0 && seq - lastSeq > JUMP_DISTANCE)
-            jumpTowards(seq);
+        if (lastSeq >= 0) {
+            if (seq <= lastSeq)
+                rewindTo(seq); // an adopted batch lies behind this consumer's own work
+            else if (seq - lastSeq > JUMP_DISTANCE)
+                jumpTowards(seq);
+        }
         for (; ; ) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent())

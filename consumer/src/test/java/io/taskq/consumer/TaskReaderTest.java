@@ -73,6 +73,12 @@ class TaskReaderTest {
             assertTrue(reader.read(90, task));
             assertTrue(reader.read(10, task), "a resumed batch may start behind the tailer");
             assertEquals(10, task.seq());
+            assertTrue(reader.read(99, task));
+            assertFalse(reader.read(100, task), "the tailer is at the end of the queue");
+            assertTrue(reader.read(40, task), "an adopted batch may lie behind a tailer that reached the end");
+            assertEquals(40, task.seq());
+            assertTrue(reader.read(41, task));
+            assertEquals(41, task.seq());
         }
     }
 

@@ -47,10 +47,12 @@ public final class TaskProducer implements Closeable {
     private final QueueRetention retention;
     /** Runs retention when the disk reaches the reserve, before refusing puts. */
     private final Runnable reclaim;
+    /** Set when {@code producer.sync=msync}: each put and seal is flushed to disk before it returns. */
+    private final DurableWrites durable;
     private final Task task = new Task();
     private int prunedAtCycle = Integer.MIN_VALUE;
 
-    private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes, int keepCycles) {
+    private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes, int keepCycles, boolean msync) {
         this.data = data;
         this.ledger = data.ledger();
         this.appender = data.queue().createAppender();
@@ -58,6 +60,7 @@ public final class TaskProducer implements Closeable {
         this.space = SpaceReserve.of(data.queue().file().toPath(), minFreeBytes);
         this.retention = new QueueRetention(data, keepCycles);
         this.reclaim = retention.enabled() ? retention::prune : () -> { };
+        this.durable = msync ? new DurableWrites(appender, ledger) : null;
         repair();
     }
 
@@ -65,7 +68,7 @@ public final class TaskProducer implements Closeable {
     public static TaskProducer open(ProducerSettings settings) {
         DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
         try {
-            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles());
+            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles(), settings.msync());
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -101,23 +104,26 @@ public final class TaskProducer implements Closeable {
     private long append(Task t) {
         if (space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining(), reclaim))
             pruneAfterRoll();
+        long seq;
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
                 dc.rollbackOnClose();
                 throw new IllegalStateException("the stream is sealed at " + sealed + " tasks; no more puts are accepted");
             }
-            long seq = ledger.submitted();
+            seq = ledger.submitted();
             long now = System.nanoTime();
             t.seq(seq).createdNanos(now);
             dc.wire().writeEventName(Excerpts.TASK).marshallable(t);
             ledger.publishSubmitted(seq + 1);
             if (seq == 0)
                 ledger.recordFirstPut(now);
-            return seq;
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
         }
+        if (durable != null)
+            durable.flush();
+        return seq;
     }
 
     /**
@@ -153,6 +159,7 @@ public final class TaskProducer implements Closeable {
     public long seal() {
         if (ledger.sealedCount() < 0)
             space.requireForControl("seal the stream");
+        long sealedNow;
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
@@ -163,10 +170,13 @@ public final class TaskProducer implements Closeable {
             dc.wire().writeEventName(Excerpts.END_OF_STREAM).marshallable(w -> w.write(Excerpts.SUBMITTED_FIELD).int64(count));
             ledger.publishSealed(count);
             LOG.info("Sealed the stream at {} tasks", count);
-            return count;
+            sealedNow = count;
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
         }
+        if (durable != null)
+            durable.flush();
+        return sealedNow;
     }
 
     /** Tasks submitted so far by all producers. */
@@ -245,6 +255,8 @@ public final class TaskProducer implements Closeable {
 
     @Override
     public void close() {
+        if (durable != null)
+            durable.close();
         appender.close();
         data.close();
     }

@@ -54,6 +54,10 @@ public final class Keys {
             durationRange(Duration.ZERO, Duration.ofHours(1)));
     public static final ConfigKey<Long> RATE = new ConfigKey<>("producer.rate", "0",
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.", longRange(0, 1_000_000_000L));
+    public static final ConfigKey<String> PRODUCER_SYNC = new ConfigKey<>("producer.sync", "none",
+            "none: a put returns once its task is in the page cache (survives kill -9 of any process); msync: a put returns "
+                    + "only after its excerpt and the ledger's submitted count are flushed to disk (survives power loss; one "
+                    + "disk flush per put).", Keys::producerSync);
     public static final ConfigKey<Integer> DEMO_CONSUMERS = new ConfigKey<>("demo.consumers", "3",
             "Consumer processes the demo starts.", intRange(1, 64));
     public static final ConfigKey<Long> DEMO_COUNT = new ConfigKey<>("demo.count", "1000000",
@@ -63,7 +67,7 @@ public final class Keys {
             Keys::path);
 
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE,
-            HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
+            HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
 
     private Keys() {
     }
@@ -173,6 +177,16 @@ public final class Keys {
         if (!IdleStrategies.NAMES.contains(name))
             throw new IllegalArgumentException("must be one of " + String.join(", ", IdleStrategies.NAMES));
         return name;
+    }
+
+    /** The values of {@code producer.sync}. */
+    public static final List<String> PRODUCER_SYNC_MODES = List.of("none", "msync");
+
+    private static String producerSync(String s) {
+        String mode = s.trim().toLowerCase(Locale.ROOT);
+        if (!PRODUCER_SYNC_MODES.contains(mode))
+            throw new IllegalArgumentException("must be one of " + String.join(", ", PRODUCER_SYNC_MODES));
+        return mode;
     }
 
     private static String handlerName(String s) {
