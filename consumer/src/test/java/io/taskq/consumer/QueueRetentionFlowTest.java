@@ -23,6 +23,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -135,8 +136,10 @@ class QueueRetentionFlowTest {
                 assertThrows(IllegalStateException.class, stuck::doWork);
             }
             // Slot 0 handles everything else, pruning as it enters each cycle: but seq 5 is not done, so nothing goes.
-            try (TaskConsumer c = TaskConsumer.open(settings(0, 50, 1), new ExampleHandler())) {
-                runToEndOfStream(c);
+            // Its lease is long, so it does not adopt slot 1's batch while it runs.
+            try (TaskConsumer c = TaskConsumer.open(settings(0, 50, 1)
+                    .withHeartbeatAndLease(Duration.ofSeconds(1), Duration.ofHours(1)), new ExampleHandler())) {
+                runUntilEverythingIsClaimed(c, data);
             }
             assertEquals(5, Progress.read(data).watermark());
             assertEquals(List.of(), retention.prune());
@@ -194,6 +197,17 @@ class QueueRetentionFlowTest {
             if (System.nanoTime() > deadline)
                 throw new AssertionError("consumer " + c.index() + " did not reach end of stream within 20 s: "
                         + c.figures());
+        }
+    }
+
+    /** Runs {@code c} until every task is claimed and its own batch is finished, whatever other slots still hold. */
+    private static void runUntilEverythingIsClaimed(TaskConsumer c, DataDirectory data) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (c.hasBatchInHand() || Progress.read(data).claimed() < N) {
+            if (c.doWork() == 0)
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("consumer " + c.index() + " did not claim everything within 20 s: " + c.figures());
         }
     }
 
