@@ -9,6 +9,7 @@ import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
+import net.openhft.chronicle.core.io.IORuntimeException;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -120,10 +121,27 @@ public final class TaskProducer implements Closeable {
                 ledger.recordFirstPut(now);
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
+        } catch (IORuntimeException e) {
+            throw growFailed(e);
         }
         if (durable != null)
             durable.flush();
         return seq;
+    }
+
+    /**
+     * Chronicle could not grow the queue file to map its next chunk: a file-size limit ({@code ulimit -f}), or a file
+     * system that refuses to extend it. Chronicle grows the file when it reserves an excerpt's header, and a 16 MiB
+     * overlap between chunks means an excerpt never needs the next chunk once its header is placed, so nothing of the
+     * failed put was written.
+     */
+    private TaskQException growFailed(IORuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root)
+            root = root.getCause();
+        return new TaskQException(TaskQException.EXIT_NO_SPACE, "cannot grow the task queue's file in " + space.dir()
+                + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + "; a file-size limit such as ulimit -f, "
+                + "or a full file system); no more tasks are accepted", e);
     }
 
     /**
@@ -173,6 +191,8 @@ public final class TaskProducer implements Closeable {
             sealedNow = count;
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
+        } catch (IORuntimeException e) {
+            throw growFailed(e);
         }
         if (durable != null)
             durable.flush();

@@ -5,7 +5,6 @@ import io.taskq.common.TaskQException;
 import io.taskq.common.Workload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A producer that fills a small file system (a 64 MiB tmpfs the test mounts) stops with a one-line error that says
- * how many tasks it accepted and exits 4; the data directory stays readable (status, tail); the stream can still be
- * sealed on the full file system; and the consumers handle exactly the accepted tasks, with the closed-form totals.
- * <p>
- * Needs root (to mount the tmpfs) and is skipped otherwise. A file-size limit ({@code prlimit --fsize}) cannot stand in
- * for a full disk here: Chronicle Queue grows its files sparsely in 64 MiB chunks with {@code ftruncate}, so such a
- * limit fails the first chunk, not the write that fills the disk.
+ * A producer that runs out of space stops with a one-line error that says how many tasks it accepted and exits 4; the
+ * data directory stays readable (status, tail); the stream can still be sealed; and the consumers handle exactly the
+ * accepted tasks, with the closed-form totals. Two ways to run out:
+ * <ul>
+ *   <li>a full file system: a 64 MiB tmpfs the test mounts (needs root; skipped with the reason otherwise);</li>
+ *   <li>a file-size limit ({@code prlimit --fsize}) set on the running producer, which needs no root. Chronicle grows
+ *       its files sparsely by whole chunks (64 MiB plus a 16 MiB overlap), so the limit stops the producer when the
+ *       queue file would grow past it, not at the last byte.</li>
+ * </ul>
  */
 class FullDiskTest extends ProcessTest {
     private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -41,32 +42,67 @@ class FullDiskTest extends ProcessTest {
     private Path disk;
     private boolean mounted;
 
-    @BeforeEach
-    void mountSmallFileSystem() throws Exception {
-        disk = tmp.resolve("disk");
-        Files.createDirectories(disk);
-        String output = run(List.of("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", disk.toString()));
-        Assumptions.assumeTrue(output == null, () -> "needs root to mount a 64 MiB tmpfs (mount -t tmpfs failed: " + output
-                + "); a file-size limit cannot stand in, see the class comment");
-        mounted = true;
-    }
-
     @AfterEach
     void unmount() throws Exception {
         // Every process with a file open on the tmpfs must be gone before it can be unmounted.
         taskq.close();
-        // This JVM's own mappings of the ledger and map are released by Chronicle a moment after close, so the
-        // first attempts may find the file system busy.
         if (mounted)
-            Poll.until(Duration.ofSeconds(60), "umount " + disk + " to succeed", () -> run(List.of("umount", disk.toString())),
+            Poll.until(Duration.ofSeconds(60), disk + " to be unmounted", () -> {
+                        if (!isMountPoint(disk))
+                            return null;
+                        String output = run(List.of("umount", disk.toString()));
+                        return isMountPoint(disk) ? "still mounted (umount: " + output + ")" : null;
+                    },
                     output -> output == null, output -> output + "; this JVM still uses: " + usesOf(disk));
     }
 
     @Test
     @Timeout(420)
     void shouldStopTheProducerCleanlyOnAFullDiskAndLetConsumersFinishWhatItAccepted() throws Exception {
+        disk = tmp.resolve("disk");
+        Files.createDirectories(disk);
+        String output = run(List.of("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", disk.toString()));
+        Assumptions.assumeTrue(output == null, () -> "needs root to mount a 64 MiB tmpfs (mount -t tmpfs failed: " + output
+                + "); the file-size-limit test covers the same ground without root");
+        mounted = true;
+
         Path data = disk.resolve("data");
         Map<String, String> env = Map.of("TASKQ_QUEUE_MIN_FREE_BYTES", String.valueOf(RESERVE));
+        List<TaskqProcess> consumers = startConsumers(data, env);
+        // Far more than 64 MiB holds (about 80 bytes a task): the disk fills first.
+        TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000", "--data-dir", data.toString());
+        String error = awaitOutOfSpace(producer);
+        long accepted = accepted(error);
+        assertTrue(accepted > 100_000, () -> "a 64 MiB disk holds far more than 100,000 tasks: " + error);
+        assertTrue(error.contains("below queue.min-free-bytes=" + RESERVE), error);
+        long free = Files.getFileStore(disk).getUsableSpace();
+        System.out.printf("full disk: the producer accepted %,d tasks, %,d bytes free afterwards%n", accepted, free);
+        assertTrue(free > RESERVE / 2, "the producer left most of the reserve free: " + free + " bytes");
+
+        // Sealing writes one small excerpt into the reserve, so it works on the full file system.
+        checkReadableSealAndFinish(data, env, consumers, accepted);
+    }
+
+    @Test
+    @Timeout(420)
+    void shouldStopTheProducerCleanlyAtAFileSizeLimitAndLetConsumersFinishWhatItAccepted() throws Exception {
+        Path data = tmp.resolve("data");
+        List<TaskqProcess> consumers = startConsumers(data, Map.of());
+        // The queue file starts at 80 MiB (one 64 MiB chunk plus the overlap) and grows by 64 MiB: a 150 MB limit
+        // stops it at the first growth, after about 0.8 million tasks. prlimit runs while the JVM is still starting.
+        TaskqProcess producer = taskq.start("producer", "produce", "--count", "50000000", "--data-dir", data.toString());
+        String limited = run(List.of("prlimit", "--pid", String.valueOf(producer.pid()), "--fsize=150000000"));
+        assertEquals(null, limited, "prlimit --fsize on the producer");
+        String error = awaitOutOfSpace(producer);
+        long accepted = accepted(error);
+        assertTrue(error.contains("cannot grow the task queue's file") && error.contains("File too large"), error);
+        System.out.printf("file-size limit: the producer accepted %,d tasks%n", accepted);
+
+        // The sealer runs without the limit.
+        checkReadableSealAndFinish(data, Map.of(), consumers, accepted);
+    }
+
+    private List<TaskqProcess> startConsumers(Path data, Map<String, String> env) throws Exception {
         List<TaskqProcess> consumers = new ArrayList<>();
         for (int k = 0; k < 2; k++)
             consumers.add(taskq.start("consumer-" + k, env, "consume", "--index", String.valueOf(k), "--exit-on-eos",
@@ -75,32 +111,41 @@ class FullDiskTest extends ProcessTest {
             probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2,
                     consumers.toArray(TaskqProcess[]::new));
         }
+        return consumers;
+    }
 
-        // Far more than 64 MiB holds (about 80 bytes a task): the disk fills first.
-        TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000", "--data-dir", data.toString());
+    /** Waits for the producer to exit 4 and returns its one error line, which must say what to do next. */
+    private static String awaitOutOfSpace(TaskqProcess producer) throws InterruptedException {
         assertEquals(TaskQException.EXIT_NO_SPACE, producer.awaitExit(Duration.ofSeconds(180)), producer::describe);
         List<String> errors = producer.stderr().lines().filter(l -> l.startsWith("taskq produce:")).toList();
         assertEquals(1, errors.size(), producer::describe);
         String error = errors.get(0);
+        assertTrue(error.contains("which are safe"), error);
+        assertTrue(error.contains("taskq produce --count 0 --seal"), error);
+        return error;
+    }
+
+    /** The accepted count the error line states; seqs 0..count-1. */
+    private static long accepted(String error) {
         Matcher m = ACCEPTED.matcher(error);
         assertTrue(m.find(), () -> "the error says how many tasks were accepted: " + error);
         long accepted = Long.parseLong(m.group(1).replace(",", ""));
         assertEquals(accepted - 1, Long.parseLong(m.group(2)), error);
-        assertTrue(accepted > 100_000, () -> "a 64 MiB disk holds far more than 100,000 tasks: " + error);
-        assertTrue(error.contains("below queue.min-free-bytes=" + RESERVE), error);
-        assertTrue(error.contains("taskq produce --count 0 --seal"), error);
-        System.out.printf("full disk: the producer accepted %,d tasks, %s free afterwards%n", accepted,
-                Files.getFileStore(disk).getUsableSpace());
+        return accepted;
+    }
 
-        long free = Files.getFileStore(disk).getUsableSpace();
-        assertTrue(free > RESERVE / 2, "the producer left most of the reserve free: " + free + " bytes");
+    /**
+     * Status and tail work on the stopped stream; a second producer seals it; the consumers then stop at end of stream,
+     * join --all returns and the totals are exactly the closed form over the accepted tasks.
+     */
+    private void checkReadableSealAndFinish(Path data, Map<String, String> env, List<TaskqProcess> consumers, long accepted)
+            throws Exception {
         JsonNode open = taskq.status(data);
         assertEquals(accepted, open.get("submitted").asLong(), () -> "submitted: " + open.toPrettyString());
         assertTrue(!open.get("sealed").asBoolean(), () -> "not sealed: " + open.toPrettyString());
         TaskqProcess tail = taskq.runOk("tail", "tail", "-m", "1", "--data-dir", data.toString());
         assertTrue(tail.stdout().contains("seq: " + (accepted - 1)), tail::describe);
 
-        // Sealing writes one small excerpt into the reserve, so it works on the full file system.
         TaskqProcess sealer = taskq.run("sealer", env, "produce", "--count", "0", "--seal", "--data-dir", data.toString());
         assertEquals(0, sealer.exitCode(), sealer::describe);
         assertTrue(sealer.stdout().contains(String.format("stream sealed at %,d tasks", accepted)), sealer::describe);
@@ -109,6 +154,15 @@ class FullDiskTest extends ProcessTest {
         taskq.runOk("join", "join", "--all", "--timeout", "30s", "--data-dir", data.toString());
         StatusAssertions.assertAllDoneExactlyOnce(taskq.status(data), accepted, Workload.expectedSumValue(accepted),
                 Workload.expectedSumPayload(accepted));
+    }
+
+    /** True while {@code dir} is a mount point, from /proc/self/mountinfo (field 5 is the mount point). */
+    private static boolean isMountPoint(Path dir) throws IOException {
+        String target = dir.toAbsolutePath().normalize().toString();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo")))
+            if (line.split(" ")[4].equals(target))
+                return true;
+        return false;
     }
 
     /** What this JVM has open or mapped under {@code dir}, from /proc/self. */
