@@ -77,11 +77,12 @@ class ExactlyOnceAcrossProcessesTest extends ProcessTest {
             probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2, c0, c1);
         }
 
-        // Paced to 25,000 tasks/s (4 s each), so that the two runs overlap even if one JVM starts a second or two
-        // after the other; unpaced, 100,000 puts can finish before the second JVM is up.
-        TaskqProcess a = taskq.start("producer-a", "produce", "--count", String.valueOf(perProducer), "--rate", "25000",
+        // Paced to 10,000 tasks/s (10 s each), so that the two runs overlap even if one JVM starts several seconds
+        // after the other, as happens on a loaded 2-core machine; unpaced, 100,000 puts can finish before the second
+        // JVM is up.
+        TaskqProcess a = taskq.start("producer-a", "produce", "--count", String.valueOf(perProducer), "--rate", "10000",
                 "--data-dir", data.toString());
-        TaskqProcess b = taskq.start("producer-b", "produce", "--count", String.valueOf(perProducer), "--rate", "25000",
+        TaskqProcess b = taskq.start("producer-b", "produce", "--count", String.valueOf(perProducer), "--rate", "10000",
                 "--data-dir", data.toString());
         assertEquals(0, a.awaitExit(Duration.ofSeconds(120)), a::describe);
         assertEquals(0, b.awaitExit(Duration.ofSeconds(120)), b::describe);
