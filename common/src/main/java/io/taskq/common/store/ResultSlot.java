@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
  *   96 adopted from: the slot an adopting claim (claim status ADOPTING) takes its batch from
  *  104 attempts: tasks handed to the handler (statistics; attempts - done = tasks handled again after a kill)
  *  112 adopted: tasks this slot took over from orphaned slots (statistics)
+ *  120 reader cycle: 1 + the roll cycle of tasks/ the owner's tailer is in, 0 before its first task (retention)
  *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
  *  192 figures copy 0      320 figures copy 1    (10 longs and a checksum each)
  *  448 latency max nanos  456 latency count     464 latency buckets (see {@link LatencyBuckets})
