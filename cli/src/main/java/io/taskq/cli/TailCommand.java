@@ -1,5 +1,6 @@
 package io.taskq.cli;
 
+import io.taskq.common.TaskEvents;
 import io.taskq.common.TaskQException;
 import io.taskq.common.cli.Launch;
 import io.taskq.common.cli.Options;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * {@code taskq tail [-f] [--data-dir DIR] [ChronicleReaderMain flags]}: runs Chronicle Queue's own
- * {@code ChronicleReaderMain} on the task queue. Every excerpt carries field names, so tasks print as text.
+ * {@code ChronicleReaderMain} on the task queue, as a method reader of {@link TaskEvents} ({@code -r}), so the binary
+ * task DTOs print as text with their field names.
  */
 final class TailCommand {
     static final String USAGE = """
@@ -46,6 +48,9 @@ final class TailCommand {
             if (a.equals("-d") || a.startsWith("--directory"))
                 throw TaskQException.usage("taskq tail: use --data-dir DIR instead of " + a);
         List<String> readerArgs = new ArrayList<>(List.of("-d", tasks.toString()));
+        // Tasks are compact binary DTOs: the reader prints them as text only as calls of TaskEvents.
+        if (!o.rest().contains("-r"))
+            readerArgs.addAll(List.of("-r", TaskEvents.class.getName()));
         readerArgs.addAll(o.rest());
         ChronicleReaderMain.main(readerArgs.toArray(String[]::new));
         return 0;

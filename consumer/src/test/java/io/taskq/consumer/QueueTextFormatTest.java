@@ -1,5 +1,6 @@
 package io.taskq.consumer;
 
+import io.taskq.common.TaskEvents;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.producer.ProducerSettings;
 import io.taskq.producer.TaskProducer;
@@ -11,7 +12,10 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What {@code taskq tail} shows: Chronicle's own reader prints each excerpt as text with field names. */
+/**
+ * What {@code taskq tail} shows: Chronicle's own reader, as a method reader of {@link TaskEvents}, prints each excerpt
+ * as text with field names, although tasks are binary DTOs in the queue.
+ */
 class QueueTextFormatTest {
     @TempDir
     Path dir;
@@ -25,7 +29,7 @@ class QueueTextFormatTest {
         }
         StringBuilder out = new StringBuilder();
         new ChronicleReader().withBasePath(dir.resolve(DataDirectory.TASKS)).withMessageSink(m -> out.append(m).append('\n'))
-                .withReadOnly(false).execute();
+                .asMethodReader(TaskEvents.class.getName()).withReadOnly(false).execute();
         String text = out.toString();
         for (String expected : new String[]{"task: {", "seq: 0,", "value: 5,", "payload: 2.5", "seq: 1,", "value: 999,",
                 "createdNanos: ", "endOfStream: {", "submitted: 2"})

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,36 @@ class TaskReaderTest {
     private static void append(ExcerptAppender appender, long seq) {
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().writeEventName(Excerpts.TASK).marshallable(new Task().set((int) (seq % 1000), seq * 0.5).seq(seq));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReadTasksWithAndWithoutBodiesFromTheCompactBinaryForm() {
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile()).build();
+             ExcerptAppender appender = queue.createAppender()) {
+            for (long seq = 0; seq < 6; seq++) {
+                Task t = new Task().set((int) seq, seq * 0.5).seq(seq).createdNanos(1000 + seq);
+                if (seq % 2 == 1)
+                    t.body(("body of " + seq).repeat((int) seq * 50).getBytes(StandardCharsets.UTF_8));
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().writeEventName(Excerpts.TASK).marshallable(t);
+                }
+            }
+            try (TaskReader reader = new TaskReader(queue)) {
+                Task task = new Task();
+                for (long seq = 0; seq < 6; seq++) {
+                    assertTrue(reader.read(seq, task), "seq " + seq + " is in the queue");
+                    assertEquals(seq, task.seq());
+                    assertEquals(1000 + seq, task.createdNanos());
+                    assertEquals((int) seq, task.value());
+                    assertEquals(seq * 0.5, task.payload());
+                    if (seq % 2 == 1)
+                        assertEquals(("body of " + seq).repeat((int) seq * 50), task.body().toString());
+                    else
+                        assertFalse(task.hasBody(), "seq " + seq + " has no body, and keeps none from the task before");
+                }
+            }
         }
     }
 

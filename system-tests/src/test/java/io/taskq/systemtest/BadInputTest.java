@@ -1,6 +1,7 @@
 package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.common.store.Schema;
 import io.taskq.common.store.SlotState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -176,7 +177,7 @@ class BadInputTest extends ProcessTest {
                 new String[]{"consume", "--index", "0", "--data-dir", data.toString()},
                 new String[]{"status", "--data-dir", data.toString()})) {
             TaskqProcess p = taskq.run(args[0], args);
-            assertRejected(p, args[0], ledger.toString(), "schema version 99", "schema version 1");
+            assertRejected(p, args[0], ledger.toString(), "schema version 99", "schema version " + Schema.VERSION);
             assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged after " + args[0]);
         }
     }

@@ -1,5 +1,6 @@
 package io.taskq.systemtest;
 
+import io.taskq.common.store.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,7 +57,7 @@ class FileDamageTest extends ProcessTest {
         refused("random", "ledger", d -> Files.write(d.resolve("ledger"), random(4096, 1)),
                 ENTRY_POINTS.get(3), "ledger: not a TaskQ ledger (bad magic 0x");
         refused("version", "ledger", d -> writeNativeInt(d.resolve("ledger"), 8, 7),
-                ENTRY_POINTS.get(4), "ledger: written by schema version 7, this build reads schema version 1");
+                ENTRY_POINTS.get(4), "ledger: written by schema version 7, this build reads schema version " + Schema.VERSION);
         refused("header", "ledger", d -> writeNativeInt(d.resolve("ledger"), 12, 9),
                 ENTRY_POINTS.get(5), "ledger: damaged header (checksum mismatch)");
     }
@@ -79,7 +80,7 @@ class FileDamageTest extends ProcessTest {
         refused("slot-magic", "results.cm3", d -> overwrite(d.resolve("results.cm3"), slotOffset(d, 1), new byte[8]),
                 ENTRY_POINTS.get(5), "results.cm3: slot 1 is not a TaskQ result slot (bad magic 0x0)");
         refused("slot-version", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 2) + 8, 7),
-                ENTRY_POINTS.get(2), "results.cm3: slot 2 written by schema version 7, this build reads schema version 1");
+                ENTRY_POINTS.get(2), "results.cm3: slot 2 written by schema version 7, this build reads schema version " + Schema.VERSION);
         refused("slot-index", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 0) + 12, 5),
                 ENTRY_POINTS.get(0), "results.cm3: slot 0 is marked as slot 5 (damaged)");
     }

@@ -69,7 +69,7 @@ class FullDiskTest extends ProcessTest {
         Path data = disk.resolve("data");
         Map<String, String> env = Map.of("TASKQ_QUEUE_MIN_FREE_BYTES", String.valueOf(RESERVE));
         List<TaskqProcess> consumers = startConsumers(data, env);
-        // Far more than 64 MiB holds (about 80 bytes a task): the disk fills first.
+        // Far more than 64 MiB holds (about 45 bytes a task): the disk fills first.
         TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000", "--data-dir", data.toString());
         String error = awaitOutOfSpace(producer);
         long accepted = accepted(error);

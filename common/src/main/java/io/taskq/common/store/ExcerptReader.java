@@ -1,17 +1,40 @@
 package io.taskq.common.store;
 
 import io.taskq.common.Task;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireType;
 
 /**
  * Decodes one excerpt of the task queue (see {@link Excerpts}): a task into a reused {@link Task}, or end of stream
  * with its task count. Allocates nothing per excerpt. Not thread-safe; one per reading thread.
+ * <p>
+ * A task excerpt is recognised by its first bytes (the event name and the DTO's length code, as the wire writes
+ * them), compared as one word, and decoded straight from the bytes; anything else goes through the wire.
  */
 public final class ExcerptReader {
     /** What an excerpt holds. */
     public enum Kind {
         TASK, END_OF_STREAM, OTHER
+    }
+
+    /** Bytes before a task's 4-byte DTO length: the event name and the length code, as the queue's wire writes them. */
+    private static final int TASK_PREFIX_BYTES;
+    /** Those bytes, little-endian in the low bytes of a long. */
+    private static final long TASK_PREFIX;
+    private static final long TASK_PREFIX_MASK;
+
+    static {
+        Bytes<?> scratch = Bytes.allocateElasticOnHeap(64);
+        Wire wire = WireType.BINARY_LIGHT.apply(scratch);
+        wire.writeEventName(Excerpts.TASK).marshallable(new Task());
+        TASK_PREFIX_BYTES = (int) (scratch.writePosition() - Task.FIXED_BYTES - 4);
+        if (TASK_PREFIX_BYTES < 1 || TASK_PREFIX_BYTES > 8 || scratch.readInt(TASK_PREFIX_BYTES) != Task.FIXED_BYTES)
+            throw new AssertionError("unexpected wire form of a task: " + scratch.toHexString());
+        TASK_PREFIX_MASK = TASK_PREFIX_BYTES == 8 ? -1L : (1L << (8 * TASK_PREFIX_BYTES)) - 1;
+        TASK_PREFIX = scratch.readLong(0) & TASK_PREFIX_MASK;
     }
 
     private final StringBuilder event = new StringBuilder();
@@ -24,7 +47,27 @@ public final class ExcerptReader {
     public Kind read(DocumentContext dc, Task task) {
         if (!dc.isData())
             return Kind.OTHER;
-        ValueIn in = dc.wire().readEventName(event);
+        Wire wire = dc.wire();
+        Bytes<?> bytes = wire.bytes();
+        long start = bytes.readPosition();
+        long limit = bytes.readLimit();
+        long dto = start + TASK_PREFIX_BYTES + 4;
+        if (limit - start >= TASK_PREFIX_BYTES + 4 + Task.FIXED_BYTES
+                && (bytes.readLong(start) & TASK_PREFIX_MASK) == TASK_PREFIX) {
+            long end = dto + bytes.readInt(start + TASK_PREFIX_BYTES);
+            if (end <= limit) {
+                bytes.readLimit(end);
+                bytes.readPosition(dto);
+                try {
+                    task.readMarshallable(bytes);
+                } finally {
+                    bytes.readLimit(limit);
+                    bytes.readPosition(end);
+                }
+                return Kind.TASK;
+            }
+        }
+        ValueIn in = wire.readEventName(event);
         if (Excerpts.TASK.contentEquals(event)) {
             in.marshallable(task);
             return Kind.TASK;
