@@ -41,4 +41,16 @@ class TaskWireTest {
         assertEquals(2, in.value());
         assertFalse(in.hasBody(), "a task without a body must not keep the previous task's body");
     }
+
+    @Test
+    void writeTaskShouldWriteTheSameBytesAsTheWireWithAndWithoutABody() {
+        for (Task t : new Task[]{new Task().set(-7, 0.25).seq(42).createdNanos(99),
+                new Task().set(3, 1.5).seq(43).createdNanos(100).body("a body".getBytes(StandardCharsets.UTF_8))}) {
+            Wire viaWire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+            viaWire.writeEventName(Excerpts.TASK).marshallable(t);
+            Wire direct = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+            Excerpts.writeTask(direct, t);
+            assertEquals(viaWire.bytes().toHexString(), direct.bytes().toHexString(), t.toString());
+        }
+    }
 }

@@ -115,7 +115,7 @@ public final class TaskProducer implements Closeable {
             seq = ledger.submitted();
             long now = System.nanoTime();
             t.seq(seq).createdNanos(now);
-            dc.wire().writeEventName(Excerpts.TASK).marshallable(t);
+            Excerpts.writeTask(dc.wire(), t);
             ledger.publishSubmitted(seq + 1);
             if (seq == 0)
                 ledger.recordFirstPut(now);

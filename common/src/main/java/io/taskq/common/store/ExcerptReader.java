@@ -5,7 +5,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.Wire;
-import net.openhft.chronicle.wire.WireType;
 
 /**
  * Decodes one excerpt of the task queue (see {@link Excerpts}): a task into a reused {@link Task}, or end of stream
@@ -18,23 +17,6 @@ public final class ExcerptReader {
     /** What an excerpt holds. */
     public enum Kind {
         TASK, END_OF_STREAM, OTHER
-    }
-
-    /** Bytes before a task's 4-byte DTO length: the event name and the length code, as the queue's wire writes them. */
-    private static final int TASK_PREFIX_BYTES;
-    /** Those bytes, little-endian in the low bytes of a long. */
-    private static final long TASK_PREFIX;
-    private static final long TASK_PREFIX_MASK;
-
-    static {
-        Bytes<?> scratch = Bytes.allocateElasticOnHeap(64);
-        Wire wire = WireType.BINARY_LIGHT.apply(scratch);
-        wire.writeEventName(Excerpts.TASK).marshallable(new Task());
-        TASK_PREFIX_BYTES = (int) (scratch.writePosition() - Task.FIXED_BYTES - 4);
-        if (TASK_PREFIX_BYTES < 1 || TASK_PREFIX_BYTES > 8 || scratch.readInt(TASK_PREFIX_BYTES) != Task.FIXED_BYTES)
-            throw new AssertionError("unexpected wire form of a task: " + scratch.toHexString());
-        TASK_PREFIX_MASK = TASK_PREFIX_BYTES == 8 ? -1L : (1L << (8 * TASK_PREFIX_BYTES)) - 1;
-        TASK_PREFIX = scratch.readLong(0) & TASK_PREFIX_MASK;
     }
 
     private final StringBuilder event = new StringBuilder();
@@ -51,10 +33,10 @@ public final class ExcerptReader {
         Bytes<?> bytes = wire.bytes();
         long start = bytes.readPosition();
         long limit = bytes.readLimit();
-        long dto = start + TASK_PREFIX_BYTES + 4;
-        if (limit - start >= TASK_PREFIX_BYTES + 4 + Task.FIXED_BYTES
-                && (bytes.readLong(start) & TASK_PREFIX_MASK) == TASK_PREFIX) {
-            long end = dto + bytes.readInt(start + TASK_PREFIX_BYTES);
+        long dto = start + Excerpts.TASK_PREFIX_BYTES + 4;
+        if (limit - start >= Excerpts.TASK_PREFIX_BYTES + 4 + Task.FIXED_BYTES
+                && (bytes.readLong(start) & Excerpts.TASK_PREFIX_MASK) == Excerpts.TASK_PREFIX) {
+            long end = dto + bytes.readInt(start + Excerpts.TASK_PREFIX_BYTES);
             if (end <= limit) {
                 bytes.readLimit(end);
                 bytes.readPosition(dto);
