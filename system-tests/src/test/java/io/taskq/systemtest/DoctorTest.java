@@ -2,6 +2,7 @@ package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.common.store.Schema;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -40,7 +41,7 @@ class DoctorTest extends ProcessTest {
         assertEquals(0, text.exitCode(), text::describe);
         String out = text.stdout();
         for (String expected : List.of("TaskQ doctor: " + data, "ledger                           4,096 bytes",
-                "results.cm3 ", "tasks/metadata.cq4t ", "ledger: ok (schema 1, 64 slots); submitted 100, claim cursor 100 (last claim by slot 2), sealed at 100",
+                "results.cm3 ", "tasks/metadata.cq4t ", "ledger: ok (schema " + Schema.VERSION + ", 64 slots); submitted 100, claim cursor 100 (last claim by slot 2), sealed at 100",
                 "queue chronicle.write.lock: free", "slot 2: EXITED, owner pid " + consumer.pid() + " dead or released",
                 "nothing in flight", "pending claims: none", "verdict: healthy"))
             assertTrue(out.contains(expected), () -> "doctor prints '" + expected + "':\n" + out);
