@@ -1,5 +1,7 @@
 package io.taskq.bench;
 
+import io.taskq.common.cli.JsonStrings;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,22 +54,6 @@ final class JsonText {
     }
 
     private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20)
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else
-                        sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
+        JsonStrings.append(sb, s);
     }
 }

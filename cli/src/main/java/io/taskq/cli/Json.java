@@ -1,5 +1,7 @@
 package io.taskq.cli;
 
+import io.taskq.common.cli.JsonStrings;
+
 import java.util.Locale;
 
 /** A minimal JSON writer for {@code status --json} and the demo: objects, arrays, strings and numbers. */
@@ -93,23 +95,7 @@ final class Json {
     }
 
     private void string(String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20)
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else
-                        sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
+        JsonStrings.append(sb, s);
     }
 
     @Override
