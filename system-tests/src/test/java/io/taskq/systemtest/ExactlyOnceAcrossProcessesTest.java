@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,15 +30,7 @@ class ExactlyOnceAcrossProcessesTest extends ProcessTest {
     void shouldHandleEveryTaskExactlyOnceWithOneProducerAndThreeConsumers() throws Exception {
         int n = 200_000;
         Path data = tmp.resolve("data");
-        List<TaskqProcess> consumers = new ArrayList<>();
-        for (int k = 0; k < 3; k++)
-            consumers.add(taskq.start("consumer-" + k, "consume", "--index", String.valueOf(k), "--exit-on-eos",
-                    "--data-dir", data.toString()));
-        // The consumers race to create the data directory; let all three take their slots before the first task.
-        try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
-            probe.await(STARTUP, "three consumers to take their slots", p -> p.slots().size() == 3,
-                    consumers.toArray(TaskqProcess[]::new));
-        }
+        List<TaskqProcess> consumers = startConsumers(data, 3, Map.of());
 
         TaskqProcess producer = taskq.start("producer", "produce", "--count", String.valueOf(n), "--seal", "--join",
                 "--timeout", "120s", "--data-dir", data.toString());

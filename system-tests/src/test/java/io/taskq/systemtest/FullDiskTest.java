@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  */
 class FullDiskTest extends ProcessTest {
-    private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final long RESERVE = 16L << 20;
     private static final Pattern ACCEPTED = Pattern.compile("taskq produce: disk full: accepted ([0-9,]+) tasks \\(seq 0\\.\\.([0-9]+)\\)");
 
@@ -68,7 +67,7 @@ class FullDiskTest extends ProcessTest {
 
         Path data = disk.resolve("data");
         Map<String, String> env = Map.of("TASKQ_QUEUE_MIN_FREE_BYTES", String.valueOf(RESERVE));
-        List<TaskqProcess> consumers = startConsumers(data, env);
+        List<TaskqProcess> consumers = startConsumers(data, 2, env);
         // Far more than 64 MiB holds (about 45 bytes a task): the disk fills first.
         TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000", "--data-dir", data.toString());
         String error = awaitOutOfSpace(producer);
@@ -87,7 +86,7 @@ class FullDiskTest extends ProcessTest {
     @Timeout(420)
     void shouldStopTheProducerCleanlyAtAFileSizeLimitAndLetConsumersFinishWhatItAccepted() throws Exception {
         Path data = tmp.resolve("data");
-        List<TaskqProcess> consumers = startConsumers(data, Map.of());
+        List<TaskqProcess> consumers = startConsumers(data, 2, Map.of());
         // The queue file starts at 80 MiB (one 64 MiB chunk plus the overlap) and grows by 64 MiB: a 150 MB limit
         // stops it at the first growth, after about 0.8 million tasks. prlimit runs while the JVM is still starting.
         TaskqProcess producer = taskq.start("producer", "produce", "--count", "50000000", "--data-dir", data.toString());
@@ -100,18 +99,6 @@ class FullDiskTest extends ProcessTest {
 
         // The sealer runs without the limit.
         checkReadableSealAndFinish(data, Map.of(), consumers, accepted);
-    }
-
-    private List<TaskqProcess> startConsumers(Path data, Map<String, String> env) throws Exception {
-        List<TaskqProcess> consumers = new ArrayList<>();
-        for (int k = 0; k < 2; k++)
-            consumers.add(taskq.start("consumer-" + k, env, "consume", "--index", String.valueOf(k), "--exit-on-eos",
-                    "--data-dir", data.toString()));
-        try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
-            probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2,
-                    consumers.toArray(TaskqProcess[]::new));
-        }
-        return consumers;
     }
 
     /** Waits for the producer to exit 4 and returns its one error line, which must say what to do next. */

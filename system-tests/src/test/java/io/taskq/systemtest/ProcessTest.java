@@ -6,7 +6,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,5 +50,23 @@ abstract class ProcessTest {
         assertTrue(line.startsWith("taskq " + command + ": "), () -> "starts with 'taskq " + command + ": ': " + line);
         for (String fragment : fragments)
             assertTrue(line.contains(fragment), () -> "names '" + fragment + "': " + line);
+    }
+
+    /**
+     * Starts {@code count} consumers with indexes 0..count-1 ({@code consume --index k --exit-on-eos}, plus
+     * {@code env}) and waits until each holds its slot, so that the consumers, which race to create the data
+     * directory, are all in place before the first task.
+     */
+    List<TaskqProcess> startConsumers(Path data, int count, Map<String, String> env) throws Exception {
+        Duration startup = Duration.ofSeconds(90);
+        List<TaskqProcess> consumers = new ArrayList<>();
+        for (int k = 0; k < count; k++)
+            consumers.add(taskq.start("consumer-" + k, env, "consume", "--index", String.valueOf(k), "--exit-on-eos",
+                    "--data-dir", data.toString()));
+        try (ProgressProbe probe = ProgressProbe.open(data, startup)) {
+            probe.await(startup, count + " consumers to take their slots", p -> p.slots().size() == count,
+                    consumers.toArray(TaskqProcess[]::new));
+        }
+        return consumers;
     }
 }

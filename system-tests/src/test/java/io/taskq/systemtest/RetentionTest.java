@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cycle it was created with), so a 7-second stream spans 7 or more files.
  */
 class RetentionTest extends ProcessTest {
-    private static final Duration STARTUP = Duration.ofSeconds(90);
 
     @Test
     @Timeout(300)
@@ -40,14 +39,7 @@ class RetentionTest extends ProcessTest {
             assertEquals(TestRollCycles.TEST_SECONDLY, q.rollCycle());
         }
         Map<String, String> env = Map.of("TASKQ_QUEUE_KEEP_CYCLES", "2");
-        List<TaskqProcess> consumers = new ArrayList<>();
-        for (int k = 0; k < 2; k++)
-            consumers.add(taskq.start("consumer-" + k, env, "consume", "--index", String.valueOf(k), "--exit-on-eos",
-                    "--data-dir", data.toString()));
-        try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
-            probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2,
-                    consumers.toArray(TaskqProcess[]::new));
-        }
+        List<TaskqProcess> consumers = startConsumers(data, 2, env);
 
         // 10,000 tasks a second for 7 seconds: 7 or more one-second files.
         TaskqProcess producer = taskq.start("producer", env, "produce", "--count", String.valueOf(n), "--rate", "10000",
