@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join [--verify]] [--timeout D] [--data-dir DIR]}:
- * submits synthetic tasks (DESIGN's workload) or {@code value,payload} CSV lines, optionally seals the stream and
+ * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--wait-consumers K] [--seal] [--join [--verify]]
+ * [--timeout D] [--data-dir DIR]}: optionally waits until K live consumers hold a slot, then submits synthetic tasks (DESIGN's workload) or {@code value,payload} CSV lines, optionally seals the stream and
  * joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if it does not
  * match). Prints one summary line on stdout; shows a progress bar on a terminal.
  */
@@ -34,14 +34,18 @@ public final class ProducerMain {
     /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
     public static final long MAX_COUNT = 1_000_000_000_000L;
     public static final String USAGE = """
-            usage: taskq produce (--count N | --input FILE|-) [--rate R] [--seal] [--join [--verify]] [--timeout DURATION]
-                                 [--data-dir DIR] [--config FILE]
+            usage: taskq produce (--count N | --input FILE|-) [--rate R] [--wait-consumers K] [--seal] [--join [--verify]]
+                                 [--timeout DURATION] [--data-dir DIR] [--config FILE]
               --count N       submit N synthetic tasks: value = i mod 1000, payload = i * 0.5 (0..MAX)
               --input FILE|-  submit one task per CSV line "value,payload" (int, double); - reads stdin
               --rate R        tasks per second (default producer.rate, 0 = as fast as possible)
+              --wait-consumers K
+                              before the first put, wait until K live consumers hold a slot, so that the work is
+                              spread over all of them from the start (default 0: do not wait); gives up after
+                              --timeout with exit code 3, having put nothing
               --seal          end the stream after these tasks (consumers with --exit-on-eos then stop)
               --join          wait until the tasks are done (with --seal: until the whole stream is done)
-              --timeout D     give up joining after D (e.g. 30s, 5m); exit code 3
+              --timeout D     give up waiting for consumers, or joining, after D (e.g. 30s, 5m); exit code 3
               --verify        with --count, --seal and --join: once all is done, check that the stream holds exactly
                               these N tasks, each done once, and that the totals match the closed form;
                               exit 1 if not (the same check as the demo)
@@ -51,7 +55,7 @@ public final class ProducerMain {
     }
 
     public static int run(String[] args, PrintStream out) throws IOException {
-        Options o = Options.parse("taskq produce", args, Set.of("count", "input", "rate", "timeout", "data-dir", "config"),
+        Options o = Options.parse("taskq produce", args, Set.of("count", "input", "rate", "wait-consumers", "timeout", "data-dir", "config"),
                 Set.of("seal", "join", "verify", "help"), false);
         if (o.flag("help")) {
             out.print(USAGE);
@@ -65,6 +69,7 @@ public final class ProducerMain {
             throw TaskQException.usage("taskq produce: --verify needs --count N, --seal and --join (it checks the finished"
                     + " synthetic workload against its closed form)");
         Duration timeout = o.durationValue("timeout", Duration.ofDays(365));
+        int waitConsumers = (int) o.longValue("wait-consumers", 0, 4096, 0);
         TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "rate", Keys.RATE.name()));
         ProducerSettings settings = ProducerSettings.from(config);
         BufferedReader input = o.has("input") ? openInput(o.get("input")) : null;
@@ -76,6 +81,16 @@ public final class ProducerMain {
             if (sealedAt >= 0 && (count != 0 || input != null))
                 throw TaskQException.usage("taskq produce: the stream in " + settings.dataDir() + " is sealed at "
                         + Terminal.count(sealedAt) + " tasks and takes no more; use a fresh --data-dir");
+            int slots = producer.data().slots().size();
+            if (waitConsumers > slots)
+                throw TaskQException.usage("taskq produce: --wait-consumers " + waitConsumers + " is more than the "
+                        + slots + " result slots of " + settings.dataDir() + " (slots.max)");
+            if (waitConsumers > 0 && !awaitConsumers(producer, waitConsumers, timeout, settings.dataDir())) {
+                out.println("wait-consumers: timed out after " + Keys.format(timeout) + " with "
+                        + liveConsumers(producer) + " of " + waitConsumers
+                        + " consumers holding a slot; nothing was submitted");
+                return TaskQException.EXIT_TIMEOUT;
+            }
             Pacer pacer = new Pacer(settings.rate());
             Progress progress = new Progress(count, Terminal.interactive());
             long first = -1;
@@ -148,6 +163,39 @@ public final class ProducerMain {
             }
             return 0;
         }
+    }
+
+    /**
+     * Waits until {@code wanted} live consumers hold a slot, polling the slot table every 20 ms and logging who is
+     * missing every 5 s. Returns false if {@code timeout} passes first.
+     */
+    private static boolean awaitConsumers(TaskProducer producer, int wanted, Duration timeout, Path dataDir) {
+        long start = System.nanoTime();
+        long deadline = start + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        long nextLog = start + 5_000_000_000L;
+        int live = liveConsumers(producer);
+        if (live < wanted)
+            LOG.info("waiting for {} consumers to hold a slot in {} ({} do)", wanted, dataDir, live);
+        while (live < wanted) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0)
+                return false;
+            if (now - nextLog >= 0) {
+                LOG.info("still waiting for consumers: {} of {} hold a slot after {} s", live, wanted,
+                        (now - start) / 1_000_000_000L);
+                nextLog = now + 5_000_000_000L;
+            }
+            LockSupport.parkNanos(20_000_000L);
+            if (Thread.interrupted())
+                return false;
+            live = liveConsumers(producer);
+        }
+        LOG.info("{} consumers hold a slot; producing", live);
+        return true;
+    }
+
+    private static int liveConsumers(TaskProducer producer) {
+        return io.taskq.common.store.Progress.read(producer.data()).liveConsumers();
     }
 
     /**

@@ -116,6 +116,15 @@ public final class Progress {
     }
 
     /** True when every seq below {@code target} is done. */
+    /** Slots whose owner is a running process that holds them now (idle or handling a batch). */
+    public int liveConsumers() {
+        int live = 0;
+        for (SlotSnapshot s : slots)
+            if (s.alive() && (s.state() == SlotState.IDLE || s.state() == SlotState.RUNNING))
+                live++;
+        return live;
+    }
+
     public boolean doneUpTo(long target) {
         return watermark >= target && done >= target;
     }
