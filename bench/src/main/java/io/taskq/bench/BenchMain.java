@@ -47,9 +47,10 @@ public final class BenchMain {
             """;
 
     /** Sizes of one invocation. */
-    record Sizes(long w1Count, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count, long w2Rate, long w2Warmup) {
-        static final Sizes FULL = new Sizes(1_000_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
-        static final Sizes QUICK = new Sizes(50_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000);
+    record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count, long w2Rate,
+                 long w2Warmup) {
+        static final Sizes FULL = new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
+        static final Sizes QUICK = new Sizes(50_000, 10_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000);
     }
 
     static final int W1_CONSUMERS = 3;
@@ -123,6 +124,8 @@ public final class BenchMain {
         long started = System.nanoTime();
 
         List<Workloads.Throughput> w1Runs = new ArrayList<>();
+        List<Workloads.Throughput> w1WarmRuns = new ArrayList<>();
+        List<Workloads.Throughput> rawWarmRuns = new ArrayList<>();
         List<Workloads.Throughput> pyRuns = new ArrayList<>();
         List<Workloads.Throughput> pyBatchedRuns = new ArrayList<>();
         List<Workloads.Throughput> rawRuns = new ArrayList<>();
@@ -133,8 +136,12 @@ public final class BenchMain {
         for (int run = 1; run <= runs; run++) {
             final int k = run;
             if (w1) {
-                w1Runs.add(step(err, "W1 run " + k, () -> workloads.w1("w1-" + k, sizes.w1Count(), W1_CONSUMERS)));
-                rawRuns.add(step(err, "chronicle-raw throughput run " + k, () -> workloads.rawThroughput("raw-" + k, sizes.rawCount())));
+                w1Runs.add(step(err, "W1 run " + k, () -> workloads.w1("w1-" + k, sizes.w1Count(), W1_CONSUMERS, 0)));
+                w1WarmRuns.add(step(err, "W1 warm run " + k,
+                        () -> workloads.w1("w1-warm-" + k, sizes.w1Count(), W1_CONSUMERS, sizes.w1WarmUp())));
+                rawRuns.add(step(err, "chronicle-raw throughput run " + k, () -> workloads.rawThroughput("raw-" + k, sizes.rawCount(), 0)));
+                rawWarmRuns.add(step(err, "chronicle-raw warm run " + k,
+                        () -> workloads.rawThroughput("raw-warm-" + k, sizes.rawCount(), sizes.w1WarmUp())));
                 pyRuns.add(step(err, "python-seed run " + k, () -> workloads.python("python-" + k, sizes.pythonCount(), 1)));
                 pyBatchedRuns.add(step(err, "python-seed-100 run " + k,
                         () -> workloads.python("python100-" + k, sizes.pythonBatchedCount(), 100)));
@@ -170,6 +177,15 @@ public final class BenchMain {
             w1Json.put("consumers", W1_CONSUMERS);
             w1Json.put("verified", true);
             json.put("w1", w1Json);
+            Map<String, Object> warmJson = throughputJson(w1WarmRuns);
+            warmJson.put("producerPutsPerSec", statsJson(Stats.of(w1WarmRuns.stream()
+                    .map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
+            warmJson.put("tasksPerConsumer", w1WarmRuns.stream().map(Workloads.Throughput::perConsumerDone).toList());
+            warmJson.put("count", sizes.w1Count());
+            warmJson.put("warmUp", sizes.w1WarmUp());
+            warmJson.put("consumers", W1_CONSUMERS);
+            warmJson.put("verified", true);
+            json.put("w1Warm", warmJson);
             Map<String, Object> py = throughputJson(pyRuns);
             py.put("count", sizes.pythonCount());
             py.put("perPut", 1);
@@ -181,6 +197,10 @@ public final class BenchMain {
             Map<String, Object> raw = throughputJson(rawRuns);
             raw.put("count", sizes.rawCount());
             baselines.put("chronicle-raw", raw);
+            Map<String, Object> rawWarm = throughputJson(rawWarmRuns);
+            rawWarm.put("count", sizes.rawCount());
+            rawWarm.put("warmUp", sizes.w1WarmUp());
+            baselines.put("chronicle-raw-warm", rawWarm);
         }
         Map<String, Histogram> plotted = new LinkedHashMap<>();
         if (w2) {

@@ -26,6 +26,10 @@ import java.util.Set;
  * to {@code --schedule FILE} before the first put, so the consumer's latency handler measures from the intended send
  * time (coordinated omission corrected: a put that falls behind does not move later tasks' due times).
  * <p>
+ * With {@code --warm-up W} the producer first puts tasks {@code 0..W-1} and joins them, untimed, so that this JVM and
+ * the consumers' have compiled their hot paths (as in a long-running service); the timed phase then puts tasks
+ * {@code W..W+N-1} and joins. The data directory ends up holding {@code W + N} tasks of the same workload.
+ * <p>
  * Writes its figures to {@code --result FILE}; exit 0 only if every put got the expected seq and join returned.
  */
 public final class BenchProducer {
@@ -44,10 +48,13 @@ public final class BenchProducer {
     }
 
     static int run(String[] args) throws Exception {
-        Options o = Options.parse("bench producer", args, Set.of("data-dir", "count", "rate", "schedule", "result", "timeout"),
+        Options o = Options.parse("bench producer", args, Set.of("data-dir", "count", "warm-up", "rate", "schedule", "result", "timeout"),
                 Set.of(), false);
         long count = o.longValue("count", 1, 100_000_000, 0);
         long rate = o.longValue("rate", 0, 10_000_000, 0);
+        long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
+        if (warmUp > 0 && rate > 0)
+            throw TaskQException.usage("bench producer: --warm-up is for unpaced runs only");
         Duration timeout = o.durationValue("timeout", Duration.ofMinutes(10));
         if (!o.has("result") || !o.has("data-dir") || !o.has("count") || (rate > 0 && !o.has("schedule")))
             throw TaskQException.usage("usage: BenchProducer --data-dir DIR --count N --result FILE [--rate R --schedule FILE]");
@@ -66,9 +73,14 @@ public final class BenchProducer {
                 RunFile.write(Path.of(o.get("schedule")), Map.of("startNanos", scheduleStart, "intervalNanos", interval,
                         "count", count));
             }
+            for (long i = 0; i < warmUp; i++)
+                if (producer.put(Workload.value(i), Workload.payload(i)) != i)
+                    throw new IllegalStateException("warm-up put " + i + " got another seq: another producer wrote to this data directory");
+            if (warmUp > 0 && !producer.join(timeout))
+                throw new IllegalStateException("the warm-up tasks were not done within " + timeout);
             long maxBehindNanos = 0;
             long firstPutNanos = System.nanoTime();
-            for (long i = 0; i < count; i++) {
+            for (long i = warmUp; i < warmUp + count; i++) {
                 if (interval > 0) {
                     long due = scheduleStart + i * interval;
                     long now = awaitDue(due);
@@ -86,6 +98,7 @@ public final class BenchProducer {
             producer.seal();
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("count", count);
+            figures.put("warmUp", warmUp);
             figures.put("rate", rate);
             figures.put("firstPutNanos", firstPutNanos);
             figures.put("joinReturnNanos", joinReturnNanos);

@@ -36,6 +36,10 @@ import java.util.Set;
  * until it has handled N tasks; with {@code --out}, records {@code end of handling - createdNanos} for
  * {@code seq >= W} in an HdrHistogram written to {@code PREFIX.intended.hdr}.
  * <p>
+ * With {@code --warm-up W} (throughput only) both sides first move tasks {@code 0..W-1} untimed, the same warm-up
+ * as TaskQ's warm W1: the producer appends them, the consumer writes {@code --warm-signal F} once it has handled them,
+ * and only then does the producer read its clock and append tasks {@code W..W+N-1}.
+ * <p>
  * Throughput = N / (consumer's {@code lastHandledNanos} - producer's {@code firstPutNanos}), both
  * {@code System.nanoTime()} (one clock for every process on Linux).
  */
@@ -66,8 +70,10 @@ public final class RawChronicle {
     }
 
     static int produce(String[] args) throws Exception {
-        Options o = Options.parse("RawChronicle produce", args, Set.of("dir", "count", "rate", "result"), Set.of(), false);
+        Options o = Options.parse("RawChronicle produce", args, Set.of("dir", "count", "warm-up", "warm-signal", "rate", "result"),
+                Set.of(), false);
         long count = o.longValue("count", 1, 100_000_000, 1);
+        long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
         long rate = o.longValue("rate", 0, 10_000_000, 0);
         long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
         Task task = new Task();
@@ -80,9 +86,17 @@ public final class RawChronicle {
             try (DocumentContext dc = appender.writingDocument()) {
                 dc.rollbackOnClose();
             }
+            for (long i = 0; i < warmUp; i++) {
+                task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(System.nanoTime());
+                try (DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
+                }
+            }
+            if (warmUp > 0)
+                awaitFile(Path.of(o.get("warm-signal")));
             long start = System.nanoTime() + 1_000_000;
             firstPutNanos = interval > 0 ? start : System.nanoTime();
-            for (long i = 0; i < count; i++) {
+            for (long i = warmUp; i < warmUp + count; i++) {
                 long stamp;
                 if (interval > 0) {
                     stamp = start + i * interval;
@@ -104,10 +118,21 @@ public final class RawChronicle {
         return 0;
     }
 
+    /** Waits (up to 10 minutes) until the consumer has written {@code file}. */
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (!java.nio.file.Files.exists(file)) {
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("the raw consumer never finished the warm-up (" + file + ")");
+            Thread.sleep(1);
+        }
+    }
+
     static int consume(String[] args) throws Exception {
-        Options o = Options.parse("RawChronicle consume", args, Set.of("dir", "count", "idle", "ready", "result", "warmup", "out"),
-                Set.of(), false);
-        long count = o.longValue("count", 1, 100_000_000, 1);
+        Options o = Options.parse("RawChronicle consume", args, Set.of("dir", "count", "warm-up", "warm-signal", "idle", "ready",
+                "result", "warmup", "out"), Set.of(), false);
+        long count = o.longValue("count", 1, 100_000_000, 1) + o.longValue("warm-up", 0, 100_000_000, 0);
+        long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
         long warmup = o.longValue("warmup", 0, 100_000_000, 0);
         String idle = o.has("idle") ? o.get("idle") : "busy";
         Pauser pauser = IdleStrategies.create(idle);
@@ -144,6 +169,8 @@ public final class RawChronicle {
                 sumValue += resultValue;
                 sumPayload += resultPayload;
                 lastHandledNanos = end;
+                if (done == warmUp)
+                    RunFile.write(Path.of(o.get("warm-signal")), Map.of("done", done));
                 if (latency != null && task.seq() >= warmup)
                     latency.recordValue(Math.min(LatencyRecordingHandler.HIGHEST_NANOS, Math.max(0, end - task.createdNanos())));
             }

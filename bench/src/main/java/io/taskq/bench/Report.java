@@ -21,6 +21,8 @@ final class Report {
         Double py = number(json, "baselines", "python-seed", "tasksPerSec", "median");
         Double py100 = number(json, "baselines", "python-seed-100", "tasksPerSec", "median");
         Double raw = number(json, "baselines", "chronicle-raw", "tasksPerSec", "median");
+        Double w1Warm = number(json, "w1Warm", "tasksPerSec", "median");
+        Double rawWarm = number(json, "baselines", "chronicle-raw-warm", "tasksPerSec", "median");
         Double busyP50 = number(json, "w2", "busy", "p50Micros");
         Double busyP99 = number(json, "w2", "busy", "p99Micros");
         Double rawP99 = number(json, "baselines", "chronicle-raw", "p99Micros");
@@ -29,6 +31,12 @@ final class Report {
             r.put("w1OverPythonSeed", ratio(w1 / py, 40, true, "W1 / python-seed"));
             r.put("w1OverPythonSeed100", ratio(w1 / py100, 2.4, true, "W1 / python-seed-100"));
             r.put("w1OverChronicleRaw", ratio(w1 / raw, 0.8, true, "W1 / chronicle-raw throughput"));
+        }
+        if (w1Warm != null) {
+            r.put("w1WarmTasksPerSec", ratio(w1Warm, 2_000_000, true, "W1 warm tasks/s (absolute)"));
+            r.put("w1WarmOverPythonSeed", ratio(w1Warm / py, 40, true, "W1 warm / python-seed"));
+            r.put("w1WarmOverPythonSeed100", ratio(w1Warm / py100, 2.4, true, "W1 warm / python-seed-100"));
+            r.put("w1WarmOverChronicleRawWarm", ratio(w1Warm / rawWarm, 0.8, true, "W1 warm / chronicle-raw warm"));
         }
         if (busyP50 != null) {
             r.put("w2BusyP50Micros", ratio(busyP50, 2, false, "W2 busy p50 µs (absolute)"));
@@ -63,6 +71,15 @@ final class Report {
                     grouped(number(json, "w1", "producerPutsPerSec", "median")), grouped(number(json, "w1", "producerPutsPerSec", "min")),
                     grouped(number(json, "w1", "producerPutsPerSec", "max"))));
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", json, "baselines", "chronicle-raw");
+            if (json.containsKey("w1Warm")) {
+                String w = count(json, "w1Warm", "warmUp");
+                row(s, "W1 warm: the same after " + w + " untimed tasks in the same JVMs", json, "w1Warm");
+                s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", "  (the producer's puts alone, first to last put)",
+                        grouped(number(json, "w1Warm", "producerPutsPerSec", "median")),
+                        grouped(number(json, "w1Warm", "producerPutsPerSec", "min")),
+                        grouped(number(json, "w1Warm", "producerPutsPerSec", "max"))));
+                row(s, "chronicle-raw warm: the same after " + w + " untimed tasks", json, "baselines", "chronicle-raw-warm");
+            }
             row(s, "python-seed: JoinableQueue + Array + Lock, 1 task/put", json, "baselines", "python-seed");
             row(s, "python-seed-100: the same, 100 tasks per put", json, "baselines", "python-seed-100");
             s.append('\n');
@@ -136,7 +153,11 @@ final class Report {
     }
 
     private static String count(Map<String, Object> json, String key) {
-        return grouped(number(json, key, "count"));
+        return count(json, key, "count");
+    }
+
+    private static String count(Map<String, Object> json, String key, String field) {
+        return grouped(number(json, key, field));
     }
 
     private static String[] append(String[] path, String key) {

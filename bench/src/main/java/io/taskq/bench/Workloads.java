@@ -60,9 +60,10 @@ final class Workloads {
     /**
      * W1: 3 {@code taskq consume --exit-on-eos} processes with the configured defaults, then {@link BenchProducer}
      * once all three hold their slots (JVM start-up is outside the clock). Time from the first put to the return of
-     * join, inside the producer.
+     * join, inside the producer. With {@code warmUp > 0} the producer first puts and joins that many tasks untimed
+     * (the warm variant: every JVM has compiled its hot path before the clock starts).
      */
-    Throughput w1(String name, long count, int consumers) throws IOException, InterruptedException {
+    Throughput w1(String name, long count, int consumers, long warmUp) throws IOException, InterruptedException {
         Path run = fresh(name);
         Path data = run.resolve("data");
         try (Children children = new Children(run)) {
@@ -72,10 +73,11 @@ final class Workloads {
             awaitSlots(children, data, consumers);
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
-                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--result", result.toString())));
-            children.awaitAll(deadline(count, 20_000));
+                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
+                            "--result", result.toString())));
+            children.awaitAll(deadline(warmUp + count, 20_000));
             Properties p = RunFile.read(result);
-            List<Long> perConsumer = verify(name, data, count);
+            List<Long> perConsumer = verify(name, data, warmUp + count);
             deleteData(data);
             return new Throughput(count, RunFile.longValue(p, "elapsedNanos", result),
                     RunFile.longValue(p, "putPhaseNanos", result), perConsumer);
@@ -113,10 +115,13 @@ final class Workloads {
         }
     }
 
-    /** chronicle-raw throughput: {@link RawChronicle} consumer (busy), then its producer as fast as it goes. */
-    Throughput rawThroughput(String name, long count) throws IOException, InterruptedException {
+    /**
+     * chronicle-raw throughput: {@link RawChronicle} consumer (busy), then its producer as fast as it goes; with
+     * {@code warmUp > 0}, after that many untimed tasks, as in warm W1.
+     */
+    Throughput rawThroughput(String name, long count, long warmUp) throws IOException, InterruptedException {
         Path run = fresh(name);
-        Properties consumer = raw(run, count, 0, 0, false);
+        Properties consumer = raw(run, count, warmUp, 0, 0, false);
         Properties producer = RunFile.read(run.resolve("producer.result"));
         long elapsed = Long.parseLong(consumer.getProperty("lastHandledNanos")) - Long.parseLong(producer.getProperty("firstPutNanos"));
         return new Throughput(count, elapsed);
@@ -125,18 +130,21 @@ final class Workloads {
     /** chronicle-raw latency: the same pair, the producer paced at {@code rate}, the consumer busy-spinning. */
     Latency rawLatency(String name, long count, long rate, long warmup) throws IOException, InterruptedException {
         Path run = fresh(name);
-        Properties consumer = raw(run, count, rate, warmup, true);
+        Properties consumer = raw(run, count, 0, rate, warmup, true);
         Properties producer = RunFile.read(run.resolve("producer.result"));
         return new Latency(LatencyRecordingHandler.read(run.resolve("latency.intended.hdr")), null, consumer.getProperty("idle"),
                 Long.parseLong(producer.getProperty("maxBehindScheduleNanos")));
     }
 
-    private Properties raw(Path run, long count, long rate, long warmup, boolean latency) throws IOException, InterruptedException {
+    private Properties raw(Path run, long count, long warmUp, long rate, long warmup, boolean latency)
+            throws IOException, InterruptedException {
+        Path warmSignal = run.resolve("consumer.warm");
         Path queue = run.resolve("queue");
         Path ready = run.resolve("consumer.ready");
         Path consumerResult = run.resolve("consumer.result");
         try (Children children = new Children(run)) {
             List<String> c = new ArrayList<>(List.of("consume", "--dir", queue.toString(), "--count", String.valueOf(count),
+                    "--warm-up", String.valueOf(warmUp), "--warm-signal", warmSignal.toString(),
                     "--idle", "busy", "--ready", ready.toString(), "--result", consumerResult.toString()));
             if (latency)
                 c.addAll(List.of("--warmup", String.valueOf(warmup), "--out", run.resolve("latency").toString()));
@@ -149,17 +157,18 @@ final class Workloads {
                 Thread.sleep(10);
             }
             List<String> p = new ArrayList<>(List.of("produce", "--dir", queue.toString(), "--count", String.valueOf(count),
+                    "--warm-up", String.valueOf(warmUp), "--warm-signal", warmSignal.toString(),
                     "--result", run.resolve("producer.result").toString()));
             if (rate > 0)
                 p.addAll(List.of("--rate", String.valueOf(rate)));
             children.start("raw-producer", JvmLauncher.command("raw-producer", List.of(), RawChronicle.class.getName(), p));
-            children.awaitAll(deadline(count, rate > 0 ? rate / 2 : 20_000));
+            children.awaitAll(deadline(warmUp + count, rate > 0 ? rate / 2 : 20_000));
         }
         Properties r = RunFile.read(consumerResult);
         long done = Long.parseLong(r.getProperty("done"));
         long sumValue = Long.parseLong(r.getProperty("sumValue"));
         double sumPayload = Double.parseDouble(r.getProperty("sumPayload"));
-        check(run.getFileName().toString(), count, done, sumValue, sumPayload);
+        check(run.getFileName().toString(), warmUp + count, done, sumValue, sumPayload);
         deleteData(queue);
         return r;
     }

@@ -48,6 +48,11 @@ class BenchCommandTest {
         assertEquals(50_000.0, at(json, "w1", "count"));
         positive(json, "w1", "tasksPerSec", "median");
         positive(json, "w1", "producerPutsPerSec", "median");
+        assertEquals(true, at(json, "w1Warm", "verified"));
+        assertEquals(10_000.0, at(json, "w1Warm", "warmUp"));
+        positive(json, "w1Warm", "tasksPerSec", "median");
+        positive(json, "baselines", "chronicle-raw-warm", "tasksPerSec", "median");
+        assertInstanceOf(Boolean.class, at(json, "ratios", "w1WarmOverChronicleRawWarm", "met"));
         positive(json, "w2", "busy", "p50Micros");
         positive(json, "w2", "busy", "p99Micros");
         positive(json, "w2", "busy", "p999Micros");
