@@ -35,8 +35,9 @@ import java.util.function.ToDoubleFunction;
 public final class BenchMain {
     static final String USAGE = """
             usage: taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]
-              w1          throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join;
-                          baselines python-seed (1 and 100 tasks per put) and chronicle-raw (1:1)
+              w1          throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and
+                          warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),
+                          python-tuned and chronicle-raw (1:1, cold and warm)
               w2          latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,
                           first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw
               all         both (the default)
@@ -127,6 +128,7 @@ public final class BenchMain {
         List<Workloads.Throughput> w1WarmRuns = new ArrayList<>();
         List<Workloads.Throughput> rawWarmRuns = new ArrayList<>();
         List<Workloads.Throughput> pyRuns = new ArrayList<>();
+        List<Workloads.Throughput> pyTunedRuns = new ArrayList<>();
         List<Workloads.Throughput> pyBatchedRuns = new ArrayList<>();
         List<Workloads.Throughput> rawRuns = new ArrayList<>();
         List<Workloads.Latency> busyRuns = new ArrayList<>();
@@ -142,9 +144,11 @@ public final class BenchMain {
                 rawRuns.add(step(err, "chronicle-raw throughput run " + k, () -> workloads.rawThroughput("raw-" + k, sizes.rawCount(), 0)));
                 rawWarmRuns.add(step(err, "chronicle-raw warm run " + k,
                         () -> workloads.rawThroughput("raw-warm-" + k, sizes.rawCount(), sizes.w1WarmUp())));
-                pyRuns.add(step(err, "python-seed run " + k, () -> workloads.python("python-" + k, sizes.pythonCount(), 1)));
+                pyRuns.add(step(err, "python-seed run " + k, () -> workloads.python("python-" + k, sizes.pythonCount(), 1, false)));
+                pyTunedRuns.add(step(err, "python-tuned run " + k,
+                        () -> workloads.python("python-tuned-" + k, sizes.pythonCount(), 1, true)));
                 pyBatchedRuns.add(step(err, "python-seed-100 run " + k,
-                        () -> workloads.python("python100-" + k, sizes.pythonBatchedCount(), 100)));
+                        () -> workloads.python("python100-" + k, sizes.pythonBatchedCount(), 100, false)));
             }
             if (w2) {
                 busyRuns.add(step(err, "W2 busy run " + k,
@@ -190,6 +194,11 @@ public final class BenchMain {
             py.put("count", sizes.pythonCount());
             py.put("perPut", 1);
             baselines.put("python-seed", py);
+            Map<String, Object> pyTuned = throughputJson(pyTunedRuns);
+            pyTuned.put("count", sizes.pythonCount());
+            pyTuned.put("perPut", 1);
+            pyTuned.put("tuned", true);
+            baselines.put("python-tuned", pyTuned);
             Map<String, Object> py100 = throughputJson(pyBatchedRuns);
             py100.put("count", sizes.pythonBatchedCount());
             py100.put("perPut", 100);

@@ -20,6 +20,7 @@ final class Report {
         Double w1 = number(json, "w1", "tasksPerSec", "median");
         Double py = number(json, "baselines", "python-seed", "tasksPerSec", "median");
         Double py100 = number(json, "baselines", "python-seed-100", "tasksPerSec", "median");
+        Double pyTuned = number(json, "baselines", "python-tuned", "tasksPerSec", "median");
         Double raw = number(json, "baselines", "chronicle-raw", "tasksPerSec", "median");
         Double w1Warm = number(json, "w1Warm", "tasksPerSec", "median");
         Double rawWarm = number(json, "baselines", "chronicle-raw-warm", "tasksPerSec", "median");
@@ -35,6 +36,7 @@ final class Report {
         if (w1Warm != null) {
             r.put("w1WarmTasksPerSec", ratio(w1Warm, 2_000_000, true, "W1 warm tasks/s (absolute)"));
             r.put("w1WarmOverPythonSeed", ratio(w1Warm / py, 40, true, "W1 warm / python-seed"));
+            r.put("w1WarmOverPythonTuned", ratio(w1Warm / pyTuned, 40, true, "W1 warm / python-tuned"));
             r.put("w1WarmOverPythonSeed100", ratio(w1Warm / py100, 2.4, true, "W1 warm / python-seed-100"));
             r.put("w1WarmOverChronicleRawWarm", ratio(w1Warm / rawWarm, 0.8, true, "W1 warm / chronicle-raw warm"));
         }
@@ -81,7 +83,8 @@ final class Report {
                 row(s, "chronicle-raw warm: the same after " + w + " untimed tasks", json, "baselines", "chronicle-raw-warm");
             }
             row(s, "python-seed: JoinableQueue + Array + Lock, 1 task/put", json, "baselines", "python-seed");
-            row(s, "python-seed-100: the same, 100 tasks per put", json, "baselines", "python-seed-100");
+            row(s, "python-tuned: the same, unsynchronized Array, blocking get", json, "baselines", "python-tuned");
+            row(s, "python-seed-100: python-seed, 100 tasks per put", json, "baselines", "python-seed-100");
             s.append('\n');
         }
         if (json.containsKey("w2")) {

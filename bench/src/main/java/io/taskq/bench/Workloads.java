@@ -173,14 +173,19 @@ final class Workloads {
         return r;
     }
 
-    /** python-seed: the textbook program with 3 consumers and {@code perPut} tasks per put; its own clock. */
-    Throughput python(String name, long count, int perPut) throws IOException, InterruptedException {
+    /**
+     * python-seed: the textbook program with 3 consumers and {@code perPut} tasks per put, as the article writes it or,
+     * with {@code tuned}, with an unsynchronized Array and a plain blocking get; its own clock.
+     */
+    Throughput python(String name, long count, int perPut, boolean tuned) throws IOException, InterruptedException {
         Path run = fresh(name);
         Path out = run.resolve("python.out");
         Path log = run.resolve("python.log");
-        Process p = new ProcessBuilder(python, pythonScript.toString(), "--count", String.valueOf(count), "--consumers", "3",
-                "--per-put", String.valueOf(perPut))
-                .redirectOutput(out.toFile()).redirectError(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(python, pythonScript.toString(), "--count", String.valueOf(count),
+                "--consumers", "3", "--per-put", String.valueOf(perPut)));
+        if (tuned)
+            command.add("--tuned");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
         try {
             if (!p.waitFor(deadline(count, 5_000) - System.nanoTime(), TimeUnit.NANOSECONDS))
                 throw new BenchFailure(name + ": the Python baseline did not finish in time; see " + log);

@@ -59,6 +59,7 @@ class BenchCommandTest {
         positive(json, "w2", "default", "p99Micros");
         positive(json, "baselines", "python-seed", "tasksPerSec", "median");
         positive(json, "baselines", "python-seed-100", "tasksPerSec", "median");
+        positive(json, "baselines", "python-tuned", "tasksPerSec", "median");
         positive(json, "baselines", "chronicle-raw", "tasksPerSec", "median");
         positive(json, "baselines", "chronicle-raw", "p99Micros");
         assertTrue(((String) at(json, "w2", "busy", "pauser")).startsWith("busy (BusyPauser"),
