@@ -9,6 +9,7 @@ import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
+import io.taskq.common.store.OrphanAdoption;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.Schema;
 import io.taskq.common.store.SlotSnapshot;
@@ -96,7 +97,7 @@ final class StatusCommand {
      * that index resumes them.
      */
     static boolean orphaned(SlotSnapshot s, long leaseMillis) {
-        return s.inFlight() > 0 && !s.alive() && System.currentTimeMillis() - s.heartbeatMillis() > leaseMillis;
+        return OrphanAdoption.isOrphan(s.inFlight() > 0, s.heartbeatMillis(), s.alive(), leaseMillis, System.currentTimeMillis());
     }
 
     /** Nanoseconds as microseconds with one decimal: sub-microsecond handling must not read as 0. */

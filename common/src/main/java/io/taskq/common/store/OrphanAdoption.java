@@ -44,14 +44,24 @@ public final class OrphanAdoption {
      * than {@code leaseMillis}, and an unfinished batch is recorded. Reads only; any process.
      */
     public static boolean orphaned(int x, ResultSlot slot, SlotFigures scratch, long cursorWord, long leaseMillis, long nowMillis) {
-        if (ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE)
-            return false;
-        if (nowMillis - slot.heartbeatMillis() <= leaseMillis)
+        long heartbeat = slot.heartbeatMillis();
+        // Cheap reads first: most slots have no claim in hand or a fresh heartbeat.
+        if (ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE || !isOrphan(true, heartbeat, false, leaseMillis, nowMillis))
             return false;
         slot.readFigures(scratch);
         if (ClaimProtocol.nextInFlight(x, slot, scratch, cursorWord) < 0)
             return false;
-        return !ResultSlot.heldByLiveProcess(slot.ownerWord());
+        return isOrphan(true, heartbeat, ResultSlot.heldByLiveProcess(slot.ownerWord()), leaseMillis, nowMillis);
+    }
+
+    /**
+     * The orphan rule, the one place it is written: a slot with an unfinished batch, whose heartbeat is older than the
+     * lease, and which no live process holds. Adoption applies it to a slot as it is now ({@link #orphaned}); status
+     * and doctor apply it to a {@link SlotSnapshot}.
+     */
+    public static boolean isOrphan(boolean unfinishedBatch, long heartbeatMillis, boolean heldByLiveProcess,
+                                   long leaseMillis, long nowMillis) {
+        return unfinishedBatch && nowMillis - heartbeatMillis > leaseMillis && !heldByLiveProcess;
     }
 
     /**

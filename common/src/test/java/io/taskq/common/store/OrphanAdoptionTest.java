@@ -100,6 +100,18 @@ class OrphanAdoptionTest {
     }
 
     @Test
+    void theOrphanRuleNeedsAnUnfinishedBatchAStaleHeartbeatAndNoLiveHolder() {
+        long now = 1_000_000;
+        long lease = 10_000;
+        long stale = now - lease - 1;
+        assertTrue(OrphanAdoption.isOrphan(true, stale, false, lease, now));
+        assertFalse(OrphanAdoption.isOrphan(false, stale, false, lease, now), "nothing unfinished");
+        assertFalse(OrphanAdoption.isOrphan(true, stale, true, lease, now), "a live process holds the slot");
+        assertFalse(OrphanAdoption.isOrphan(true, now - lease, false, lease, now), "a heartbeat exactly one lease old is not stale");
+        assertFalse(OrphanAdoption.isOrphan(true, now, false, lease, now), "a fresh heartbeat");
+    }
+
+    @Test
     void shouldLeaveABatchAloneWhileItsOwnerLivesOrItsHeartbeatIsFresh() {
         ResultSlot fresh = orphanWithBatch(1, 10, 0);
         fresh.heartbeat(now);
