@@ -21,7 +21,7 @@ class WaitConsumersTest extends ProcessTest {
     @Timeout(240)
     void shouldPutNothingUntilTwoConsumersHoldASlotThenSpreadTheJobOverBoth() throws Exception {
         Path data = tmp.resolve("data");
-        TaskqProcess producer = taskq.start("producer", "produce", "--count", "20000", "--rate", "20000",
+        TaskqProcess producer = taskq.start("producer", "produce", "--count", "40000", "--rate", "20000",
                 "--wait-consumers", "2", "--seal", "--join", "--verify", "--timeout", "120s",
                 "--data-dir", data.toString());
 
@@ -47,12 +47,12 @@ class WaitConsumersTest extends ProcessTest {
         TaskqProcess second = taskq.start("consumer-b", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
 
         assertEquals(0, producer.awaitExit(Duration.ofSeconds(180)), producer::describe);
-        assertTrue(producer.stdout().contains("VERIFIED: 20,000 tasks, each done exactly once"), producer::describe);
+        assertTrue(producer.stdout().contains("VERIFIED: 40,000 tasks, each done exactly once"), producer::describe);
         assertTrue(producer.stderr().contains("2 consumers hold a slot; producing"), producer::describe);
         assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first::describe);
         assertEquals(0, second.awaitExit(Duration.ofSeconds(60)), second::describe);
         JsonNode after = taskq.status(data);
-        // Paced over a second with both consumers polling, each claims part of the job.
+        // Paced over two seconds with both consumers polling, each claims part of the job.
         for (int index = 0; index < 2; index++) {
             JsonNode slot = StatusAssertions.slot(after, index);
             assertTrue(slot.get("done").asLong() > 0, () -> "both consumers handled tasks: " + after);
