@@ -235,25 +235,14 @@ final class Workloads {
 
     /** Waits until {@code slots} consumers hold their slots, so the producer's clock does not include JVM start-up. */
     private void awaitSlots(Children children, Path data, int slots) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-        DataDirectory d = null;
-        try {
-            while (true) {
-                children.checkNoneFailed();
-                if (children.anyExited())
-                    throw new BenchFailure("a consumer exited before the producer started; see the logs in " + data.getParent());
-                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
-                    d = DataDirectory.openExisting(data, rollCycle);
-                if (d != null && Progress.read(d).slots().size() >= slots)
-                    return;
-                if (System.nanoTime() > deadline)
-                    throw new BenchFailure("the consumers did not all start in time; see the logs in " + data.getParent());
-                Thread.sleep(10);
-            }
-        } finally {
-            if (d != null)
-                d.close();
-        }
+        boolean taken = Progress.awaitUsedSlots(data, rollCycle, slots, System.nanoTime() + START_TIMEOUT_NANOS, () -> {
+            children.checkNoneFailed();
+            if (children.anyExited())
+                throw new BenchFailure("a consumer exited before the producer started; see the logs in " + data.getParent());
+            return true;
+        });
+        if (!taken)
+            throw new BenchFailure("the consumers did not all start in time; see the logs in " + data.getParent());
     }
 
     /** What the consumer logged as the pauser it really runs, e.g. "busy (BusyPauser: spins, ..., 2 CPUs)". */

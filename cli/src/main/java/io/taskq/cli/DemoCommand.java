@@ -173,23 +173,7 @@ final class DemoCommand {
     /** Waits until {@code consumers} slots are taken; false if a process exits or the deadline passes first. */
     private static boolean awaitConsumers(Path data, RollCycles rollCycle, int consumers, List<Process> processes, long deadline)
             throws InterruptedException {
-        DataDirectory d = null;
-        try {
-            while (System.nanoTime() < deadline) {
-                for (Process p : processes)
-                    if (!p.isAlive())
-                        return false;
-                if (d == null && Files.exists(data.resolve(DataDirectory.LEDGER)))
-                    d = DataDirectory.openExisting(data, rollCycle);
-                if (d != null && Progress.read(d).slots().size() >= consumers)
-                    return true;
-                Thread.sleep(20);
-            }
-            return false;
-        } finally {
-            if (d != null)
-                d.close();
-        }
+        return Progress.awaitUsedSlots(data, rollCycle, consumers, deadline, () -> processes.stream().allMatch(Process::isAlive));
     }
 
     /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */

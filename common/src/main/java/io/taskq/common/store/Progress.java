@@ -1,8 +1,13 @@
 package io.taskq.common.store;
 
+import net.openhft.chronicle.queue.RollCycles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A snapshot of a data directory's progress: the ledger's counters, the sum over all slots, the done watermark and
@@ -30,6 +35,32 @@ public final class Progress {
         this.sumPayload = sumPayload;
         this.firstPutNanos = firstPutNanos;
         this.slots = slots;
+    }
+
+    /**
+     * Waits until {@code slots} slots of the data directory {@code dir} have been taken, polling every 10 ms from the
+     * moment some process has created it (its ledger exists). Returns false as soon as {@code keepWaiting} returns
+     * false, or once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Opens the directory as status does,
+     * and closes it again.
+     */
+    public static boolean awaitUsedSlots(Path dir, RollCycles rollCycle, int slots, long deadlineNanos,
+                                         BooleanSupplier keepWaiting) throws InterruptedException {
+        DataDirectory d = null;
+        try {
+            while (keepWaiting.getAsBoolean()) {
+                if (d == null && Files.exists(dir.resolve(DataDirectory.LEDGER)))
+                    d = DataDirectory.openExisting(dir, rollCycle);
+                if (d != null && read(d).slots().size() >= slots)
+                    return true;
+                if (System.nanoTime() - deadlineNanos > 0)
+                    return false;
+                Thread.sleep(10);
+            }
+            return false;
+        } finally {
+            if (d != null)
+                d.close();
+        }
     }
 
     public static Progress read(DataDirectory data) {
