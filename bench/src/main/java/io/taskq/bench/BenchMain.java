@@ -173,23 +173,8 @@ public final class BenchMain {
         json.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
         Map<String, Object> baselines = new LinkedHashMap<>();
         if (w1) {
-            Map<String, Object> w1Json = throughputJson(w1Runs);
-            w1Json.put("producerPutsPerSec", statsJson(Stats.of(w1Runs.stream()
-                    .map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
-            w1Json.put("tasksPerConsumer", w1Runs.stream().map(Workloads.Throughput::perConsumerDone).toList());
-            w1Json.put("count", sizes.w1Count());
-            w1Json.put("consumers", W1_CONSUMERS);
-            w1Json.put("verified", true);
-            json.put("w1", w1Json);
-            Map<String, Object> warmJson = throughputJson(w1WarmRuns);
-            warmJson.put("producerPutsPerSec", statsJson(Stats.of(w1WarmRuns.stream()
-                    .map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
-            warmJson.put("tasksPerConsumer", w1WarmRuns.stream().map(Workloads.Throughput::perConsumerDone).toList());
-            warmJson.put("count", sizes.w1Count());
-            warmJson.put("warmUp", sizes.w1WarmUp());
-            warmJson.put("consumers", W1_CONSUMERS);
-            warmJson.put("verified", true);
-            json.put("w1Warm", warmJson);
+            json.put("w1", w1Json(w1Runs, sizes.w1Count(), 0));
+            json.put("w1Warm", w1Json(w1WarmRuns, sizes.w1Count(), sizes.w1WarmUp()));
             Map<String, Object> py = throughputJson(pyRuns);
             py.put("count", sizes.pythonCount());
             py.put("perPut", 1);
@@ -269,6 +254,19 @@ public final class BenchMain {
                 l.intended().getValueAtPercentile(50) / 1000.0, l.intended().getValueAtPercentile(99) / 1000.0) : "";
         err.printf(Locale.ROOT, " %s (%.1f s)%n", figure, (System.nanoTime() - t0) / 1e9);
         return result;
+    }
+
+    /** A W1 entry: throughput, the producer's own put rate, tasks per consumer; {@code warmUp} only when not 0. */
+    private static Map<String, Object> w1Json(List<Workloads.Throughput> runs, long count, long warmUp) {
+        Map<String, Object> m = throughputJson(runs);
+        m.put("producerPutsPerSec", statsJson(Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
+        m.put("tasksPerConsumer", runs.stream().map(Workloads.Throughput::perConsumerDone).toList());
+        m.put("count", count);
+        if (warmUp > 0)
+            m.put("warmUp", warmUp);
+        m.put("consumers", W1_CONSUMERS);
+        m.put("verified", true);
+        return m;
     }
 
     private static Map<String, Object> throughputJson(List<Workloads.Throughput> runs) {

@@ -86,12 +86,8 @@ public final class RawChronicle {
             try (DocumentContext dc = appender.writingDocument()) {
                 dc.rollbackOnClose();
             }
-            for (long i = 0; i < warmUp; i++) {
-                task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(System.nanoTime());
-                try (DocumentContext dc = appender.writingDocument()) {
-                    dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
-                }
-            }
+            for (long i = 0; i < warmUp; i++)
+                append(appender, task, i, System.nanoTime());
             if (warmUp > 0)
                 awaitFile(Path.of(o.get("warm-signal")));
             long start = System.nanoTime() + 1_000_000;
@@ -104,10 +100,7 @@ public final class RawChronicle {
                 } else {
                     stamp = System.nanoTime();
                 }
-                task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(stamp);
-                try (DocumentContext dc = appender.writingDocument()) {
-                    dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
-                }
+                append(appender, task, i, stamp);
             }
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -116,6 +109,14 @@ public final class RawChronicle {
         figures.put("maxBehindScheduleNanos", maxBehind);
         RunFile.write(Path.of(o.get("result")), figures);
         return 0;
+    }
+
+    /** Appends task {@code i} of the workload, stamped {@code createdNanos}, the way any Chronicle user would. */
+    private static void append(ExcerptAppender appender, Task task, long i, long createdNanos) {
+        task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(createdNanos);
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
+        }
     }
 
     /** Waits (up to 10 minutes) until the consumer has written {@code file}. */

@@ -69,17 +69,12 @@ final class Report {
         if (json.containsKey("w1")) {
             s.append(String.format(Locale.ROOT, "%-66s %14s   %s%n", "Throughput, tasks/s", "median", "[min - max]"));
             row(s, "W1 TaskQ: 1 producer, 3 consumers, results + join (n=" + count(json, "w1") + ")", json, "w1");
-            s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", "  (the producer's puts alone, first to last put)",
-                    grouped(number(json, "w1", "producerPutsPerSec", "median")), grouped(number(json, "w1", "producerPutsPerSec", "min")),
-                    grouped(number(json, "w1", "producerPutsPerSec", "max"))));
+            putsRow(s, json, "w1");
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", json, "baselines", "chronicle-raw");
             if (json.containsKey("w1Warm")) {
                 String w = count(json, "w1Warm", "warmUp");
                 row(s, "W1 warm: the same after " + w + " untimed tasks in the same JVMs", json, "w1Warm");
-                s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", "  (the producer's puts alone, first to last put)",
-                        grouped(number(json, "w1Warm", "producerPutsPerSec", "median")),
-                        grouped(number(json, "w1Warm", "producerPutsPerSec", "min")),
-                        grouped(number(json, "w1Warm", "producerPutsPerSec", "max"))));
+                putsRow(s, json, "w1Warm");
                 row(s, "chronicle-raw warm: the same after " + w + " untimed tasks", json, "baselines", "chronicle-raw-warm");
             }
             row(s, "python-seed: JoinableQueue + Array + Lock, 1 task/put", json, "baselines", "python-seed");
@@ -121,9 +116,18 @@ final class Report {
     }
 
     private static void row(StringBuilder s, String label, Map<String, Object> json, String... path) {
-        String[] p = append(path, "tasksPerSec");
-        s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", label, grouped(number(json, append(p, "median"))),
-                grouped(number(json, append(p, "min"))), grouped(number(json, append(p, "max")))));
+        statsRow(s, label, json, append(path, "tasksPerSec"));
+    }
+
+    /** The producer's own put rate of a W1 entry ({@code w1} or {@code w1Warm}), under its end-to-end row. */
+    private static void putsRow(StringBuilder s, Map<String, Object> json, String key) {
+        statsRow(s, "  (the producer's puts alone, first to last put)", json, key, "producerPutsPerSec");
+    }
+
+    /** One line: the median and [min - max] of the stats entry at {@code path}. */
+    private static void statsRow(StringBuilder s, String label, Map<String, Object> json, String... path) {
+        s.append(String.format(Locale.ROOT, "%-66s %14s   [%s - %s]%n", label, grouped(number(json, append(path, "median"))),
+                grouped(number(json, append(path, "min"))), grouped(number(json, append(path, "max")))));
     }
 
     private static void latencyRow(StringBuilder s, String label, Map<String, Object> json, String... path) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,36 +25,32 @@ class WaitConsumersTest extends ProcessTest {
                 "--data-dir", data.toString());
 
         // The producer creates the data directory, then waits: nothing may be submitted while no consumer runs.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(data.resolve("ledger")) && System.nanoTime() < deadline)
-            Thread.sleep(50);
-        assertTrue(Files.exists(data.resolve("ledger")), producer::describe);
-        Thread.sleep(1500);
-        JsonNode before = taskq.status(data);
-        assertEquals(0, before.get("submitted").asLong(), () -> "nothing submitted before any consumer: " + before);
-        assertTrue(producer.isAlive(), producer::describe);
-
-        // One consumer is not enough.
-        TaskqProcess first = taskq.start("consumer-a", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
         try (ProgressProbe probe = ProgressProbe.open(data, Duration.ofSeconds(60))) {
+            Thread.sleep(1500);
+            JsonNode before = taskq.status(data);
+            assertEquals(0, before.get("submitted").asLong(), () -> "nothing submitted before any consumer: " + before);
+            assertTrue(producer.isAlive(), producer::describe);
+
+            // One consumer is not enough.
+            TaskqProcess first = taskq.start("consumer-a", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
             probe.await(Duration.ofSeconds(90), "the first consumer to take its slot", p -> p.liveConsumers() == 1, first, producer);
-        }
-        Thread.sleep(1000);
-        JsonNode one = taskq.status(data);
-        assertEquals(0, one.get("submitted").asLong(), () -> "nothing submitted with one of two consumers: " + one);
+            Thread.sleep(1000);
+            JsonNode one = taskq.status(data);
+            assertEquals(0, one.get("submitted").asLong(), () -> "nothing submitted with one of two consumers: " + one);
 
-        TaskqProcess second = taskq.start("consumer-b", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
+            TaskqProcess second = taskq.start("consumer-b", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
 
-        assertEquals(0, producer.awaitExit(Duration.ofSeconds(180)), producer::describe);
-        assertTrue(producer.stdout().contains("VERIFIED: 40,000 tasks, each done exactly once"), producer::describe);
-        assertTrue(producer.stderr().contains("2 consumers hold a slot; producing"), producer::describe);
-        assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first::describe);
-        assertEquals(0, second.awaitExit(Duration.ofSeconds(60)), second::describe);
-        JsonNode after = taskq.status(data);
-        // Paced over two seconds with both consumers polling, each claims part of the job.
-        for (int index = 0; index < 2; index++) {
-            JsonNode slot = StatusAssertions.slot(after, index);
-            assertTrue(slot.get("done").asLong() > 0, () -> "both consumers handled tasks: " + after);
+            assertEquals(0, producer.awaitExit(Duration.ofSeconds(180)), producer::describe);
+            assertTrue(producer.stdout().contains("VERIFIED: 40,000 tasks, each done exactly once"), producer::describe);
+            assertTrue(producer.stderr().contains("2 consumers hold a slot; producing"), producer::describe);
+            assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first::describe);
+            assertEquals(0, second.awaitExit(Duration.ofSeconds(60)), second::describe);
+            JsonNode after = taskq.status(data);
+            // Paced over two seconds with both consumers polling, each claims part of the job.
+            for (int index = 0; index < 2; index++) {
+                JsonNode slot = StatusAssertions.slot(after, index);
+                assertTrue(slot.get("done").asLong() > 0, () -> "both consumers handled tasks: " + after);
+            }
         }
     }
 
