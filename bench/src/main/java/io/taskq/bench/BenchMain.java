@@ -1,8 +1,8 @@
 package io.taskq.bench;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
+import io.taskq.cli.Launch;
+import io.taskq.cli.Options;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import org.HdrHistogram.Histogram;

@@ -1,9 +1,9 @@
 package io.taskq.bench;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
+import io.taskq.workload.Workload;
+import io.taskq.cli.Launch;
+import io.taskq.cli.Options;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.producer.ProducerSettings;
 import io.taskq.producer.TaskProducer;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The producer process of W1 and W2 (a separate JVM the harness starts with {@link io.taskq.common.cli.JvmLauncher}):
+ * The producer process of W1 and W2 (a separate JVM the harness starts with {@link io.taskq.cli.JvmLauncher}):
  * puts {@code --count} synthetic tasks with {@link TaskProducer}, one task per put, joins, then seals the stream so
  * the consumers exit.
  * <p>

@@ -1,6 +1,6 @@
 package io.taskq.bench;
 
-import io.taskq.common.cli.JsonStrings;
+import io.taskq.cli.JsonStrings;
 
 import java.util.List;
 import java.util.Locale;

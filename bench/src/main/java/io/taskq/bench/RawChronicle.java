@@ -2,8 +2,8 @@ package io.taskq.bench;
 
 import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
-import io.taskq.common.cli.Options;
+import io.taskq.workload.Workload;
+import io.taskq.cli.Options;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.Excerpts;
 import net.openhft.chronicle.queue.ExcerptAppender;

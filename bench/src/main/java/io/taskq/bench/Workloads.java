@@ -1,7 +1,7 @@
 package io.taskq.bench;
 
-import io.taskq.common.Workload;
-import io.taskq.common.cli.JvmLauncher;
+import io.taskq.workload.Workload;
+import io.taskq.cli.JvmLauncher;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
 import net.openhft.chronicle.queue.RollCycles;

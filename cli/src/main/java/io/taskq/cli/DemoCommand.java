@@ -1,18 +1,14 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
-import io.taskq.common.cli.JvmLauncher;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
+import io.taskq.workload.Workload;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
-import io.taskq.common.store.WorkloadCheck;
+import io.taskq.workload.WorkloadCheck;
 import io.taskq.common.store.SlotSnapshot;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -96,7 +92,7 @@ final class DemoCommand {
             names.add("producer");
 
             // The consumers created the directory, so it can be opened once for progress and the summary.
-            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config))) {
+            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE), config.dataDirAccess())) {
                 return finish(d, count, processes, names, logs, out, err);
             }
         } finally {

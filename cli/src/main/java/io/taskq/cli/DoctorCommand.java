@@ -1,9 +1,6 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
@@ -66,7 +63,7 @@ final class DoctorCommand {
         DataDirectory data;
         List<QueueLocks.Lock> locks;
         try {
-            data = DataDirectory.openExisting(dir, config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config));
+            data = DataDirectory.openExisting(dir, config.get(Keys.ROLL_CYCLE), config.dataDirAccess());
             try {
                 locks = QueueLocks.read(dir.resolve(DataDirectory.TASKS));
             } catch (RuntimeException e) {

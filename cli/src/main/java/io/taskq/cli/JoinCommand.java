@@ -1,9 +1,6 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
@@ -37,7 +34,7 @@ final class JoinCommand {
         }
         Duration timeout = o.durationValue("timeout", Duration.ofDays(365 * 100L));
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
-        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config))) {
+        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), config.dataDirAccess())) {
             long target = data.ledger().submitted();
             long start = System.nanoTime();
             boolean done = o.flag("all") ? Joiner.awaitAll(data, timeout) : Joiner.awaitDone(data, target, timeout);

@@ -1,6 +1,5 @@
 package io.taskq.cli;
 
-import io.taskq.common.cli.JsonStrings;
 
 import java.util.Locale;
 

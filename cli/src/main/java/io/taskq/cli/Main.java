@@ -1,8 +1,6 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.consumer.ConsumerMain;
-import io.taskq.producer.ProducerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +50,8 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (command) {
-                case "produce" -> ProducerMain.run(rest, out);
-                case "consume" -> ConsumerMain.run(rest, out);
+                case "produce" -> ProduceCommand.run(rest, out);
+                case "consume" -> ConsumeCommand.run(rest, out);
                 case "status" -> StatusCommand.run(rest, out);
                 case "join" -> JoinCommand.run(rest, out);
                 case "tail" -> TailCommand.run(rest, out);

@@ -1,9 +1,6 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
@@ -49,7 +46,7 @@ final class StatusCommand {
             throw TaskQException.usage("taskq status: --interval=" + o.get("interval") + ": must be more than 0");
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         long leaseMillis = config.get(Keys.LEASE).toMillis();
-        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config))) {
+        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), config.dataDirAccess())) {
             Progress before = Progress.read(data);
             long beforeNanos = System.nanoTime();
             do {

@@ -2,8 +2,6 @@ package io.taskq.cli;
 
 import io.taskq.common.TaskEvents;
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
@@ -40,7 +38,7 @@ final class TailCommand {
         }
         TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
         // The same checks as every other command: a damaged ledger, map or queue directory is refused, not printed.
-        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), DataDirAccess.of(config)).close();
+        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), config.dataDirAccess()).close();
         Path tasks = config.get(Keys.DATA_DIR).resolve(DataDirectory.TASKS);
         if (!Files.isDirectory(tasks) || !hasCycleFile(tasks))
             throw TaskQException.usage("taskq tail: no task queue at " + tasks + " (nothing produced yet, or wrong --data-dir)");

@@ -33,15 +33,14 @@ public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, in
     /** {@code --index auto}: take the lowest slot no live consumer holds; the consumer knows its index once open. */
     public static final int AUTO_INDEX = -1;
 
-    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
+    public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     public static ConsumerSettings from(TaskQConfig config, int index) {
         return new ConsumerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
                 index, config.get(Keys.BATCH_SIZE), config.get(Keys.IDLE), config.get(Keys.HANDLER),
-                config.get(Keys.HEARTBEAT), config.get(Keys.LEASE), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES),
-                DataDirAccess.of(config));
+                config.get(Keys.HEARTBEAT), config.get(Keys.LEASE), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES), config.dataDirAccess());
     }
 
     /** Defaults for everything but the data directory and index; handy in tests and embedding. */

@@ -1,8 +1,8 @@
 package io.taskq.consumer;
 
-import io.taskq.common.ExampleHandler;
+import io.taskq.workload.ExampleHandler;
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.Progress;
 import io.taskq.producer.ProducerSettings;

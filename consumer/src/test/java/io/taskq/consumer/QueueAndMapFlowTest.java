@@ -1,10 +1,10 @@
 package io.taskq.consumer;
 
-import io.taskq.common.ExampleHandler;
+import io.taskq.workload.ExampleHandler;
 import io.taskq.common.Task;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskResult;
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;

@@ -25,13 +25,13 @@ import java.util.List;
  */
 public record ProducerSettings(Path dataDir, int slots, RollCycles rollCycle, int maxBodyBytes, long rate,
                                long minFreeBytes, int keepCycles, DataDirAccess access, boolean msync) {
-    static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES,
+    public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE, Keys.MAX_BODY_BYTES,
             Keys.MIN_FREE_BYTES, Keys.KEEP_CYCLES, Keys.RATE, Keys.PRODUCER_SYNC, Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     public static ProducerSettings from(TaskQConfig config) {
         return new ProducerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
                 config.get(Keys.MAX_BODY_BYTES), config.get(Keys.RATE), config.get(Keys.MIN_FREE_BYTES),
-                config.get(Keys.KEEP_CYCLES), DataDirAccess.of(config), "msync".equals(config.get(Keys.PRODUCER_SYNC)));
+                config.get(Keys.KEEP_CYCLES), config.dataDirAccess(), "msync".equals(config.get(Keys.PRODUCER_SYNC)));
     }
 
     /** Defaults for everything but the data directory; handy in tests and embedding. */

@@ -1,7 +1,7 @@
 package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -2,7 +2,7 @@ package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.taskq.systemtest;
 
-import io.taskq.common.cli.JvmLauncher;
+import io.taskq.cli.JvmLauncher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.w3c.dom.Document;

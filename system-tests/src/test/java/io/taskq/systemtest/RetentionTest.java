@@ -1,6 +1,6 @@
 package io.taskq.systemtest;
 
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import io.taskq.common.store.DataDirectory;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;

@@ -1,6 +1,6 @@
 package io.taskq.systemtest;
 
-import io.taskq.common.ExampleHandler;
+import io.taskq.workload.ExampleHandler;
 import io.taskq.common.Task;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskResult;

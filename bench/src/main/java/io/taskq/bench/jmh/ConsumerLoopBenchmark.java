@@ -1,7 +1,7 @@
 package io.taskq.bench.jmh;
 
-import io.taskq.common.ExampleHandler;
-import io.taskq.common.Workload;
+import io.taskq.workload.ExampleHandler;
+import io.taskq.workload.Workload;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.consumer.ConsumerSettings;
 import io.taskq.consumer.TaskConsumer;

@@ -1,6 +1,6 @@
 package io.taskq.bench.jmh;
 
-import io.taskq.common.cli.JvmLauncher;
+import io.taskq.cli.JvmLauncher;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;

@@ -1,6 +1,6 @@
 package io.taskq.bench.jmh;
 
-import io.taskq.common.Workload;
+import io.taskq.workload.Workload;
 import io.taskq.producer.ProducerSettings;
 import io.taskq.producer.TaskProducer;
 import org.openjdk.jmh.annotations.Benchmark;

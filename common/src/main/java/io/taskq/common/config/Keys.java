@@ -1,6 +1,7 @@
 package io.taskq.common.config;
 
 import io.taskq.common.idle.IdleStrategies;
+import io.taskq.common.store.QueueRetention;
 import net.openhft.chronicle.queue.RollCycles;
 
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class Keys {
             "Roll-cycle files of tasks/ to keep: all, or N to delete older files once every task in them is done "
             + "and no live consumer reads them, keeping at least the newest N.", Keys::keepCycles);
     /** {@link #KEEP_CYCLES} value meaning every roll-cycle file is kept. */
-    public static final int KEEP_ALL_CYCLES = 0;
+    public static final int KEEP_ALL_CYCLES = QueueRetention.KEEP_ALL_CYCLES;
     public static final ConfigKey<Integer> BATCH_SIZE = new ConfigKey<>("consumer.batch-size", "64",
             "Most tasks one consumer claims with one compare-and-swap.", intRange(1, 65536));
     public static final ConfigKey<String> IDLE = new ConfigKey<>("consumer.idle", "balanced",

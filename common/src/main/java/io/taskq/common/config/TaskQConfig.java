@@ -1,6 +1,7 @@
 package io.taskq.common.config;
 
 import io.taskq.common.TaskQException;
+import io.taskq.common.store.DataDirAccess;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -159,6 +160,11 @@ public final class TaskQConfig {
     }
 
     @SuppressWarnings("unchecked")
+    /** The data directory's permissions and what a process accepts: {@code permissions.*}. */
+    public DataDirAccess dataDirAccess() {
+        return new DataDirAccess(get(Keys.PERMISSIONS_MODE).equals("group"), get(Keys.ALLOW_OTHER_WRITABLE));
+    }
+
     public <T> T get(ConfigKey<T> key) {
         return (T) values.get(key);
     }

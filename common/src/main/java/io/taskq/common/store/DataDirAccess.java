@@ -1,8 +1,6 @@
 package io.taskq.common.store;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.config.Keys;
-import io.taskq.common.config.TaskQConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +34,8 @@ import java.util.Set;
  * @param allowOtherWritable true to accept directories and files that other users can write
  */
 public record DataDirAccess(boolean group, boolean allowOtherWritable) {
-    /** Owner only, other-writable directories refused: the defaults of {@link Keys#PERMISSIONS_MODE} and
-     * {@link Keys#ALLOW_OTHER_WRITABLE}. */
+    /** Owner only, other-writable directories refused: the defaults of {@code permissions.mode} and
+     * {@code permissions.allow-other-writable}. */
     public static final DataDirAccess DEFAULT = new DataDirAccess(false, false);
 
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -46,11 +44,6 @@ public record DataDirAccess(boolean group, boolean allowOtherWritable) {
     private static final Set<PosixFilePermission> GROUP_FILE = PosixFilePermissions.fromString("rw-rw----");
     /** The group read and write bits of a umask. */
     private static final int GROUP_RW = 0060;
-
-    /** The access settings of one process's configuration. */
-    public static DataDirAccess of(TaskQConfig config) {
-        return new DataDirAccess(config.get(Keys.PERMISSIONS_MODE).equals("group"), config.get(Keys.ALLOW_OTHER_WRITABLE));
-    }
 
     /** Gives a directory TaskQ just created its mode (0700 or 0770), whatever the umask did. */
     void directoryCreated(Path dir) throws IOException {

@@ -1,7 +1,6 @@
 package io.taskq.common.store;
 
 import io.taskq.common.Task;
-import io.taskq.common.config.Keys;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -44,13 +43,16 @@ import java.util.NavigableSet;
 public final class QueueRetention {
     private static final Logger LOG = LoggerFactory.getLogger(QueueRetention.class);
 
+    /** {@code queue.keep-cycles=all}: keep every cycle file. */
+    public static final int KEEP_ALL_CYCLES = 0;
+
     private final DataDirectory data;
     private final int keepCycles;
     private final ExcerptReader excerpts = new ExcerptReader();
     private final Task task = new Task();
 
     /**
-     * @param keepCycles newest cycle files always kept (at least 1), or {@link Keys#KEEP_ALL_CYCLES} to keep every file
+     * @param keepCycles newest cycle files always kept (at least 1), or {@link #KEEP_ALL_CYCLES} to keep every file
      */
     public QueueRetention(DataDirectory data, int keepCycles) {
         if (keepCycles < 0)
@@ -61,7 +63,7 @@ public final class QueueRetention {
 
     /** True unless configured to keep every file. */
     public boolean enabled() {
-        return keepCycles != Keys.KEEP_ALL_CYCLES;
+        return keepCycles != KEEP_ALL_CYCLES;
     }
 
     /**

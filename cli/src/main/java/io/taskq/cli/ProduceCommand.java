@@ -1,13 +1,12 @@
-package io.taskq.producer;
+package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import io.taskq.common.Workload;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
+import io.taskq.producer.ProducerSettings;
+import io.taskq.producer.TaskProducer;
+import io.taskq.workload.Workload;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
-import io.taskq.common.store.WorkloadCheck;
+import io.taskq.workload.WorkloadCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if it does not
  * match). Prints one summary line on stdout; shows a progress bar on a terminal.
  */
-public final class ProducerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(ProducerMain.class);
+public final class ProduceCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceCommand.class);
     /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
     public static final long MAX_COUNT = 1_000_000_000_000L;
     public static final String USAGE = """
@@ -51,7 +50,7 @@ public final class ProducerMain {
                               exit 1 if not (the same check as the demo)
             """.replace("MAX", String.valueOf(MAX_COUNT));
 
-    private ProducerMain() {
+    private ProduceCommand() {
     }
 
     public static int run(String[] args, PrintStream out) throws IOException {

@@ -1,4 +1,7 @@
-package io.taskq.common;
+package io.taskq.workload;
+
+import io.taskq.common.Task;
+import io.taskq.common.TaskResult;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

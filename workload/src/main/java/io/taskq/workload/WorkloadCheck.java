@@ -1,6 +1,6 @@
-package io.taskq.common.store;
+package io.taskq.workload;
 
-import io.taskq.common.Workload;
+import io.taskq.common.store.Progress;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.taskq.common.cli;
+package io.taskq.cli;
 
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;

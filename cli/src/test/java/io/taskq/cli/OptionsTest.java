@@ -1,4 +1,4 @@
-package io.taskq.common.cli;
+package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
 import org.junit.jupiter.api.Test;

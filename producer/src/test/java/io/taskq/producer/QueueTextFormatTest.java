@@ -1,9 +1,7 @@
-package io.taskq.consumer;
+package io.taskq.producer;
 
 import io.taskq.common.TaskEvents;
 import io.taskq.common.store.DataDirectory;
-import io.taskq.producer.ProducerSettings;
-import io.taskq.producer.TaskProducer;
 import net.openhft.chronicle.queue.reader.ChronicleReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,10 @@
-package io.taskq.consumer;
+package io.taskq.cli;
 
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskQException;
-import io.taskq.common.cli.Launch;
-import io.taskq.common.cli.Options;
-import io.taskq.common.cli.Terminal;
+import io.taskq.consumer.ConsumerSettings;
+import io.taskq.consumer.Handlers;
+import io.taskq.consumer.TaskConsumer;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.idle.IdleStrategies;
@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * runs one consumer in this process. SIGTERM or Ctrl-C stops it gracefully: it finishes its claimed batch (for at
  * most {@code consumer.stop-grace}), commits the task in hand and marks its slot EXITED.
  */
-public final class ConsumerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumerMain.class);
+public final class ConsumeCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeCommand.class);
     public static final String USAGE = """
             usage: taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
                                  [--data-dir DIR] [--config FILE]
@@ -39,7 +39,7 @@ public final class ConsumerMain {
               --batch-size N   most tasks per claim (default consumer.batch-size)
             """;
 
-    private ConsumerMain() {
+    private ConsumeCommand() {
     }
 
     public static int run(String[] args, PrintStream out) throws Exception {

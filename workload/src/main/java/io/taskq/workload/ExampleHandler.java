@@ -1,4 +1,8 @@
-package io.taskq.common;
+package io.taskq.workload;
+
+import io.taskq.common.Task;
+import io.taskq.common.TaskHandler;
+import io.taskq.common.TaskResult;
 
 /**
  * The seed computation, and the default handler: result {@code value + 1} and {@code payload * 2}.

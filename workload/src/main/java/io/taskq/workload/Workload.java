@@ -1,4 +1,4 @@
-package io.taskq.common;
+package io.taskq.workload;
 
 /**
  * The synthetic workload used by the demo, the tests and the benchmarks, and the closed form of its totals
