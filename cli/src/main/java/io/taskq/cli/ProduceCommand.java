@@ -1,5 +1,6 @@
 package io.taskq.cli;
 
+import io.taskq.common.StreamSealedException;
 import io.taskq.common.TaskQException;
 import io.taskq.producer.ProducerSettings;
 import io.taskq.producer.TaskProducer;
@@ -204,7 +205,7 @@ public final class ProduceCommand {
     private static long put(TaskProducer producer, int value, double payload, long submitted, long first, Progress progress) {
         try {
             return producer.put(value, payload);
-        } catch (IllegalStateException sealed) {
+        } catch (StreamSealedException sealed) {
             progress.finish();
             throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
                     + describe(submitted, first) + " were submitted before that");

@@ -1,5 +1,6 @@
 package io.taskq.producer;
 
+import io.taskq.common.StreamSealedException;
 import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
 import io.taskq.common.store.DataDirectory;
@@ -79,7 +80,7 @@ public final class TaskProducer implements Closeable {
     /**
      * Appends one task and returns its seq.
      *
-     * @throws IllegalStateException if the stream is sealed
+     * @throws StreamSealedException if the stream is sealed; nothing was written
      * @throws TaskQException        with {@link TaskQException#EXIT_NO_SPACE} when less than {@code queue.min-free-bytes}
      *                               is free on the queue's file system; the task was not written, and every task put
      *                               before it is safe
@@ -92,7 +93,7 @@ public final class TaskProducer implements Closeable {
      * Appends one task with a body and returns its seq.
      *
      * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}
-     * @throws IllegalStateException    if the stream is sealed
+     * @throws StreamSealedException   if the stream is sealed; nothing was written
      * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
      */
     public long put(int value, double payload, byte[] body) {
@@ -110,7 +111,7 @@ public final class TaskProducer implements Closeable {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
                 dc.rollbackOnClose();
-                throw new IllegalStateException("the stream is sealed at " + sealed + " tasks; no more puts are accepted");
+                throw new StreamSealedException(sealed);
             }
             seq = ledger.submitted();
             long now = System.nanoTime();
