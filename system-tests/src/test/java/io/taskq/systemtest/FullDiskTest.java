@@ -1,6 +1,7 @@
 package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.cli.ChildProcesses;
 import io.taskq.common.TaskQException;
 import io.taskq.workload.Workload;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullDiskTest extends ProcessTest {
     private static final long RESERVE = 16L << 20;
+    /** How long mount, umount or prlimit may take. */
+    private static final Duration SHORT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern ACCEPTED = Pattern.compile("taskq produce: disk full: accepted ([0-9,]+) tasks \\(seq 0\\.\\.([0-9]+)\\)");
 
     private Path disk;
@@ -186,9 +189,11 @@ class FullDiskTest extends ProcessTest {
         } catch (IOException e) {
             return e.getMessage();
         }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return String.join(" ", command) + " did not finish within 30 s";
+        if (!p.waitFor(SHORT_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // It has had its time: no grace before SIGKILL.
+            boolean gone = ChildProcesses.stop(p, Duration.ZERO);
+            return String.join(" ", command) + " did not finish within " + SHORT_COMMAND_TIMEOUT.toSeconds() + " s"
+                    + (gone ? "" : "; pid " + p.pid() + " still running even after SIGKILL");
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
