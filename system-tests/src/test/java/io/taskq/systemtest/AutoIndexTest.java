@@ -49,14 +49,16 @@ class AutoIndexTest extends ProcessTest {
         for (TaskqProcess c : consumers) {
             assertEquals(0, c.awaitExit(Duration.ofSeconds(60)), c::describe);
             int index = summarySlot(c);
-            assertNull(pidBySlot.put(index, c.pid()), () -> "slot " + index + " was taken by two consumers\n" + c.describe());
+            assertNull(pidBySlot.put(index, c.pid()),
+                    () -> "slot " + index + " was taken by two consumers\n" + c.describe());
             assertTrue(c.stderr().contains("Slot " + index + ": taken by --index auto"), c::describe);
         }
         assertEquals(Set.of(0, 1, 2), pidBySlot.keySet(),
                 "three consumers on a fresh directory take the lowest three slots");
 
         JsonNode status = taskq.status(data);
-        StatusAssertions.assertAllDoneExactlyOnce(status, n, Workload.expectedSumValue(n), Workload.expectedSumPayload(n));
+        StatusAssertions.assertAllDoneExactlyOnce(status, n, Workload.expectedSumValue(n),
+                Workload.expectedSumPayload(n));
         assertEquals(3, status.get("slots").size(), () -> "three slots used: " + status.toPrettyString());
         for (Map.Entry<Integer, Long> e : pidBySlot.entrySet()) {
             JsonNode slot = StatusAssertions.slot(status, e.getKey());

@@ -34,7 +34,8 @@ class BadInputTest extends ProcessTest {
         Path config = Files.writeString(tmp.resolve("unknown-key.yaml"), "consumer:\n  batchsize: 5\n");
         DataDirSnapshot before = DataDirSnapshot.of(data);
 
-        TaskqProcess p = taskq.run("consume", "consume", "--index", "0", "--config", config.toString(), "--data-dir", data.toString());
+        TaskqProcess p = taskq.run("consume", "consume", "--index", "0", "--config", config.toString(),
+                "--data-dir", data.toString());
 
         assertRejected(p, "consume", config.toString(), "consumer.batchsize");
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
@@ -47,7 +48,8 @@ class BadInputTest extends ProcessTest {
         Path config = Files.writeString(tmp.resolve("zero-batch.yaml"), "consumer:\n  batch-size: 0\n");
         DataDirSnapshot before = DataDirSnapshot.of(data);
 
-        TaskqProcess p = taskq.run("consume", "consume", "--index", "0", "--config", config.toString(), "--data-dir", data.toString());
+        TaskqProcess p = taskq.run("consume", "consume", "--index", "0", "--config", config.toString(),
+                "--data-dir", data.toString());
 
         assertRejected(p, "consume", "consumer.batch-size=0 in " + config, "must be 1..65536");
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
@@ -76,11 +78,13 @@ class BadInputTest extends ProcessTest {
         Path data = dataDirWithTenTasks();
         DataDirSnapshot before = DataDirSnapshot.of(data);
 
-        TaskqProcess negative = taskq.run("produce-negative", "produce", "--count", "-5", "--data-dir", data.toString());
+        TaskqProcess negative = taskq.run("produce-negative", "produce", "--count", "-5",
+                "--data-dir", data.toString());
         assertRejected(negative, "produce", "--count=-5", "must be 0..");
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
 
-        TaskqProcess huge = taskq.run("produce-huge", "produce", "--count", "99999999999999999", "--data-dir", data.toString());
+        TaskqProcess huge = taskq.run("produce-huge", "produce", "--count", "99999999999999999",
+                "--data-dir", data.toString());
         assertRejected(huge, "produce", "--count=99999999999999999", "must be 0..");
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
     }
@@ -103,7 +107,8 @@ class BadInputTest extends ProcessTest {
         Path data = dataDirWithTenTasks();
         DataDirSnapshot before = DataDirSnapshot.of(data);
 
-        TaskqProcess p = taskq.run("produce", "produce", "--count", "5", "--seal", "--verify", "--data-dir", data.toString());
+        TaskqProcess p = taskq.run("produce", "produce", "--count", "5", "--seal", "--verify",
+                "--data-dir", data.toString());
 
         assertRejected(p, "produce", "--verify needs --count N, --seal and --join");
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
@@ -127,10 +132,12 @@ class BadInputTest extends ProcessTest {
         Path data = dataDirWithTenTasks();
         // A long heartbeat keeps the first consumer from writing its slot again once it has handled the 10 tasks,
         // so any change to the files would be the second consumer's.
-        TaskqProcess first = taskq.start("consume-first", Map.of("TASKQ_CONSUMER_HEARTBEAT", "10m", "TASKQ_CONSUMER_LEASE", "30m"),
+        TaskqProcess first = taskq.start("consume-first",
+                Map.of("TASKQ_CONSUMER_HEARTBEAT", "10m", "TASKQ_CONSUMER_LEASE", "30m"),
                 "consume", "--index", "0", "--data-dir", data.toString());
         try (ProgressProbe probe = ProgressProbe.open(data, Duration.ofSeconds(60))) {
-            probe.await(Duration.ofSeconds(90), "the first consumer to handle the 10 tasks", p -> p.done() == 10, first);
+            probe.await(Duration.ofSeconds(90), "the first consumer to handle the 10 tasks",
+                    p -> p.done() == 10, first);
             // Read after done == 10 was seen, IDLE is the state written after the batch, the consumer's last write.
             probe.await(Duration.ofSeconds(30), "the first consumer to go idle",
                     p -> p.slots().size() == 1 && p.slots().get(0).state() == SlotState.IDLE, first);
@@ -143,7 +150,8 @@ class BadInputTest extends ProcessTest {
         assertEquals(before, DataDirSnapshot.of(data), "the data directory is unchanged");
         assertTrue(first.isAlive(), () -> "the first consumer keeps running\n" + first.describe());
         JsonNode slot = StatusAssertions.slot(taskq.status(data), 0);
-        assertEquals(first.pid(), slot.get("pid").asLong(), () -> "slot 0 still belongs to the first consumer: " + slot);
+        assertEquals(first.pid(), slot.get("pid").asLong(),
+                () -> "slot 0 still belongs to the first consumer: " + slot);
     }
 
     @Test

@@ -99,8 +99,9 @@ class ConsumerChaosTest extends ProcessTest {
         }
         long handledAgain = attempts - TASKS;
         System.out.printf("consumer chaos: %d kills (%d restarted with the same index, %d indices abandoned: %s); "
-                        + "%,d tasks adopted from abandoned slots; %,d handler calls for %,d tasks, so %,d handled again "
-                        + "after a kill; counted exactly once: done %,d, sumValue %d, sumPayload %.1f%n",
+                        + "%,d tasks adopted from abandoned slots; %,d handler calls for %,d tasks, "
+                        + "so %,d handled again after a kill; "
+                        + "counted exactly once: done %,d, sumValue %d, sumPayload %.1f%n",
                 kills, restarts, abandoned.size(), abandoned, adopted, attempts, TASKS, handledAgain,
                 status.get("done").asLong(), status.get("sumValue").asLong(), status.get("sumPayload").asDouble());
         assertTrue(handledAgain >= 0, "every done task was handed to a handler at least once");

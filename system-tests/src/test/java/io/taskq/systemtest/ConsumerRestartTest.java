@@ -33,7 +33,8 @@ class ConsumerRestartTest extends ProcessTest {
 
         run.consumer0.terminate();
         int code = run.consumer0.awaitExit(Duration.ofSeconds(60));
-        assertTrue(code == 0 || code == 143, () -> "a consumer stopped by SIGTERM exits 0 or 143\n" + run.consumer0.describe());
+        assertTrue(code == 0 || code == 143,
+                () -> "a consumer stopped by SIGTERM exits 0 or 143\n" + run.consumer0.describe());
         JsonNode stopped = StatusAssertions.slot(taskq.status(data), 0);
         assertEquals("EXITED", stopped.get("state").asText(), () -> "slot 0 after SIGTERM: " + stopped);
         assertFalse(stopped.get("alive").asBoolean(), () -> "slot 0 after SIGTERM: " + stopped);
@@ -51,7 +52,8 @@ class ConsumerRestartTest extends ProcessTest {
         Run run = startRun(data);
 
         run.consumer0.kill();
-        assertEquals(137, run.consumer0.awaitExit(Duration.ofSeconds(60)), () -> "128 + SIGKILL\n" + run.consumer0.describe());
+        assertEquals(137, run.consumer0.awaitExit(Duration.ofSeconds(60)),
+                () -> "128 + SIGKILL\n" + run.consumer0.describe());
         JsonNode killed = StatusAssertions.slot(taskq.status(data), 0);
         assertFalse(killed.get("alive").asBoolean(), () -> "slot 0 after SIGKILL: " + killed);
         assertTrue(List.of("IDLE", "RUNNING").contains(killed.get("state").asText()),
@@ -63,13 +65,16 @@ class ConsumerRestartTest extends ProcessTest {
 
     /** Consumers 0 and 1 and a paced producer, returned once consumer 0 has handled some tasks. */
     private Run startRun(Path data) throws Exception {
-        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString());
-        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos", "--data-dir", data.toString());
+        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos",
+                "--data-dir", data.toString());
+        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos",
+                "--data-dir", data.toString());
         try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
             probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2, c0, c1);
             TaskqProcess producer = taskq.start("producer", "produce", "--count", String.valueOf(TASKS), "--rate", RATE,
                     "--seal", "--data-dir", data.toString());
-            Progress p = probe.await(STARTUP, "consumer 0 to handle some tasks", q -> doneBy(q, 0) > 0, c0, c1, producer);
+            Progress p = probe.await(STARTUP, "consumer 0 to handle some tasks", q -> doneBy(q, 0) > 0,
+                    c0, c1, producer);
             assertTrue(c0.isAlive(), () -> "consumer 0 runs when it is stopped\n" + c0.describe());
             assertFalse(p.sealed(), () -> "consumer 0 is stopped while the producer still produces: "
                     + ProgressProbe.describe(p));
@@ -93,7 +98,8 @@ class ConsumerRestartTest extends ProcessTest {
         assertEquals(2, status.get("slots").size(), () -> "two slots used: " + status.toPrettyString());
         JsonNode slot0 = StatusAssertions.slot(status, 0);
         JsonNode slot1 = StatusAssertions.slot(status, 1);
-        assertEquals(restarted.pid(), slot0.get("pid").asLong(), () -> "slot 0 is owned by the restarted consumer: " + slot0);
+        assertEquals(restarted.pid(), slot0.get("pid").asLong(),
+                () -> "slot 0 is owned by the restarted consumer: " + slot0);
         assertEquals("EXITED", slot0.get("state").asText(), slot0::toString);
         assertEquals(run.consumer1.pid(), slot1.get("pid").asLong(), slot1::toString);
         assertEquals("EXITED", slot1.get("state").asText(), slot1::toString);

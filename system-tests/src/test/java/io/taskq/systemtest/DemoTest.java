@@ -11,9 +11,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code taskq demo}: separate consumer processes, a verified summary, and a fresh start that deletes only demo data. */
+/**
+ * {@code taskq demo}: separate consumer processes, a verified summary, and a fresh start that deletes only demo
+ * data.
+ */
 class DemoTest extends ProcessTest {
 
     @Test

@@ -32,7 +32,8 @@ class DoctorTest extends ProcessTest {
     void shouldReportAHealthyDirectoryWithItsFilesCountersAndSlotsAndExitZero() throws Exception {
         Path data = tmp.resolve("data");
         taskq.runOk("produce", "produce", "--count", "100", "--seal", "--data-dir", data.toString());
-        TaskqProcess consumer = taskq.runOk("consume", "consume", "--index", "2", "--exit-on-eos", "--data-dir", data.toString());
+        TaskqProcess consumer = taskq.runOk("consume", "consume", "--index", "2", "--exit-on-eos",
+                "--data-dir", data.toString());
         DataDirSnapshot before = DataDirSnapshot.of(data);
 
         TaskqProcess text = taskq.run("doctor", "doctor", "--data-dir", data.toString());
@@ -41,7 +42,9 @@ class DoctorTest extends ProcessTest {
         assertEquals(0, text.exitCode(), text::describe);
         String out = text.stdout();
         for (String expected : List.of("TaskQ doctor: " + data, "ledger                           4,096 bytes",
-                "results.cm3 ", "tasks/metadata.cq4t ", "ledger: ok (schema " + Schema.VERSION + ", 64 slots); submitted 100, claim cursor 100 (last claim by slot 2), sealed at 100",
+                "results.cm3 ", "tasks/metadata.cq4t ",
+                "ledger: ok (schema " + Schema.VERSION + ", 64 slots); submitted 100, claim cursor 100 "
+                        + "(last claim by slot 2), sealed at 100",
                 "queue chronicle.write.lock: free", "slot 2: EXITED, owner pid " + consumer.pid() + " dead or released",
                 "nothing in flight", "pending claims: none", "verdict: healthy"))
             assertTrue(out.contains(expected), () -> "doctor prints '" + expected + "':\n" + out);
@@ -53,7 +56,8 @@ class DoctorTest extends ProcessTest {
         assertEquals(2, report.get("status").get("slots").get(0).get("index").asInt(), report::toString);
         List<String> paths = new ArrayList<>();
         report.get("files").forEach(f -> paths.add(f.get("path").asText()));
-        assertTrue(paths.containsAll(List.of("ledger", "results.cm3", "tasks", "tasks/metadata.cq4t")), paths::toString);
+        assertTrue(paths.containsAll(List.of("ledger", "results.cm3", "tasks", "tasks/metadata.cq4t")),
+                paths::toString);
         assertEquals(before, DataDirSnapshot.of(data), "doctor changes nothing");
     }
 

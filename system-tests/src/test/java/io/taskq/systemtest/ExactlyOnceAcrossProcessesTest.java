@@ -41,7 +41,8 @@ class ExactlyOnceAcrossProcessesTest extends ProcessTest {
             assertEquals(0, c.awaitExit(Duration.ofSeconds(60)), c::describe);
 
         JsonNode status = taskq.status(data);
-        StatusAssertions.assertAllDoneExactlyOnce(status, n, Workload.expectedSumValue(n), Workload.expectedSumPayload(n));
+        StatusAssertions.assertAllDoneExactlyOnce(status, n, Workload.expectedSumValue(n),
+                Workload.expectedSumPayload(n));
         assertEquals(3, status.get("slots").size(), () -> "three slots used: " + status.toPrettyString());
         Set<Long> pids = new HashSet<>();
         for (int k = 0; k < 3; k++) {
@@ -50,7 +51,8 @@ class ExactlyOnceAcrossProcessesTest extends ProcessTest {
             assertFalse(slot.get("alive").asBoolean(), "slot " + k + ": " + slot);
             long pid = slot.get("pid").asLong();
             assertEquals(consumers.get(k).pid(), pid, "slot " + k + " was owned by consumer-" + k + "'s JVM: " + slot);
-            assertNotEquals(ProcessHandle.current().pid(), pid, "slot " + k + " was owned by another process than the test JVM");
+            assertNotEquals(ProcessHandle.current().pid(), pid,
+                    "slot " + k + " was owned by another process than the test JVM");
             pids.add(pid);
             System.out.printf("slot %d: pid %d handled %,d tasks%n", k, pid, slot.get("done").asLong());
         }
@@ -63,8 +65,10 @@ class ExactlyOnceAcrossProcessesTest extends ProcessTest {
         int perProducer = 100_000;
         int n = 2 * perProducer;
         Path data = tmp.resolve("data");
-        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString());
-        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos", "--data-dir", data.toString());
+        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos",
+                "--data-dir", data.toString());
+        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos",
+                "--data-dir", data.toString());
         try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
             probe.await(STARTUP, "two consumers to take their slots", p -> p.slots().size() == 2, c0, c1);
         }

@@ -57,7 +57,8 @@ class FileDamageTest extends ProcessTest {
         refused("random", "ledger", d -> Files.write(d.resolve("ledger"), random(4096, 1)),
                 ENTRY_POINTS.get(3), "ledger: not a TaskQ ledger (bad magic 0x");
         refused("version", "ledger", d -> writeNativeInt(d.resolve("ledger"), 8, 7),
-                ENTRY_POINTS.get(4), "ledger: written by schema version 7, this build reads schema version " + Schema.VERSION);
+                ENTRY_POINTS.get(4),
+                "ledger: written by schema version 7, this build reads schema version " + Schema.VERSION);
         refused("header", "ledger", d -> writeNativeInt(d.resolve("ledger"), 12, 9),
                 ENTRY_POINTS.get(5), "ledger: damaged header (checksum mismatch)");
     }
@@ -70,7 +71,8 @@ class FileDamageTest extends ProcessTest {
         refused("truncated", "results.cm3", d -> truncate(d.resolve("results.cm3"), length / 2),
                 ENTRY_POINTS.get(0), "results.cm3: truncated to " + length / 2 + " bytes, expected " + length);
         refused("empty", "results.cm3", d -> truncate(d.resolve("results.cm3"), 0),
-                ENTRY_POINTS.get(1), "results.cm3: empty (0 bytes), expected a TaskQ results map of " + length + " bytes");
+                ENTRY_POINTS.get(1),
+                "results.cm3: empty (0 bytes), expected a TaskQ results map of " + length + " bytes");
         refused("zeroed", "results.cm3", d -> Files.write(d.resolve("results.cm3"), new byte[(int) length]),
                 ENTRY_POINTS.get(2), "results.cm3: zeroed (no map header)");
         refused("random-header", "results.cm3", d -> overwrite(d.resolve("results.cm3"), 100, random(64, 2)),
@@ -80,7 +82,8 @@ class FileDamageTest extends ProcessTest {
         refused("slot-magic", "results.cm3", d -> overwrite(d.resolve("results.cm3"), slotOffset(d, 1), new byte[8]),
                 ENTRY_POINTS.get(5), "results.cm3: slot 1 is not a TaskQ result slot (bad magic 0x0)");
         refused("slot-version", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 2) + 8, 7),
-                ENTRY_POINTS.get(2), "results.cm3: slot 2 written by schema version 7, this build reads schema version " + Schema.VERSION);
+                ENTRY_POINTS.get(2),
+                "results.cm3: slot 2 written by schema version 7, this build reads schema version " + Schema.VERSION);
         refused("slot-index", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 0) + 12, 5),
                 ENTRY_POINTS.get(0), "results.cm3: slot 0 is marked as slot 5 (damaged)");
     }
@@ -110,7 +113,8 @@ class FileDamageTest extends ProcessTest {
         DataDirSnapshot before = DataDirSnapshot.of(data);
         String damagedSha = DataDirSnapshot.sha256(data.resolve(file));
 
-        String[] args = Stream.concat(command.stream(), Stream.of("--data-dir", data.toString())).toArray(String[]::new);
+        String[] args = Stream.concat(command.stream(), Stream.of("--data-dir", data.toString()))
+                .toArray(String[]::new);
         TaskqProcess p = taskq.run(command.get(0) + "-" + name, args);
 
         assertRejected(p, command.get(0), data.resolve(file).toString() + ": ", what);

@@ -1,6 +1,7 @@
 package io.taskq.systemtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskq.cli.ChildProcesses;
 import io.taskq.common.TaskQException;
 import io.taskq.workload.Workload;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullDiskTest extends ProcessTest {
     private static final long RESERVE = 16L << 20;
-    private static final Pattern ACCEPTED = Pattern.compile("taskq produce: disk full: accepted ([0-9,]+) tasks \\(seq 0\\.\\.([0-9]+)\\)");
+    /** How long mount, umount or prlimit may take. */
+    private static final Duration SHORT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern ACCEPTED =
+            Pattern.compile("taskq produce: disk full: accepted ([0-9,]+) tasks \\(seq 0\\.\\.([0-9]+)\\)");
 
     private Path disk;
     private boolean mounted;
@@ -61,15 +65,16 @@ class FullDiskTest extends ProcessTest {
         disk = tmp.resolve("disk");
         Files.createDirectories(disk);
         String output = run(List.of("mount", "-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", disk.toString()));
-        Assumptions.assumeTrue(output == null, () -> "needs root to mount a 64 MiB tmpfs (mount -t tmpfs failed: " + output
-                + "); the file-size-limit test covers the same ground without root");
+        Assumptions.assumeTrue(output == null, () -> "needs root to mount a 64 MiB tmpfs (mount -t tmpfs failed: "
+                + output + "); the file-size-limit test covers the same ground without root");
         mounted = true;
 
         Path data = disk.resolve("data");
         Map<String, String> env = Map.of("TASKQ_QUEUE_MIN_FREE_BYTES", String.valueOf(RESERVE));
         List<TaskqProcess> consumers = startConsumers(data, 2, env);
         // Far more than 64 MiB holds (about 45 bytes a task): the disk fills first.
-        TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000", "--data-dir", data.toString());
+        TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000",
+                "--data-dir", data.toString());
         String error = awaitOutOfSpace(producer);
         long accepted = accepted(error);
         assertTrue(accepted > 100_000, () -> "a 64 MiB disk holds far more than 100,000 tasks: " + error);
@@ -89,7 +94,8 @@ class FullDiskTest extends ProcessTest {
         List<TaskqProcess> consumers = startConsumers(data, 2, Map.of());
         // The queue file starts at 80 MiB (one 64 MiB chunk plus the overlap) and grows by 64 MiB: a 150 MB limit
         // stops it at the first growth, after about 0.8 million tasks. prlimit runs while the JVM is still starting.
-        TaskqProcess producer = taskq.start("producer", "produce", "--count", "50000000", "--data-dir", data.toString());
+        TaskqProcess producer = taskq.start("producer", "produce", "--count", "50000000",
+                "--data-dir", data.toString());
         String limited = run(List.of("prlimit", "--pid", String.valueOf(producer.pid()), "--fsize=150000000"));
         assertEquals(null, limited, "prlimit --fsize on the producer");
         String error = awaitOutOfSpace(producer);
@@ -125,15 +131,16 @@ class FullDiskTest extends ProcessTest {
      * Status and tail work on the stopped stream; a second producer seals it; the consumers then stop at end of stream,
      * join --all returns and the totals are exactly the closed form over the accepted tasks.
      */
-    private void checkReadableSealAndFinish(Path data, Map<String, String> env, List<TaskqProcess> consumers, long accepted)
-            throws Exception {
+    private void checkReadableSealAndFinish(Path data, Map<String, String> env, List<TaskqProcess> consumers,
+                                            long accepted) throws Exception {
         JsonNode open = taskq.status(data);
         assertEquals(accepted, open.get("submitted").asLong(), () -> "submitted: " + open.toPrettyString());
         assertTrue(!open.get("sealed").asBoolean(), () -> "not sealed: " + open.toPrettyString());
         TaskqProcess tail = taskq.runOk("tail", "tail", "-m", "1", "--data-dir", data.toString());
         assertTrue(tail.stdout().contains("seq: " + (accepted - 1)), tail::describe);
 
-        TaskqProcess sealer = taskq.run("sealer", env, "produce", "--count", "0", "--seal", "--data-dir", data.toString());
+        TaskqProcess sealer = taskq.run("sealer", env, "produce", "--count", "0", "--seal",
+                "--data-dir", data.toString());
         assertEquals(0, sealer.exitCode(), sealer::describe);
         assertTrue(sealer.stdout().contains(String.format("stream sealed at %,d tasks", accepted)), sealer::describe);
         for (TaskqProcess c : consumers)
@@ -186,9 +193,11 @@ class FullDiskTest extends ProcessTest {
         } catch (IOException e) {
             return e.getMessage();
         }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return String.join(" ", command) + " did not finish within 30 s";
+        if (!p.waitFor(SHORT_COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            // It has had its time: no grace before SIGKILL.
+            boolean gone = ChildProcesses.stop(p, Duration.ZERO);
+            return String.join(" ", command) + " did not finish within " + SHORT_COMMAND_TIMEOUT.toSeconds() + " s"
+                    + (gone ? "" : "; pid " + p.pid() + " still running even after SIGKILL");
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;

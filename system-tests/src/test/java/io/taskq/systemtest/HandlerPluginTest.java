@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A user's handler, in its own jar on TASKQ_CLASSPATH, chosen by name: the README's recipe, run for real. */
 class HandlerPluginTest extends ProcessTest {
-    private static final Path EXAMPLE_JAR = Taskq.PROJECT_ROOT.resolve("examples/handler-example/target/taskq-handler-example.jar");
+    private static final Path EXAMPLE_JAR =
+            Taskq.PROJECT_ROOT.resolve("examples/handler-example/target/taskq-handler-example.jar");
 
     @Test
     @Timeout(180)

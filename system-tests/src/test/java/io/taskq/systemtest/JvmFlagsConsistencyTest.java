@@ -50,7 +50,8 @@ class JvmFlagsConsistencyTest {
             jars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
         }
         assertFalse(jars.isEmpty(), () -> lib + " holds the runtime jars");
-        assertTrue(jars.stream().noneMatch(n -> n.contains("chronicle-analytics")), () -> "no chronicle-analytics jar in " + jars);
+        assertTrue(jars.stream().noneMatch(n -> n.contains("chronicle-analytics")),
+                () -> "no chronicle-analytics jar in " + jars);
     }
 
     private static List<String> pomFlags(Path pom) throws Exception {

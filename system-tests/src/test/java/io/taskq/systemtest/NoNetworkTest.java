@@ -40,7 +40,8 @@ class NoNetworkTest extends ProcessTest {
     void shouldRunTheDemoInANetworkNamespaceWithOnlyLoopback() throws Exception {
         assumeUnshareNetworkPermitted();
         Path dir = tmp.resolve("demo");
-        // One namespace for both: list its interfaces (/proc/self/net/dev is per network namespace), then exec the demo.
+        // One namespace for both: list its interfaces (/proc/self/net/dev is per network namespace),
+        // then exec the demo.
         TaskqProcess demo = taskq.startWrapped("demo-no-network", Map.of(),
                 List.of("unshare", "-n", "--", "sh", "-c", "cat /proc/self/net/dev && exec \"$0\" \"$@\""),
                 "demo", "--count", "20000", "--consumers", "2", "--data-dir", dir.toString());
@@ -51,7 +52,8 @@ class NoNetworkTest extends ProcessTest {
         Pattern device = Pattern.compile("^\\s*([^\\s:]+):\\s*\\d+(\\s+\\d+){15}\\s*$");
         List<String> interfaces = demo.stdout().lines().map(device::matcher).filter(Matcher::matches)
                 .map(m -> m.group(1)).toList();
-        assertEquals(List.of("lo"), interfaces, () -> "the namespace has no interface but loopback\n" + demo.describe());
+        assertEquals(List.of("lo"), interfaces,
+                () -> "the namespace has no interface but loopback\n" + demo.describe());
         assertTrue(demo.stdout().contains("VERIFIED: every task was handled exactly once"), demo::describe);
     }
 
@@ -78,7 +80,8 @@ class NoNetworkTest extends ProcessTest {
             Path jar = todo.pop().toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar) || !seen.add(jar))
                 continue;
-            assertFalse(jar.getFileName().toString().contains("chronicle-analytics"), () -> "analytics jar loaded: " + jar);
+            assertFalse(jar.getFileName().toString().contains("chronicle-analytics"),
+                    () -> "analytics jar loaded: " + jar);
             try (JarFile file = new JarFile(jar.toFile())) {
                 assertTrue(file.stream().noneMatch(e -> e.getName().startsWith(ANALYTICS_PACKAGE)),
                         () -> jar + " holds Chronicle analytics classes (" + ANALYTICS_PACKAGE + ")");
@@ -115,12 +118,13 @@ class NoNetworkTest extends ProcessTest {
         try {
             probe = new ProcessBuilder("unshare", "-n", "true").redirectErrorStream(true).start();
         } catch (IOException e) {
-            assumeTrue(false, "unshare is not installed here (" + e.getMessage() + "); CI runs this test as root on Debian");
+            assumeTrue(false, "unshare is not installed here (" + e.getMessage()
+                    + "); CI runs this test as root on Debian");
             return;
         }
         assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "unshare -n true finished");
         String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assumeTrue(probe.exitValue() == 0, () -> "unshare -n is not permitted on this machine (exit " + probe.exitValue()
-                + ": " + output + "); CI runs this test as root on Debian, where it is");
+        assumeTrue(probe.exitValue() == 0, () -> "unshare -n is not permitted on this machine (exit "
+                + probe.exitValue() + ": " + output + "); CI runs this test as root on Debian, where it is");
     }
 }

@@ -38,7 +38,8 @@ class PermissionsTest extends ProcessTest {
     void shouldGiveTheGroupReadAndWriteOnEveryFileInGroupModeWithUmask007() throws Exception {
         Path data = tmp.resolve("shared");
         TaskqProcess p = taskq.startWrapped("produce-group", Map.of("TASKQ_PERMISSIONS_MODE", "group"),
-                List.of("sh", "-c", "umask 007 && exec \"$0\" \"$@\""), "produce", "--count", "10", "--data-dir", data.toString());
+                List.of("sh", "-c", "umask 007 && exec \"$0\" \"$@\""),
+                "produce", "--count", "10", "--data-dir", data.toString());
         p.awaitExit(Taskq.COMMAND_TIMEOUT);
         assertEquals(0, p.exitCode(), p::describe);
 
@@ -54,7 +55,8 @@ class PermissionsTest extends ProcessTest {
     void shouldRefuseGroupModeUnderAUmaskThatTakesGroupWriteAwayBeforeCreatingAnything() throws Exception {
         Path data = tmp.resolve("shared");
         TaskqProcess p = taskq.startWrapped("produce-group-022", Map.of("TASKQ_PERMISSIONS_MODE", "group"),
-                List.of("sh", "-c", "umask 022 && exec \"$0\" \"$@\""), "produce", "--count", "10", "--data-dir", data.toString());
+                List.of("sh", "-c", "umask 022 && exec \"$0\" \"$@\""),
+                "produce", "--count", "10", "--data-dir", data.toString());
         p.awaitExit(Taskq.COMMAND_TIMEOUT);
 
         assertRejected(p, "produce", "data directory " + data, "permissions.mode=group needs a umask", "umask 0022");

@@ -1,21 +1,19 @@
 package io.taskq.systemtest;
 
+import io.taskq.common.Await;
+
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Waits for a condition with a deadline by polling it: the only way these tests wait for another process, never a
- * fixed sleep. A poll backs off from 5 ms to 50 ms so that it reacts quickly but leaves the CPU to the processes
- * under test.
+ * Waits for a condition with a deadline, as an assertion: the only way these tests wait for another process, never a
+ * fixed sleep. The polling is {@link Await#STEADY} (5 ms backing off to 50 ms, so that it reacts quickly but leaves
+ * the CPU to the processes under test); this class adds the failure message with the last value seen.
  */
 final class Poll {
-    private static final long MIN_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
     private Poll() {
     }
 
@@ -24,25 +22,26 @@ final class Poll {
      *
      * @param what     the condition, for the failure message
      * @param describe shows the last value in the failure message
-     * @throws AssertionError at the deadline, with the last value; whatever {@code probe} throws (a probe may
-     *                        fail fast, e.g. when a process it depends on has died)
+     * @throws AssertionError       at the deadline, with the last value
+     * @throws InterruptedException if the test thread is interrupted while waiting
+     * @throws Exception            whatever {@code probe} throws (a probe may fail fast, e.g. when a process it
+     *                              depends on has died)
      */
     static <T> T until(Duration timeout, String what, Callable<T> probe, Predicate<? super T> until,
                        Function<? super T, String> describe) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long park = MIN_PARK_NANOS;
-        for (; ; ) {
+        // A value may be null (a probe's "nothing wrong"), so the last one is kept in a holder, not tested for null.
+        AtomicReference<T> last = new AtomicReference<>();
+        boolean held = Await.STEADY.until(timeout, () -> {
             T value = probe.call();
-            if (until.test(value))
-                return value;
-            if (System.nanoTime() - deadline >= 0)
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: "
-                        + describe.apply(value));
-            LockSupport.parkNanos(park);
-            if (Thread.interrupted())
-                throw new InterruptedException("interrupted while waiting for " + what);
-            park = Math.min(park * 2, MAX_PARK_NANOS);
-        }
+            last.set(value);
+            return until.test(value);
+        });
+        if (held)
+            return last.get();
+        if (Thread.interrupted())
+            throw new InterruptedException("interrupted while waiting for " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last seen: "
+                + describe.apply(last.get()));
     }
 
     /** {@link #until} for a plain condition. */

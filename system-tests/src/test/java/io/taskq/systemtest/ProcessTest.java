@@ -45,7 +45,8 @@ abstract class ProcessTest {
     static void assertRejected(TaskqProcess p, String command, String... fragments) {
         assertEquals(2, p.exitCode(), p::describe);
         List<String> errors = p.stderr().lines().filter(l -> !LOG_LINE.matcher(l).matches()).toList();
-        assertEquals(1, errors.size(), () -> "one error line on stderr besides log lines, found " + errors + "\n" + p.describe());
+        assertEquals(1, errors.size(),
+                () -> "one error line on stderr besides log lines, found " + errors + "\n" + p.describe());
         String line = errors.get(0);
         assertTrue(line.startsWith("taskq " + command + ": "), () -> "starts with 'taskq " + command + ": ': " + line);
         for (String fragment : fragments)

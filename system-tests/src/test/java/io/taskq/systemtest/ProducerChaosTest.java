@@ -34,8 +34,10 @@ class ProducerChaosTest extends ProcessTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         System.out.println("producer chaos: random seed " + seed);
-        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString());
-        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos", "--data-dir", data.toString());
+        TaskqProcess c0 = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos",
+                "--data-dir", data.toString());
+        TaskqProcess c1 = taskq.start("consumer-1", "consume", "--index", "1", "--exit-on-eos",
+                "--data-dir", data.toString());
 
         List<Long> submittedAfterKill = new ArrayList<>();
         try (ProgressProbe probe = ProgressProbe.open(data, STARTUP)) {
@@ -52,7 +54,8 @@ class ProducerChaosTest extends ProcessTest {
                 submittedAfterKill.add(probe.read().submitted());
             }
         }
-        taskq.runOk("producer-final", "produce", "--count", String.valueOf(FINAL_COUNT), "--seal", "--data-dir", data.toString());
+        taskq.runOk("producer-final", "produce", "--count", String.valueOf(FINAL_COUNT), "--seal",
+                "--data-dir", data.toString());
         assertEquals(0, c0.awaitExit(Duration.ofSeconds(180)), c0::describe);
         assertEquals(0, c1.awaitExit(Duration.ofSeconds(180)), c1::describe);
 
@@ -76,7 +79,8 @@ class ProducerChaosTest extends ProcessTest {
             for (int j = 0; j < length; j++) {
                 int at = runStart + j;
                 assertEquals(Workload.value(j), queue.values()[at], "value of task " + j + " of a run, at seq " + at);
-                assertEquals(Workload.payload(j), queue.payloads()[at], "payload of task " + j + " of a run, at seq " + at);
+                assertEquals(Workload.payload(j), queue.payloads()[at],
+                        "payload of task " + j + " of a run, at seq " + at);
             }
             expectedSumValue += Workload.expectedSumValue(length);
             expectedSumPayload += Workload.expectedSumPayload(length);
@@ -88,7 +92,8 @@ class ProducerChaosTest extends ProcessTest {
         JsonNode status = taskq.status(data);
         StatusAssertions.assertAllDoneExactlyOnce(status, n, expectedSumValue, expectedSumPayload);
         System.out.printf("producer chaos: %d producers killed with SIGKILL, submitted seen after each kill %s; "
-                        + "tasks accepted per producer %s; %,d seqs dense; done %,d, sums exact for what was accepted%n",
+                        + "tasks accepted per producer %s; %,d seqs dense; "
+                        + "done %,d, sums exact for what was accepted%n",
                 KILLS, submittedAfterKill, runs, n, status.get("done").asLong());
         assertTrue(n > KILLS * 50_000, "every killed producer put at least 50,000 tasks: " + runs);
     }

@@ -1,5 +1,6 @@
 package io.taskq.systemtest;
 
+import io.taskq.common.Await;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.SlotSnapshot;
@@ -8,6 +9,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -46,11 +48,39 @@ final class ProgressProbe implements AutoCloseable {
     Progress await(Duration timeout, String what, Predicate<Progress> condition, TaskqProcess... mustNotFail)
             throws Exception {
         return Poll.until(timeout, what, () -> {
-            for (TaskqProcess p : mustNotFail)
-                if (!p.isAlive() && p.exitCode() != 0)
-                    throw new AssertionError("while waiting for " + what + ", " + p + " failed\n" + p.describe());
+            requireNoneFailed("waiting for " + what, mustNotFail);
             return read();
         }, condition, ProgressProbe::describe);
+    }
+
+    /**
+     * Watches the progress for the whole of {@code window} and fails as soon as {@code forbidden} holds: how a test
+     * checks that something does not happen (for that long) without a fixed sleep.
+     *
+     * @param what        the forbidden event, for the failure message
+     * @param mustNotFail as for {@link #await}
+     * @throws AssertionError       with the snapshot in which {@code forbidden} held
+     * @throws InterruptedException if the test thread is interrupted while watching
+     */
+    void assertNever(Duration window, String what, Predicate<Progress> forbidden, TaskqProcess... mustNotFail)
+            throws InterruptedException {
+        AtomicReference<Progress> seen = new AtomicReference<>();
+        boolean happened = Await.STEADY.until(window, () -> {
+            requireNoneFailed("watching for " + what, mustNotFail);
+            seen.set(read());
+            return forbidden.test(seen.get());
+        });
+        if (happened)
+            throw new AssertionError(what + " within " + window + ": " + describe(seen.get()));
+        if (Thread.interrupted())
+            throw new InterruptedException("interrupted while watching for " + what);
+    }
+
+    /** @param doing what the test was doing, for the failure message */
+    private static void requireNoneFailed(String doing, TaskqProcess... processes) {
+        for (TaskqProcess p : processes)
+            if (!p.isAlive() && p.exitCode() != 0)
+                throw new AssertionError("while " + doing + ", " + p + " failed\n" + p.describe());
     }
 
     static String describe(Progress p) {

@@ -22,7 +22,8 @@ import java.util.List;
  * @param endOfStream the {@code submitted} field of each end-of-stream excerpt, in queue order
  * @param tasksBeforeEndOfStream for each end-of-stream excerpt, how many task excerpts came before it
  */
-record QueueContents(long[] seqs, int[] values, double[] payloads, List<Long> endOfStream, List<Integer> tasksBeforeEndOfStream) {
+record QueueContents(long[] seqs, int[] values, double[] payloads, List<Long> endOfStream,
+                     List<Integer> tasksBeforeEndOfStream) {
 
     /** Reads {@code tasksDir} (a data directory's {@code tasks/}) from start to end, read-only. */
     static QueueContents read(Path tasksDir) {
@@ -55,12 +56,13 @@ record QueueContents(long[] seqs, int[] values, double[] payloads, List<Long> en
                         endOfStream.add(reader.endOfStreamCount());
                         before.add(n);
                     } else if (dc.isData()) {
-                        throw new AssertionError("unexpected excerpt '" + reader.event() + "' at index " + Long.toHexString(dc.index())
-                                + " in " + tasksDir);
+                        throw new AssertionError("unexpected excerpt '" + reader.event() + "' at index "
+                                + Long.toHexString(dc.index()) + " in " + tasksDir);
                     }
                 }
             }
         }
-        return new QueueContents(Arrays.copyOf(seqs, n), Arrays.copyOf(values, n), Arrays.copyOf(payloads, n), endOfStream, before);
+        return new QueueContents(Arrays.copyOf(seqs, n), Arrays.copyOf(values, n), Arrays.copyOf(payloads, n),
+                endOfStream, before);
     }
 }

@@ -80,7 +80,8 @@ class RetentionTest extends ProcessTest {
         TaskqProcess tail = taskq.runOk("tail", "tail", "-m", "1", "--data-dir", data.toString());
         assertTrue(tail.stdout().contains("endOfStream"), tail::describe);
         // A producer starting on the pruned queue repairs from what is left: the stream stays sealed at n.
-        TaskqProcess again = taskq.run("sealer", env, "produce", "--count", "0", "--seal", "--data-dir", data.toString());
+        TaskqProcess again = taskq.run("sealer", env, "produce", "--count", "0", "--seal",
+                "--data-dir", data.toString());
         assertEquals(0, again.exitCode(), again::describe);
         assertTrue(again.stdout().contains(String.format("stream sealed at %,d tasks", n)), again::describe);
     }

@@ -35,7 +35,8 @@ final class StatusAssertions {
             done += slot.get("done").asLong();
             slotSumValue += slot.get("sumValue").asLong();
             slotSumPayload += slot.get("sumPayload").asDouble();
-            assertEquals(0, slot.get("inFlight").asLong(), "slot " + slot.get("index") + " has nothing in flight; " + s);
+            assertEquals(0, slot.get("inFlight").asLong(),
+                    "slot " + slot.get("index") + " has nothing in flight; " + s);
         }
         assertEquals(count, done, "per-slot done adds up; " + s);
         assertEquals(sumValue, slotSumValue, "per-slot sumValue adds up to the closed form; " + s);

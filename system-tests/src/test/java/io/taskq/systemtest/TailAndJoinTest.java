@@ -20,10 +20,12 @@ class TailAndJoinTest extends ProcessTest {
         TaskqProcess tail = taskq.runOk("tail", "tail", "--data-dir", data.toString());
 
         String out = tail.stdout();
-        for (String text : new String[]{"task:", "seq: 0", "seq: 4", "value:", "payload:", "endOfStream:", "submitted: 5"})
+        for (String text : new String[]{"task:", "seq: 0", "seq: 4", "value:", "payload:", "endOfStream:",
+                "submitted: 5"})
             assertTrue(out.contains(text), () -> "tail prints '" + text + "'\n" + tail.describe());
         assertEquals(5, out.split("task: \\{", -1).length - 1, () -> "five task excerpts\n" + tail.describe());
-        assertTrue(out.indexOf("endOfStream:") > out.indexOf("seq: 4"), () -> "end of stream comes last\n" + tail.describe());
+        assertTrue(out.indexOf("endOfStream:") > out.indexOf("seq: 4"),
+                () -> "end of stream comes last\n" + tail.describe());
     }
 
     @Test
@@ -35,16 +37,19 @@ class TailAndJoinTest extends ProcessTest {
         TaskqProcess pending = taskq.run("join-pending", "join", "--timeout", "1s", "--data-dir", data.toString());
         assertEquals(3, pending.exitCode(), pending::describe);
         assertTrue(pending.stdout().contains("timed out after 1s"), pending::describe);
-        TaskqProcess pendingAll = taskq.run("join-all-pending", "join", "--all", "--timeout", "1s", "--data-dir", data.toString());
+        TaskqProcess pendingAll = taskq.run("join-all-pending", "join", "--all", "--timeout", "1s",
+                "--data-dir", data.toString());
         assertEquals(3, pendingAll.exitCode(), pendingAll::describe);
 
-        TaskqProcess consumer = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString());
+        TaskqProcess consumer = taskq.start("consumer-0", "consume", "--index", "0", "--exit-on-eos",
+                "--data-dir", data.toString());
         assertEquals(0, consumer.awaitExit(Duration.ofSeconds(90)), consumer::describe);
 
         TaskqProcess done = taskq.run("join-done", "join", "--data-dir", data.toString());
         assertEquals(0, done.exitCode(), done::describe);
         assertTrue(done.stdout().contains("1,000 tasks done"), done::describe);
-        TaskqProcess doneAll = taskq.run("join-all-done", "join", "--all", "--timeout", "10s", "--data-dir", data.toString());
+        TaskqProcess doneAll = taskq.run("join-all-done", "join", "--all", "--timeout", "10s",
+                "--data-dir", data.toString());
         assertEquals(0, doneAll.exitCode(), doneAll::describe);
     }
 }

@@ -71,7 +71,8 @@ final class Taskq implements AutoCloseable {
      * Starts {@code wrapper... bin/taskq args...}: {@code wrapper} is a command that runs the rest of its command line
      * (such as {@code unshare -n}), so the pid is the wrapper's until it execs.
      */
-    TaskqProcess startWrapped(String name, Map<String, String> extraEnv, List<String> wrapper, String... args) throws IOException {
+    TaskqProcess startWrapped(String name, Map<String, String> extraEnv, List<String> wrapper, String... args)
+            throws IOException {
         String unique = uniqueName(name);
         List<String> command = new ArrayList<>(wrapper);
         command.add(LAUNCHER.toString());
@@ -97,7 +98,8 @@ final class Taskq implements AutoCloseable {
         return run(name, Map.of(), args);
     }
 
-    TaskqProcess run(String name, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+    TaskqProcess run(String name, Map<String, String> extraEnv, String... args)
+            throws IOException, InterruptedException {
         TaskqProcess p = start(name, extraEnv, args);
         p.awaitExit(COMMAND_TIMEOUT);
         return p;

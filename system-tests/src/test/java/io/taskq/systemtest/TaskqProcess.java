@@ -1,5 +1,7 @@
 package io.taskq.systemtest;
 
+import io.taskq.cli.ChildProcesses;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,21 +75,13 @@ final class TaskqProcess {
     }
 
     /**
-     * Stops the process if it still runs: SIGTERM (and its descendants, in case the launcher was still building),
-     * then SIGKILL if it has not exited after {@code grace}.
+     * Stops the process if it still runs, with {@link ChildProcesses#stop}: SIGTERM to it and its descendants (in case
+     * the launcher was still building), then SIGKILL if it has not exited after {@code grace}, and a bounded wait.
      *
-     * @return false if it was still running even after SIGKILL and a further wait
+     * @return false if it was still running even after SIGKILL and that wait
      */
     boolean stop(Duration grace) throws InterruptedException {
-        if (!process.isAlive())
-            return true;
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS))
-            return true;
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        return process.waitFor(10, TimeUnit.SECONDS);
+        return ChildProcesses.stop(process, grace);
     }
 
     String stdout() {

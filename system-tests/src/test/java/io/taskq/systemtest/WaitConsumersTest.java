@@ -26,22 +26,28 @@ class WaitConsumersTest extends ProcessTest {
 
         // The producer creates the data directory, then waits: nothing may be submitted while no consumer runs.
         try (ProgressProbe probe = ProgressProbe.open(data, Duration.ofSeconds(60))) {
-            Thread.sleep(1500);
+            probe.assertNever(Duration.ofMillis(1500), "a task submitted before any consumer runs",
+                    p -> p.submitted() > 0, producer);
             JsonNode before = taskq.status(data);
             assertEquals(0, before.get("submitted").asLong(), () -> "nothing submitted before any consumer: " + before);
             assertTrue(producer.isAlive(), producer::describe);
 
             // One consumer is not enough.
-            TaskqProcess first = taskq.start("consumer-a", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
-            probe.await(Duration.ofSeconds(90), "the first consumer to take its slot", p -> p.liveConsumers() == 1, first, producer);
-            Thread.sleep(1000);
+            TaskqProcess first = taskq.start("consumer-a", "consume", "--index", "auto", "--exit-on-eos",
+                    "--data-dir", data.toString());
+            probe.await(Duration.ofSeconds(90), "the first consumer to take its slot", p -> p.liveConsumers() == 1,
+                    first, producer);
+            probe.assertNever(Duration.ofSeconds(1), "a task submitted with one of two consumers",
+                    p -> p.submitted() > 0, first, producer);
             JsonNode one = taskq.status(data);
             assertEquals(0, one.get("submitted").asLong(), () -> "nothing submitted with one of two consumers: " + one);
 
-            TaskqProcess second = taskq.start("consumer-b", "consume", "--index", "auto", "--exit-on-eos", "--data-dir", data.toString());
+            TaskqProcess second = taskq.start("consumer-b", "consume", "--index", "auto", "--exit-on-eos",
+                    "--data-dir", data.toString());
 
             assertEquals(0, producer.awaitExit(Duration.ofSeconds(180)), producer::describe);
-            assertTrue(producer.stdout().contains("VERIFIED: 40,000 tasks, each done exactly once"), producer::describe);
+            assertTrue(producer.stdout().contains("VERIFIED: 40,000 tasks, each done exactly once"),
+                    producer::describe);
             assertTrue(producer.stderr().contains("2 consumers hold a slot; producing"), producer::describe);
             assertEquals(0, first.awaitExit(Duration.ofSeconds(60)), first::describe);
             assertEquals(0, second.awaitExit(Duration.ofSeconds(60)), second::describe);
