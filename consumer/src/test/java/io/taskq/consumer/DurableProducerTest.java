@@ -24,15 +24,15 @@ class DurableProducerTest {
     @Timeout(120)
     void shouldFlushEveryPutAndStillHandleEachTaskExactlyOnce() throws Exception {
         int n = 2_000;
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir).withMsync(true))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).msync(true).build())) {
             for (long i = 0; i < n; i++)
                 assertEquals(i, producer.put(Workload.value(i), Workload.payload(i)));
             assertEquals(n, producer.seal());
         }
-        try (TaskConsumer c = TaskConsumer.open(ConsumerSettings.defaults(dir, 0), new ExampleHandler())) {
+        try (TaskConsumer c = TaskConsumer.open(ConsumerSettings.builder(dir).index(0).build(), new ExampleHandler())) {
             assertTrue(c.run(IdleStrategies.create("yielding"), true), "the consumer reaches the end of the stream");
         }
-        try (TaskProducer reopened = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer reopened = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             Progress p = Progress.read(reopened.data());
             assertEquals(n, p.submitted(), "reopening repairs nothing: the ledger agrees with the queue");
             assertEquals(n, p.done());

@@ -32,7 +32,7 @@ class FreeSpaceReserveTest {
     @Timeout(60)
     void shouldRefuseAPutWithoutWritingItWhenLessThanTheReserveIsFree() throws Exception {
         long free = Files.getFileStore(dir).getUsableSpace();
-        ProducerSettings tooGreedy = ProducerSettings.defaults(dir).withMinFreeBytes(free + (1L << 40));
+        ProducerSettings tooGreedy = ProducerSettings.builder(dir).minFreeBytes(free + (1L << 40)).build();
         try (TaskProducer producer = TaskProducer.open(tooGreedy)) {
             TaskQException e = assertThrows(TaskQException.class, () -> producer.put(1, 0.5));
             assertEquals(TaskQException.EXIT_NO_SPACE, e.exitCode(), e.getMessage());
@@ -49,16 +49,16 @@ class FreeSpaceReserveTest {
     @Timeout(60)
     void shouldKeepEveryTaskAcceptedBeforeTheReserveWasReached() throws Exception {
         int n = 10_000;
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             for (long i = 0; i < n; i++)
                 producer.put(Workload.value(i), Workload.payload(i));
         }
         long free = Files.getFileStore(dir).getUsableSpace();
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir).withMinFreeBytes(free + (1L << 40)))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).minFreeBytes(free + (1L << 40)).build())) {
             TaskQException e = assertThrows(TaskQException.class, () -> producer.put(7, 7.0));
             assertEquals(TaskQException.EXIT_NO_SPACE, e.exitCode(), e.getMessage());
             assertEquals(n, producer.seal());
-            try (TaskConsumer c = TaskConsumer.open(ConsumerSettings.defaults(dir, 0), new ExampleHandler())) {
+            try (TaskConsumer c = TaskConsumer.open(ConsumerSettings.builder(dir).index(0).build(), new ExampleHandler())) {
                 assertTrue(c.run(IdleStrategies.create("yielding"), true), "consumer reached end of stream");
             }
             assertTrue(producer.joinAll(Duration.ofSeconds(30)));

@@ -20,7 +20,7 @@ class QueueTextFormatTest {
 
     @Test
     void chronicleReaderShouldPrintTasksAndEndOfStreamWithFieldNames() {
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             producer.put(5, 2.5);
             producer.put(999, 499.5);
             producer.seal();

@@ -91,6 +91,29 @@ class TaskQConfigTest {
     }
 
     @Test
+    void everyDefaultShouldReadBackFromItsTextAsTheSameValue() {
+        for (ConfigKey<?> key : Keys.ALL)
+            assertEquals(key.defaultValue(), key.parse(key.defaultText()), key.name());
+        assertEquals("all", Keys.KEEP_CYCLES.defaultText());
+        assertEquals("10s", Keys.LEASE.defaultText());
+        assertEquals("67108864", Keys.MIN_FREE_BYTES.defaultText());
+    }
+
+    @Test
+    void aValueGivenInCodeShouldBeCheckedByTheSameRuleAsAConfiguredOne() throws IOException {
+        Path file = yaml("consumer:\n  batch-size: 0\n");
+        String configured = refusal(file, Map.of(), Map.of());
+        String inCode = assertThrows(IllegalArgumentException.class, () -> Keys.BATCH_SIZE.check(0)).getMessage();
+        assertEquals("consumer.batch-size=0: must be 1..65536", inCode);
+        assertEquals(configured.substring(configured.indexOf(": ")), inCode.substring(inCode.indexOf(": ")));
+        assertEquals(64, Keys.BATCH_SIZE.check(64));
+        assertEquals("--keep-cycles=0: must be all or a whole number in 1..1000000",
+                refusal(null, Map.of(), Map.of("queue.keep-cycles", new String[]{"0", "--keep-cycles"})));
+        assertEquals("--keep-cycles=4294967297: must be all or a whole number in 1..1000000",
+                refusal(null, Map.of(), Map.of("queue.keep-cycles", new String[]{"4294967297", "--keep-cycles"})));
+    }
+
+    @Test
     void containerConfigFileShouldLoadAndPutTheDataDirectoryOnTheSharedVolume() {
         Path docker = Path.of(System.getProperty("taskq.project.root", "../"), "config", "docker.yaml");
         TaskQConfig c = TaskQConfig.load(docker, Map.of(), Map.of());
