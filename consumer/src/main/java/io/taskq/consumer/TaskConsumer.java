@@ -1,6 +1,5 @@
 package io.taskq.consumer;
 
-import io.taskq.common.Task;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskQException;
 import io.taskq.common.TaskResult;
@@ -14,6 +13,7 @@ import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,7 @@ public final class TaskConsumer implements Closeable {
     private final long leaseMillis;
     private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
     private final SlotFigures mirror = new SlotFigures();
-    private final Task task = new Task();
+    private final QueuedTask task = new QueuedTask();
     private final TaskResult result = new TaskResult();
 
     private long batchLo;

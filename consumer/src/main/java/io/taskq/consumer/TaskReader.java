@@ -1,9 +1,9 @@
 package io.taskq.consumer;
 
-import io.taskq.common.Task;
-import io.taskq.common.store.ExcerptReader;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -67,7 +67,7 @@ final class TaskReader implements Closeable {
      * @return true if read; false if it is not in the queue yet (call again later)
      * @throws IllegalStateException if the queue does not hold {@code seq} where it must be (damaged queue)
      */
-    boolean read(long seq, Task task) {
+    boolean read(long seq, QueuedTask task) {
         if (pruneDue)
             prune();
         if (lastSeq >= 0) {

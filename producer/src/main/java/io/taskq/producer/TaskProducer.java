@@ -1,15 +1,15 @@
 package io.taskq.producer;
 
 import io.taskq.common.StreamSealedException;
-import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
 import io.taskq.common.store.DataDirectory;
-import io.taskq.common.store.ExcerptReader;
-import io.taskq.common.store.Excerpts;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.core.io.IORuntimeException;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -51,7 +51,7 @@ public final class TaskProducer implements Closeable {
     private final Runnable reclaim;
     /** Set when {@code producer.sync=msync}: each put and seal is flushed to disk before it returns. */
     private final DurableWrites durable;
-    private final Task task = new Task();
+    private final QueuedTask task = new QueuedTask();
     private int prunedAtCycle = Integer.MIN_VALUE;
 
     private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes, int keepCycles, boolean msync) {
@@ -103,8 +103,8 @@ public final class TaskProducer implements Closeable {
         return append(task.set(value, payload).body(body));
     }
 
-    private long append(Task t) {
-        if (space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining(), reclaim))
+    private long append(QueuedTask t) {
+        if (space.charge(TASK_EXCERPT_BYTES + t.bodyLength(), reclaim))
             pruneAfterRoll();
         long seq;
         try (DocumentContext dc = appender.writingDocument()) {
@@ -237,7 +237,7 @@ public final class TaskProducer implements Closeable {
             try (ExcerptTailer tailer = data.queue().createTailer()) {
                 tailer.direction(TailerDirection.BACKWARD).toEnd();
                 ExcerptReader reader = new ExcerptReader();
-                Task last = new Task();
+                QueuedTask last = new QueuedTask();
                 for (boolean found = false; !found; ) {
                     try (DocumentContext dc = tailer.readingDocument()) {
                         if (!dc.isPresent())

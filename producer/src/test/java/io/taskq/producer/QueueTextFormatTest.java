@@ -1,7 +1,7 @@
 package io.taskq.producer;
 
-import io.taskq.common.TaskEvents;
 import io.taskq.common.store.DataDirectory;
+import io.taskq.common.wire.TaskEvents;
 import net.openhft.chronicle.queue.reader.ChronicleReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,8 @@
 package io.taskq.common.store;
 
-import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
+import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -40,7 +41,7 @@ class DamagedFilesTest {
         try (DataDirectory data = DataDirectory.openOrCreate(dir, 3, RollCycles.FAST_DAILY)) {
             try (ExcerptAppender appender = data.queue().createAppender();
                  DocumentContext dc = appender.writingDocument()) {
-                dc.wire().write(Excerpts.TASK).marshallable(new Task().seq(0).set(1, 0.5));
+                dc.wire().write(Excerpts.TASK).marshallable(new QueuedTask().seq(0).set(1, 0.5));
             }
         }
         results = dir.resolve(DataDirectory.RESULTS);
