@@ -3,6 +3,7 @@ package io.taskq.consumer;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskQException;
 import io.taskq.common.TaskResult;
+import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.ClaimProtocol;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Ledger;
@@ -48,6 +49,8 @@ public final class TaskConsumer implements Closeable {
     private final TaskReader reader;
     private final TaskHandler handler;
     private final int batchSize;
+    /** The idle strategy's name, for {@link #run(boolean)}. */
+    private final String idle;
     private final long heartbeatMillis;
     private final long leaseMillis;
     private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
@@ -79,6 +82,7 @@ public final class TaskConsumer implements Closeable {
         this.adoption = new OrphanAdoption(ledger, data.slots(), claims);
         this.handler = handler;
         this.batchSize = settings.batchSize();
+        this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         this.leaseMillis = settings.lease().toMillis();
         if (!auto)
@@ -283,9 +287,21 @@ public final class TaskConsumer implements Closeable {
     }
 
     /**
-     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}.
+     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}, waiting for work with the idle
+     * strategy the settings name ({@code consumer.idle}).
      *
      * @return true if it stopped at end of stream
+     * @throws Exception whatever the handler threw; that task is not committed
+     */
+    public boolean run(boolean exitOnEndOfStream) throws Exception {
+        return run(IdleStrategies.create(idle), exitOnEndOfStream);
+    }
+
+    /**
+     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}, waiting for work with {@code pauser}.
+     *
+     * @return true if it stopped at end of stream
+     * @throws Exception whatever the handler threw; that task is not committed
      */
     public boolean run(Pauser pauser, boolean exitOnEndOfStream) throws Exception {
         for (; ; ) {
