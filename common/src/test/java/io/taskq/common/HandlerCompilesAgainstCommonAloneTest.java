@@ -65,7 +65,8 @@ class HandlerCompilesAgainstCommonAloneTest {
     @Test
     void aHandlerShouldCompileAgainstCommonsClassesWithoutChronicle() throws Exception {
         Path common = commonClasses();
-        assertTrue(Files.isRegularFile(common.resolve("io/taskq/common/Task.class")), common + " holds common's classes");
+        assertTrue(Files.isRegularFile(common.resolve("io/taskq/common/Task.class")),
+                common + " holds common's classes");
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         assertTrue(compile("user.ChecksumHandler", HANDLER, common, diagnostics),
                 () -> "javac against " + common + " alone: " + diagnostics.getDiagnostics());

@@ -53,7 +53,8 @@ public final class TaskConsumer implements Closeable {
     private final String idle;
     private final long heartbeatMillis;
     private final long leaseMillis;
-    private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+    private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartMillis());
     private final SlotFigures mirror = new SlotFigures();
     private final QueuedTask task = new QueuedTask();
     private final TaskResult result = new TaskResult();
@@ -102,7 +103,8 @@ public final class TaskConsumer implements Closeable {
      * when that is {@link ConsumerSettings#AUTO_INDEX}; {@link #index()} tells which.
      */
     public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
-        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(),
+                settings.access());
         try {
             return new TaskConsumer(data, settings, handler);
         } catch (RuntimeException e) {
@@ -134,7 +136,9 @@ public final class TaskConsumer implements Closeable {
         }
     }
 
-    /** {@code --index auto}: takes the lowest free slot (see {@link io.taskq.common.store.SlotTable#takeLowestFree}). */
+    /**
+     * {@code --index auto}: takes the lowest free slot (see {@link io.taskq.common.store.SlotTable#takeLowestFree}).
+     */
     private int takeLowestFreeSlot() {
         int taken = data.slots().takeLowestFree(ownerWord);
         if (taken < 0)
@@ -189,7 +193,8 @@ public final class TaskConsumer implements Closeable {
                     next = batchLo;
                     hi = batchLo + adopted;
                     setState(SlotState.RUNNING);
-                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi, slot.adoptedFrom());
+                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi,
+                            slot.adoptedFrom());
                 }
             }
         }
@@ -249,8 +254,8 @@ public final class TaskConsumer implements Closeable {
         long sealed = ledger.sealedCount();
         if (sealed < 0 || next < sealed)
             return;
-        LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream ended at {}",
-                index, next, hi, sealed);
+        LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream "
+                + "ended at {}", index, next, hi, sealed);
         mirror.batchLo = batchLo;
         mirror.batchHi = hi;
         mirror.doneUpTo = hi;
@@ -346,8 +351,9 @@ public final class TaskConsumer implements Closeable {
         slot.state(SlotState.EXITED);
         slot.release(ownerWord);
         if (next < hi)
-            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes them, "
-                    + "or another consumer adopts them once the heartbeat is older than consumer.lease", index, next, hi, index);
+            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes "
+                    + "them, or another consumer adopts them once the heartbeat is older than consumer.lease", index,
+                    next, hi, index);
         reader.close();
         data.close();
     }

@@ -17,7 +17,8 @@ import java.io.Closeable;
  * Reads tasks by seq with one tailer. Seqs a consumer asks for mostly grow, so the tailer mostly moves forward: it
  * skips other consumers' seqs, and when the wanted seq is far ahead it jumps there by index arithmetic (indexes are
  * dense inside a roll cycle, and every excerpt in a cycle before end of stream is a task), then checks the seq it
- * lands on. A seq behind the tailer (a batch adopted from an orphaned slot) moves it back the same way. Never returns a half-written excerpt: Chronicle only shows complete ones.
+ * lands on. A seq behind the tailer (a batch adopted from an orphaned slot) moves it back the same way. Never returns
+ * a half-written excerpt: Chronicle only shows complete ones.
  * <p>
  * Not thread-safe; one per consumer thread.
  */

@@ -146,7 +146,8 @@ class QueueRetentionFlowTest {
             assertEquals(written, cycleFiles(), "cycle 0 holds an unfinished task, and the files after it wait for it");
 
             // Restart slot 1: it resumes [5, 10) in cycle 0 and stays open, its reader parked in cycle 0.
-            try (TaskConsumer resumed = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(), new ExampleHandler())) {
+            try (TaskConsumer resumed = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(),
+                    new ExampleHandler())) {
                 assertEquals(5, resumed.doWork(), "resumes seqs 5..9");
                 assertEquals(N, Progress.read(data).watermark(), "every task is done now");
                 assertEquals(List.of(), retention.prune(), "slot 1's live reader is still in cycle 0");
@@ -207,7 +208,8 @@ class QueueRetentionFlowTest {
             if (c.doWork() == 0)
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             if (System.nanoTime() > deadline)
-                throw new AssertionError("consumer " + c.index() + " did not claim everything within 20 s: " + c.figures());
+                throw new AssertionError("consumer " + c.index() + " did not claim everything within 20 s: "
+                        + c.figures());
         }
     }
 

@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reading by seq: skips, jumps by index arithmetic, rewinds, and crosses roll-cycle boundaries. */
 class TaskReaderTest {
@@ -27,7 +30,8 @@ class TaskReaderTest {
 
     private static void append(ExcerptAppender appender, long seq) {
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().writeEventName(Excerpts.TASK).marshallable(new QueuedTask().set((int) (seq % 1000), seq * 0.5).seq(seq));
+            dc.wire().writeEventName(Excerpts.TASK)
+                    .marshallable(new QueuedTask().set((int) (seq % 1000), seq * 0.5).seq(seq));
         }
     }
 
@@ -53,7 +57,8 @@ class TaskReaderTest {
                     assertEquals((int) seq, task.value());
                     assertEquals(seq * 0.5, task.payload());
                     if (seq % 2 == 1)
-                        assertEquals(("body of " + seq).repeat((int) seq * 50), new String(task.bodyBytes(), StandardCharsets.UTF_8));
+                        assertEquals(("body of " + seq).repeat((int) seq * 50),
+                                new String(task.bodyBytes(), StandardCharsets.UTF_8));
                     else
                         assertFalse(task.hasBody(), "seq " + seq + " has no body, and keeps none from the task before");
                 }
@@ -95,7 +100,8 @@ class TaskReaderTest {
     @Test
     @Timeout(30)
     void shouldGoBackForASeqBehindTheTailer() {
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(RollCycles.FAST_DAILY).build();
              ExcerptAppender appender = queue.createAppender();
              TaskReader reader = new TaskReader(queue)) {
             for (long seq = 0; seq < 100; seq++)
@@ -116,7 +122,8 @@ class TaskReaderTest {
     @Test
     @Timeout(30)
     void shouldReportASeqThatIsMissingFromTheQueue() {
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.toFile())
+                .rollCycle(RollCycles.FAST_DAILY).build();
              ExcerptAppender appender = queue.createAppender();
              TaskReader reader = new TaskReader(queue)) {
             for (long seq = 0; seq < 10; seq++)

@@ -26,7 +26,8 @@ class QueueTextFormatTest {
             producer.seal();
         }
         StringBuilder out = new StringBuilder();
-        new ChronicleReader().withBasePath(dir.resolve(DataDirectory.TASKS)).withMessageSink(m -> out.append(m).append('\n'))
+        new ChronicleReader().withBasePath(dir.resolve(DataDirectory.TASKS))
+                .withMessageSink(m -> out.append(m).append('\n'))
                 .asMethodReader(TaskEvents.class.getName()).withReadOnly(false).execute();
         String text = out.toString();
         for (String expected : new String[]{"task: {", "seq: 0,", "value: 5,", "payload: 2.5", "seq: 1,", "value: 999,",

@@ -116,8 +116,9 @@ public final class QueueRetention {
         }
         if (!deleted.isEmpty()) {
             queue.refreshDirectoryListing();
-            LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {} below done watermark {}: {}",
-                    keepCycles, deleted.size(), queue.file(), watermark, deleted.stream().map(File::getName).toList());
+            LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {} below done watermark {}: "
+                    + "{}", keepCycles, deleted.size(), queue.file(), watermark,
+                    deleted.stream().map(File::getName).toList());
         }
         return deleted;
     }

@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskQConfigTest {
     @TempDir
@@ -30,7 +34,8 @@ class TaskQConfigTest {
     @Test
     void flagsShouldBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
         Path file = yaml("consumer:\n  batch-size: 10\n  idle: busy\nslots:\n  max: 8\n");
-        TaskQConfig c = TaskQConfig.load(file, Map.of("TASKQ_CONSUMER_BATCH_SIZE", "20", "TASKQ_CONSUMER_IDLE", "sleepy"),
+        TaskQConfig c = TaskQConfig.load(file,
+                Map.of("TASKQ_CONSUMER_BATCH_SIZE", "20", "TASKQ_CONSUMER_IDLE", "sleepy"),
                 Map.of("consumer.batch-size", new String[]{"30", "--batch-size"}));
         assertEquals(30, c.get(Keys.BATCH_SIZE));
         assertEquals("sleepy", c.get(Keys.IDLE));

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class TaskWireTest {
     @Test
@@ -44,7 +45,8 @@ class TaskWireTest {
     @Test
     void writeTaskShouldWriteTheSameBytesAsTheWireWithAndWithoutABody() {
         for (QueuedTask t : new QueuedTask[]{new QueuedTask().set(-7, 0.25).seq(42).createdNanos(99),
-                new QueuedTask().set(3, 1.5).seq(43).createdNanos(100).body("a body".getBytes(StandardCharsets.UTF_8))}) {
+                new QueuedTask().set(3, 1.5).seq(43).createdNanos(100)
+                        .body("a body".getBytes(StandardCharsets.UTF_8))}) {
             Wire viaWire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
             viaWire.writeEventName(Excerpts.TASK).marshallable(t);
             Wire direct = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());

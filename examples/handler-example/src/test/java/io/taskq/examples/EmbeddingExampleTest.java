@@ -65,7 +65,9 @@ class EmbeddingExampleTest {
         }
     }
 
-    /** A JVM with this test's classpath and JVM flags (Chronicle's module flags, analytics off) running {@code main}. */
+    /**
+     * A JVM with this test's classpath and JVM flags (Chronicle's module flags, analytics off) running {@code main}.
+     */
     private Process start(Class<?> main, String name, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
