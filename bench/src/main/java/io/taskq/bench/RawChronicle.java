@@ -1,11 +1,11 @@
 package io.taskq.bench;
 
-import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
 import io.taskq.workload.Workload;
 import io.taskq.cli.Options;
 import io.taskq.common.idle.IdleStrategies;
-import io.taskq.common.store.Excerpts;
+import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -76,7 +76,7 @@ public final class RawChronicle {
         long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
         long rate = o.longValue("rate", 0, 10_000_000, 0);
         long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
-        Task task = new Task();
+        QueuedTask task = new QueuedTask();
         long firstPutNanos;
         long maxBehind = 0;
         try (SingleChronicleQueue queue = open(Path.of(o.get("dir")));
@@ -112,7 +112,7 @@ public final class RawChronicle {
     }
 
     /** Appends task {@code i} of the workload, stamped {@code createdNanos}, the way any Chronicle user would. */
-    private static void append(ExcerptAppender appender, Task task, long i, long createdNanos) {
+    private static void append(ExcerptAppender appender, QueuedTask task, long i, long createdNanos) {
         task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(createdNanos);
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
@@ -138,7 +138,7 @@ public final class RawChronicle {
         String idle = o.has("idle") ? o.get("idle") : "busy";
         Pauser pauser = IdleStrategies.create(idle);
         Histogram latency = o.has("out") ? new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3) : null;
-        Task task = new Task();
+        QueuedTask task = new QueuedTask();
         StringBuilder event = new StringBuilder();
         long done = 0;
         long sumValue = 0;

@@ -1,11 +1,11 @@
 package io.taskq.cli;
 
-import io.taskq.common.TaskEvents;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
+import io.taskq.common.wire.TaskEvents;
 import net.openhft.chronicle.queue.ChronicleReaderMain;
 
 import java.io.PrintStream;

@@ -8,7 +8,9 @@ package io.taskq.common;
  * Contract:
  * <ul>
  *     <li>One instance per consumer process, called from one thread only; it may keep state.</li>
- *     <li>{@link #handle} must set {@code result}. It must not keep {@code task} after returning.</li>
+ *     <li>{@link #handle} must set {@code result}. It must not keep {@code task}, or the buffer its
+ *     {@link Task#body()} returns, after returning: the consumer reuses both for the next task
+ *     ({@link Task#bodyBytes()} is a copy to keep).</li>
  *     <li>The slot update (result plus task-done) is exactly once. The call itself is at least once: a consumer
  *     killed after {@code handle} returned but before the update lands handles that task again on restart.
  *     Side effects outside the slot must therefore be idempotent.</li>

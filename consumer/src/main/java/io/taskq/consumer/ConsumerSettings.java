@@ -2,8 +2,9 @@ package io.taskq.consumer;
 
 import io.taskq.common.config.ConfigKey;
 import io.taskq.common.config.Keys;
-import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirAccess;
+import io.taskq.common.store.Ledger;
 import net.openhft.chronicle.queue.RollCycles;
 
 import java.nio.file.Path;
@@ -11,56 +12,263 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything a consumer needs, validated once. Immutable.
- *
- * @param dataDir   the data directory
- * @param slots     result slots, used only when this consumer creates the directory
- * @param rollCycle the task queue's roll cycle
- * @param index     this consumer's slot, or {@link #AUTO_INDEX} for the lowest free one
- * @param batchSize most tasks per claim
- * @param idle      the idle strategy's name
- * @param handler   the handler's name
- * @param heartbeat how often the slot's heartbeat is stamped
- * @param lease     how stale another slot's heartbeat must be, its owner gone, before its unfinished batch is adopted
- * @param stopGrace how long a stop request may spend finishing the claimed batch
- * @param keepCycles roll-cycle files of tasks/ to keep ({@link Keys#KEEP_ALL_CYCLES}: all); the consumer prunes older
- *                   ones each time its reader enters a new cycle
- * @param access    the data directory's permissions and what the consumer accepts
+ * Everything a consumer needs. Immutable, and valid by construction: it is built only by {@link #builder(Path)} (or
+ * {@link #from(TaskQConfig, int)}), whose setters check each value by the rule of its configuration key and whose
+ * {@link Builder#build()} checks the rule between the lease and the heartbeat, so a bad value fails with the key's
+ * name, the value and what is allowed ({@code consumer.batch-size=0: must be 1..65536}). Unset values are the keys'
+ * defaults ({@link io.taskq.common.config.ConfigKey#defaultValue()}); the index is {@link #AUTO_INDEX} unless set.
  */
-public record ConsumerSettings(Path dataDir, int slots, RollCycles rollCycle, int index, int batchSize, String idle,
-                               String handler, Duration heartbeat, Duration lease, Duration stopGrace, int keepCycles,
-                               DataDirAccess access) {
+public final class ConsumerSettings {
     /** {@code --index auto}: take the lowest slot no live consumer holds; the consumer knows its index once open. */
     public static final int AUTO_INDEX = -1;
 
+    /** The configuration keys a consumer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
+    private final Path dataDir;
+    private final int slots;
+    private final RollCycles rollCycle;
+    private final int index;
+    private final int batchSize;
+    private final String idle;
+    private final String handler;
+    private final Duration heartbeat;
+    private final Duration lease;
+    private final Duration stopGrace;
+    private final int keepCycles;
+    private final DataDirAccess access;
+
+    private ConsumerSettings(Builder b) {
+        this.dataDir = b.dataDir;
+        this.slots = b.slots;
+        this.rollCycle = b.rollCycle;
+        this.index = b.index;
+        this.batchSize = b.batchSize;
+        this.idle = b.idle;
+        this.handler = b.handler;
+        this.heartbeat = b.heartbeat;
+        this.lease = b.lease;
+        this.stopGrace = b.stopGrace;
+        this.keepCycles = b.keepCycles;
+        this.access = b.access;
+    }
+
+    /**
+     * A builder for a consumer of {@code dataDir}, every other value at its default and the index {@link #AUTO_INDEX}.
+     *
+     * @throws IllegalArgumentException if {@code dataDir} is null or empty
+     */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /**
+     * The settings of a loaded configuration (already checked when it was loaded) for slot {@code index}.
+     *
+     * @throws IllegalArgumentException if {@code index} is neither a slot number nor {@link #AUTO_INDEX}
+     */
     public static ConsumerSettings from(TaskQConfig config, int index) {
-        return new ConsumerSettings(config.get(Keys.DATA_DIR), config.get(Keys.SLOTS_MAX), config.get(Keys.ROLL_CYCLE),
-                index, config.get(Keys.BATCH_SIZE), config.get(Keys.IDLE), config.get(Keys.HANDLER),
-                config.get(Keys.HEARTBEAT), config.get(Keys.LEASE), config.get(Keys.STOP_GRACE), config.get(Keys.KEEP_CYCLES), config.dataDirAccess());
+        return builder(config.get(Keys.DATA_DIR))
+                .slots(config.get(Keys.SLOTS_MAX))
+                .rollCycle(config.get(Keys.ROLL_CYCLE))
+                .index(index)
+                .batchSize(config.get(Keys.BATCH_SIZE))
+                .idle(config.get(Keys.IDLE))
+                .handler(config.get(Keys.HANDLER))
+                .heartbeat(config.get(Keys.HEARTBEAT))
+                .lease(config.get(Keys.LEASE))
+                .stopGrace(config.get(Keys.STOP_GRACE))
+                .keepCycles(config.get(Keys.KEEP_CYCLES))
+                .access(config.dataDirAccess())
+                .build();
     }
 
-    /** Defaults for everything but the data directory and index; handy in tests and embedding. */
-    public static ConsumerSettings defaults(Path dataDir, int index) {
-        return from(TaskQConfig.defaults(), index).withDataDir(dataDir);
+    /** The data directory ({@code data-dir}). */
+    public Path dataDir() {
+        return dataDir;
     }
 
-    public ConsumerSettings withDataDir(Path dir) {
-        return new ConsumerSettings(dir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
+    /** Result slots, used only when this consumer creates the directory ({@code slots.max}). */
+    public int slots() {
+        return slots;
     }
 
-    public ConsumerSettings withHeartbeatAndLease(Duration heartbeat, Duration lease) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
+    /** The task queue's roll cycle ({@code queue.roll-cycle}). */
+    public RollCycles rollCycle() {
+        return rollCycle;
     }
 
-    public ConsumerSettings withBatchSize(int size) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, size, idle, handler, heartbeat, lease, stopGrace, keepCycles, access);
+    /** This consumer's slot, or {@link #AUTO_INDEX} for the lowest free one ({@code --index}). */
+    public int index() {
+        return index;
     }
 
-    public ConsumerSettings withKeepCycles(int keep) {
-        return new ConsumerSettings(dataDir, slots, rollCycle, index, batchSize, idle, handler, heartbeat, lease, stopGrace, keep, access);
+    /** Most tasks per claim ({@code consumer.batch-size}). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The idle strategy's name ({@code consumer.idle}). */
+    public String idle() {
+        return idle;
+    }
+
+    /** The handler's name, for {@link Handlers#create} ({@code consumer.handler}). */
+    public String handler() {
+        return handler;
+    }
+
+    /** How often the slot's heartbeat is stamped ({@code consumer.heartbeat}). */
+    public Duration heartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * How stale another slot's heartbeat must be, its owner gone, before its unfinished batch is adopted
+     * ({@code consumer.lease}); at least twice the heartbeat.
+     */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** How long a stop request may spend finishing the claimed batch ({@code consumer.stop-grace}). */
+    public Duration stopGrace() {
+        return stopGrace;
+    }
+
+    /**
+     * Roll-cycle files of tasks/ to keep, {@link Keys#KEEP_ALL_CYCLES} for all ({@code queue.keep-cycles}); the
+     * consumer prunes older ones each time its reader enters a new cycle.
+     */
+    public int keepCycles() {
+        return keepCycles;
+    }
+
+    /** The data directory's permissions and what the consumer accepts ({@code permissions.*}). */
+    public DataDirAccess access() {
+        return access;
+    }
+
+    @Override
+    public String toString() {
+        return Keys.DATA_DIR.name() + "=" + dataDir + ", index=" + (index == AUTO_INDEX ? "auto" : index) + ", "
+                + Keys.BATCH_SIZE.name() + "=" + batchSize + ", " + Keys.IDLE.name() + "=" + idle + ", "
+                + Keys.HANDLER.name() + "=" + handler + ", " + Keys.HEARTBEAT.name() + "=" + Keys.format(heartbeat)
+                + ", " + Keys.LEASE.name() + "=" + Keys.format(lease) + ", " + Keys.STOP_GRACE.name() + "="
+                + Keys.format(stopGrace) + ", " + Keys.SLOTS_MAX.name() + "=" + slots + ", " + Keys.ROLL_CYCLE.name()
+                + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "=" + Keys.KEEP_CYCLES.format(keepCycles) + ", "
+                + access;
+    }
+
+    /**
+     * Builds {@link ConsumerSettings}. Each setter checks its value by the rule of the configuration key named in its
+     * comment, and {@link #build()} checks that the lease is at least twice the heartbeat; both throw
+     * {@link IllegalArgumentException} naming the key, the value and what is allowed. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Path dataDir;
+        private int slots = Keys.SLOTS_MAX.defaultValue();
+        private RollCycles rollCycle = Keys.ROLL_CYCLE.defaultValue();
+        private int index = AUTO_INDEX;
+        private int batchSize = Keys.BATCH_SIZE.defaultValue();
+        private String idle = Keys.IDLE.defaultValue();
+        private String handler = Keys.HANDLER.defaultValue();
+        private Duration heartbeat = Keys.HEARTBEAT.defaultValue();
+        private Duration lease = Keys.LEASE.defaultValue();
+        private Duration stopGrace = Keys.STOP_GRACE.defaultValue();
+        private int keepCycles = Keys.KEEP_CYCLES.defaultValue();
+        private DataDirAccess access = Keys.defaultDataDirAccess();
+
+        private Builder(Path dataDir) {
+            this.dataDir = Keys.DATA_DIR.check(dataDir);
+        }
+
+        /** {@code slots.max}: 1..4096. */
+        public Builder slots(int slots) {
+            this.slots = Keys.SLOTS_MAX.check(slots);
+            return this;
+        }
+
+        /** {@code queue.roll-cycle}. */
+        public Builder rollCycle(RollCycles rollCycle) {
+            this.rollCycle = Keys.ROLL_CYCLE.check(rollCycle);
+            return this;
+        }
+
+        /**
+         * {@code --index}: this consumer's slot, 0..65533 (the data directory may have fewer, which opening checks), or
+         * {@link #AUTO_INDEX}.
+         */
+        public Builder index(int index) {
+            if (index != AUTO_INDEX && (index < 0 || index >= Ledger.MAX_SLOTS))
+                throw new IllegalArgumentException("index=" + index + ": must be 0.." + (Ledger.MAX_SLOTS - 1)
+                        + ", or AUTO_INDEX (" + AUTO_INDEX + ") for the lowest free slot");
+            this.index = index;
+            return this;
+        }
+
+        /** {@code consumer.batch-size}: 1..65536. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = Keys.BATCH_SIZE.check(batchSize);
+            return this;
+        }
+
+        /** {@code consumer.idle}: busy, yielding, balanced or sleepy. */
+        public Builder idle(String idle) {
+            this.idle = Keys.IDLE.check(idle);
+            return this;
+        }
+
+        /** {@code consumer.handler}: a handler name of lower-case letters, digits and dashes. */
+        public Builder handler(String handler) {
+            this.handler = Keys.HANDLER.check(handler);
+            return this;
+        }
+
+        /** {@code consumer.heartbeat}: 10ms..10m; {@link #build()} checks it against the lease. */
+        public Builder heartbeat(Duration heartbeat) {
+            this.heartbeat = Keys.HEARTBEAT.check(heartbeat);
+            return this;
+        }
+
+        /** {@code consumer.lease}: 100ms..1h, and at least twice the heartbeat (checked by {@link #build()}). */
+        public Builder lease(Duration lease) {
+            this.lease = Keys.LEASE.check(lease);
+            return this;
+        }
+
+        /** {@code consumer.stop-grace}: 0s..1h. */
+        public Builder stopGrace(Duration stopGrace) {
+            this.stopGrace = Keys.STOP_GRACE.check(stopGrace);
+            return this;
+        }
+
+        /** {@code queue.keep-cycles}: {@link Keys#KEEP_ALL_CYCLES}, or 1..1000000. */
+        public Builder keepCycles(int keep) {
+            this.keepCycles = Keys.KEEP_CYCLES.check(keep);
+            return this;
+        }
+
+        /** {@code permissions.mode} and {@code permissions.allow-other-writable}. */
+        public Builder access(DataDirAccess access) {
+            if (access == null)
+                throw new IllegalArgumentException("access=null: must be a DataDirAccess (permissions.mode and "
+                        + "permissions.allow-other-writable)");
+            this.access = access;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the lease is shorter than twice the heartbeat, e.g.
+         *                                  {@code consumer.lease=15s: must be at least twice consumer.heartbeat (10s)}
+         */
+        public ConsumerSettings build() {
+            String violation = Keys.leaseViolation(lease, heartbeat);
+            if (violation != null)
+                throw new IllegalArgumentException(Keys.LEASE.name() + "=" + Keys.format(lease) + ": " + violation);
+            return new ConsumerSettings(this);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.taskq.consumer;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskQException;
 
+import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -20,16 +21,20 @@ public final class Handlers {
     public static TaskHandler create(String name) {
         TreeSet<String> known = new TreeSet<>();
         try {
-            for (ServiceLoader.Provider<TaskHandler> provider : ServiceLoader.load(TaskHandler.class).stream().toList()) {
+            List<ServiceLoader.Provider<TaskHandler>> providers =
+                    ServiceLoader.load(TaskHandler.class).stream().toList();
+            for (ServiceLoader.Provider<TaskHandler> provider : providers) {
                 TaskHandler handler = provider.get();
                 if (handler.name().equals(name))
                     return handler;
                 known.add(handler.name());
             }
         } catch (ServiceConfigurationError e) {
-            throw TaskQException.usage("handler '" + name + "': a TaskHandler on the classpath cannot be loaded: " + e.getMessage());
+            throw TaskQException.usage("handler '" + name + "': a TaskHandler on the classpath cannot be loaded: "
+                    + e.getMessage());
         }
         throw TaskQException.usage("consumer.handler=" + name + ": no such handler on the classpath (found: "
-                + String.join(", ", known) + "; add a jar with META-INF/services/io.taskq.common.TaskHandler to TASKQ_CLASSPATH)");
+                + String.join(", ", known)
+                + "; add a jar with META-INF/services/io.taskq.common.TaskHandler to TASKQ_CLASSPATH)");
     }
 }

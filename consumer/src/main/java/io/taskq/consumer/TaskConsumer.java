@@ -1,9 +1,9 @@
 package io.taskq.consumer;
 
-import io.taskq.common.Task;
 import io.taskq.common.TaskHandler;
 import io.taskq.common.TaskQException;
 import io.taskq.common.TaskResult;
+import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.ClaimProtocol;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Ledger;
@@ -14,6 +14,7 @@ import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +49,14 @@ public final class TaskConsumer implements Closeable {
     private final TaskReader reader;
     private final TaskHandler handler;
     private final int batchSize;
+    /** The idle strategy's name, for {@link #run(boolean)}. */
+    private final String idle;
     private final long heartbeatMillis;
     private final long leaseMillis;
-    private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+    private final long ownerWord = ResultSlot.ownerWord(ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartMillis());
     private final SlotFigures mirror = new SlotFigures();
-    private final Task task = new Task();
+    private final QueuedTask task = new QueuedTask();
     private final TaskResult result = new TaskResult();
 
     private long batchLo;
@@ -79,6 +83,7 @@ public final class TaskConsumer implements Closeable {
         this.adoption = new OrphanAdoption(ledger, data.slots(), claims);
         this.handler = handler;
         this.batchSize = settings.batchSize();
+        this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         this.leaseMillis = settings.lease().toMillis();
         if (!auto)
@@ -98,7 +103,8 @@ public final class TaskConsumer implements Closeable {
      * when that is {@link ConsumerSettings#AUTO_INDEX}; {@link #index()} tells which.
      */
     public static TaskConsumer open(ConsumerSettings settings, TaskHandler handler) {
-        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(),
+                settings.access());
         try {
             return new TaskConsumer(data, settings, handler);
         } catch (RuntimeException e) {
@@ -130,7 +136,9 @@ public final class TaskConsumer implements Closeable {
         }
     }
 
-    /** {@code --index auto}: takes the lowest free slot (see {@link io.taskq.common.store.SlotTable#takeLowestFree}). */
+    /**
+     * {@code --index auto}: takes the lowest free slot (see {@link io.taskq.common.store.SlotTable#takeLowestFree}).
+     */
     private int takeLowestFreeSlot() {
         int taken = data.slots().takeLowestFree(ownerWord);
         if (taken < 0)
@@ -185,7 +193,8 @@ public final class TaskConsumer implements Closeable {
                     next = batchLo;
                     hi = batchLo + adopted;
                     setState(SlotState.RUNNING);
-                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi, slot.adoptedFrom());
+                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi,
+                            slot.adoptedFrom());
                 }
             }
         }
@@ -245,8 +254,8 @@ public final class TaskConsumer implements Closeable {
         long sealed = ledger.sealedCount();
         if (sealed < 0 || next < sealed)
             return;
-        LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream ended at {}",
-                index, next, hi, sealed);
+        LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream "
+                + "ended at {}", index, next, hi, sealed);
         mirror.batchLo = batchLo;
         mirror.batchHi = hi;
         mirror.doneUpTo = hi;
@@ -283,9 +292,21 @@ public final class TaskConsumer implements Closeable {
     }
 
     /**
-     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}.
+     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}, waiting for work with the idle
+     * strategy the settings name ({@code consumer.idle}).
      *
      * @return true if it stopped at end of stream
+     * @throws Exception whatever the handler threw; that task is not committed
+     */
+    public boolean run(boolean exitOnEndOfStream) throws Exception {
+        return run(IdleStrategies.create(idle), exitOnEndOfStream);
+    }
+
+    /**
+     * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}, waiting for work with {@code pauser}.
+     *
+     * @return true if it stopped at end of stream
+     * @throws Exception whatever the handler threw; that task is not committed
      */
     public boolean run(Pauser pauser, boolean exitOnEndOfStream) throws Exception {
         for (; ; ) {
@@ -330,8 +351,9 @@ public final class TaskConsumer implements Closeable {
         slot.state(SlotState.EXITED);
         slot.release(ownerWord);
         if (next < hi)
-            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes them, "
-                    + "or another consumer adopts them once the heartbeat is older than consumer.lease", index, next, hi, index);
+            LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes "
+                    + "them, or another consumer adopts them once the heartbeat is older than consumer.lease", index,
+                    next, hi, index);
         reader.close();
         data.close();
     }

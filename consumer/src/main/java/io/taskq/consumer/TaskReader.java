@@ -1,9 +1,9 @@
 package io.taskq.consumer;
 
-import io.taskq.common.Task;
-import io.taskq.common.store.ExcerptReader;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -17,7 +17,8 @@ import java.io.Closeable;
  * Reads tasks by seq with one tailer. Seqs a consumer asks for mostly grow, so the tailer mostly moves forward: it
  * skips other consumers' seqs, and when the wanted seq is far ahead it jumps there by index arithmetic (indexes are
  * dense inside a roll cycle, and every excerpt in a cycle before end of stream is a task), then checks the seq it
- * lands on. A seq behind the tailer (a batch adopted from an orphaned slot) moves it back the same way. Never returns a half-written excerpt: Chronicle only shows complete ones.
+ * lands on. A seq behind the tailer (a batch adopted from an orphaned slot) moves it back the same way. Never returns
+ * a half-written excerpt: Chronicle only shows complete ones.
  * <p>
  * Not thread-safe; one per consumer thread.
  */
@@ -67,7 +68,7 @@ final class TaskReader implements Closeable {
      * @return true if read; false if it is not in the queue yet (call again later)
      * @throws IllegalStateException if the queue does not hold {@code seq} where it must be (damaged queue)
      */
-    boolean read(long seq, Task task) {
+    boolean read(long seq, QueuedTask task) {
         if (pruneDue)
             prune();
         if (lastSeq >= 0) {

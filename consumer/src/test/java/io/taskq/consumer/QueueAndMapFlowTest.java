@@ -25,7 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole flow through a real queue and map in one JVM: consumers on threads, each with its own slot. */
 class QueueAndMapFlowTest {
@@ -38,12 +40,13 @@ class QueueAndMapFlowTest {
         int n = 50_000;
         int consumers = 3;
         ExecutorService pool = Executors.newFixedThreadPool(consumers);
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             List<Future<Boolean>> runs = new ArrayList<>();
             for (int k = 0; k < consumers; k++) {
                 int index = k;
                 runs.add(pool.submit(() -> {
-                    try (TaskConsumer c = TaskConsumer.open(ConsumerSettings.defaults(dir, index).withBatchSize(16), new ExampleHandler())) {
+                    try (TaskConsumer c = TaskConsumer.open(
+                            ConsumerSettings.builder(dir).index(index).batchSize(16).build(), new ExampleHandler())) {
                         return c.run(IdleStrategies.create("yielding"), true);
                     }
                 }));
@@ -71,11 +74,11 @@ class QueueAndMapFlowTest {
     @Test
     @Timeout(60)
     void shouldResumeTheUnfinishedBatchWhenTheSameIndexReopens() throws Exception {
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             for (long i = 0; i < 100; i++)
                 producer.put(Workload.value(i), Workload.payload(i));
             producer.seal();
-            ConsumerSettings settings = ConsumerSettings.defaults(dir, 0).withBatchSize(64);
+            ConsumerSettings settings = ConsumerSettings.builder(dir).index(0).batchSize(64).build();
             AtomicReference<TaskConsumer> self = new AtomicReference<>();
             ExampleHandler example = new ExampleHandler();
             TaskHandler stopAfterFirst = new TaskHandler() {
@@ -111,8 +114,8 @@ class QueueAndMapFlowTest {
     @Test
     @Timeout(60)
     void shouldCloseABatchAtTheSealedEndWhenAKilledProducerLeftAClaimedSeqUnwritten() throws Exception {
-        ConsumerSettings settings = ConsumerSettings.defaults(dir, 0).withBatchSize(64);
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        ConsumerSettings settings = ConsumerSettings.builder(dir).index(0).batchSize(64).build();
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             for (long i = 0; i < 10; i++)
                 producer.put(Workload.value(i), Workload.payload(i));
             // What a producer killed between publishing submitted and committing its excerpt leaves behind.
@@ -121,7 +124,7 @@ class QueueAndMapFlowTest {
         try (TaskConsumer consumer = TaskConsumer.open(settings, new ExampleHandler())) {
             assertEquals(10, consumer.doWork(), "claims [0, 11) and handles the ten that exist");
             assertTrue(consumer.hasBatchInHand(), "seq 10 may still come");
-            try (TaskProducer restarted = TaskProducer.open(ProducerSettings.defaults(dir))) {
+            try (TaskProducer restarted = TaskProducer.open(ProducerSettings.builder(dir).build())) {
                 assertEquals(10, restarted.submitted(), "repair hands seq 10 out again");
                 assertEquals(10, restarted.seal());
             }

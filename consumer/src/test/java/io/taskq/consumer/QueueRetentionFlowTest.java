@@ -55,7 +55,7 @@ class QueueRetentionFlowTest {
                 .rollCycle(TestRollCycles.TEST_SECONDLY).build()) {
             assertEquals(TestRollCycles.TEST_SECONDLY, q.rollCycle());
         }
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             SingleChronicleQueue queue = producer.data().queue();
             assertEquals(TestRollCycles.TEST_SECONDLY, queue.rollCycle(), "the queue kept its test roll cycle");
             // Start at a cycle boundary, so each batch of 100 puts has a whole second.
@@ -93,7 +93,7 @@ class QueueRetentionFlowTest {
             assertEquals(List.of(), retention.prune(), "nothing is done yet");
             assertEquals(written, cycleFiles());
 
-            try (TaskConsumer c = TaskConsumer.open(settings(0, 50, 1), new ExampleHandler())) {
+            try (TaskConsumer c = TaskConsumer.open(settings(0, 50, 1).build(), new ExampleHandler())) {
                 assertEquals(50, c.doWork());
                 assertEquals(50, c.doWork());
                 assertEquals(written, cycleFiles(), "seqs 0..99 are done, but the reader has not left cycle 0");
@@ -132,13 +132,13 @@ class QueueRetentionFlowTest {
                 }
             };
             // Slot 1 claims [0, 10) and stops at seq 5: its batch stays unfinished in its slot.
-            try (TaskConsumer stuck = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES), failAtSeq5)) {
+            try (TaskConsumer stuck = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(), failAtSeq5)) {
                 assertThrows(IllegalStateException.class, stuck::doWork);
             }
             // Slot 0 handles everything else, pruning as it enters each cycle: but seq 5 is not done, so nothing goes.
             // Its lease is long, so it does not adopt slot 1's batch while it runs.
             try (TaskConsumer c = TaskConsumer.open(settings(0, 50, 1)
-                    .withHeartbeatAndLease(Duration.ofSeconds(1), Duration.ofHours(1)), new ExampleHandler())) {
+                    .heartbeat(Duration.ofSeconds(1)).lease(Duration.ofHours(1)).build(), new ExampleHandler())) {
                 runUntilEverythingIsClaimed(c, data);
             }
             assertEquals(5, Progress.read(data).watermark());
@@ -146,7 +146,8 @@ class QueueRetentionFlowTest {
             assertEquals(written, cycleFiles(), "cycle 0 holds an unfinished task, and the files after it wait for it");
 
             // Restart slot 1: it resumes [5, 10) in cycle 0 and stays open, its reader parked in cycle 0.
-            try (TaskConsumer resumed = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES), new ExampleHandler())) {
+            try (TaskConsumer resumed = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(),
+                    new ExampleHandler())) {
                 assertEquals(5, resumed.doWork(), "resumes seqs 5..9");
                 assertEquals(N, Progress.read(data).watermark(), "every task is done now");
                 assertEquals(List.of(), retention.prune(), "slot 1's live reader is still in cycle 0");
@@ -164,7 +165,7 @@ class QueueRetentionFlowTest {
     @Test
     @Timeout(60)
     void shouldKeepTheNewestFilesAsConfiguredAndEverythingWithKeepAll() throws Exception {
-        try (TaskConsumer c = TaskConsumer.open(settings(0, 64, Keys.KEEP_ALL_CYCLES), new ExampleHandler())) {
+        try (TaskConsumer c = TaskConsumer.open(settings(0, 64, Keys.KEEP_ALL_CYCLES).build(), new ExampleHandler())) {
             runToEndOfStream(c);
         }
         assertEquals(written, cycleFiles(), "keep all: the consumer deleted nothing");
@@ -178,7 +179,7 @@ class QueueRetentionFlowTest {
             assertEquals(written.subList(4, written.size()), cycleFiles(), "the newest excerpt (end of stream) stays");
             assertExactTotals(data);
             // The producer's start-up repair still finds the end of stream.
-            try (TaskProducer again = TaskProducer.open(ProducerSettings.defaults(dir))) {
+            try (TaskProducer again = TaskProducer.open(ProducerSettings.builder(dir).build())) {
                 assertEquals(N, again.submitted());
                 assertEquals(N, again.data().ledger().sealedCount());
             }
@@ -207,12 +208,13 @@ class QueueRetentionFlowTest {
             if (c.doWork() == 0)
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             if (System.nanoTime() > deadline)
-                throw new AssertionError("consumer " + c.index() + " did not claim everything within 20 s: " + c.figures());
+                throw new AssertionError("consumer " + c.index() + " did not claim everything within 20 s: "
+                        + c.figures());
         }
     }
 
-    private ConsumerSettings settings(int index, int batch, int keepCycles) {
-        return ConsumerSettings.defaults(dir, index).withBatchSize(batch).withKeepCycles(keepCycles);
+    private ConsumerSettings.Builder settings(int index, int batch, int keepCycles) {
+        return ConsumerSettings.builder(dir).index(index).batchSize(batch).keepCycles(keepCycles);
     }
 
     private static void assertExactTotals(DataDirectory data) {

@@ -1,15 +1,15 @@
 package io.taskq.producer;
 
 import io.taskq.common.StreamSealedException;
-import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
 import io.taskq.common.store.DataDirectory;
-import io.taskq.common.store.ExcerptReader;
-import io.taskq.common.store.Excerpts;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.core.io.IORuntimeException;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -51,7 +51,7 @@ public final class TaskProducer implements Closeable {
     private final Runnable reclaim;
     /** Set when {@code producer.sync=msync}: each put and seal is flushed to disk before it returns. */
     private final DurableWrites durable;
-    private final Task task = new Task();
+    private final QueuedTask task = new QueuedTask();
     private int prunedAtCycle = Integer.MIN_VALUE;
 
     private TaskProducer(DataDirectory data, int maxBodyBytes, long minFreeBytes, int keepCycles, boolean msync) {
@@ -68,9 +68,11 @@ public final class TaskProducer implements Closeable {
 
     /** Opens (creating if needed) the settings' data directory. */
     public static TaskProducer open(ProducerSettings settings) {
-        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(), settings.access());
+        DataDirectory data = DataDirectory.openOrCreate(settings.dataDir(), settings.slots(), settings.rollCycle(),
+                settings.access());
         try {
-            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles(), settings.msync());
+            return new TaskProducer(data, settings.maxBodyBytes(), settings.minFreeBytes(), settings.keepCycles(),
+                    settings.msync());
         } catch (RuntimeException e) {
             data.close();
             throw e;
@@ -81,9 +83,9 @@ public final class TaskProducer implements Closeable {
      * Appends one task and returns its seq.
      *
      * @throws StreamSealedException if the stream is sealed; nothing was written
-     * @throws TaskQException        with {@link TaskQException#EXIT_NO_SPACE} when less than {@code queue.min-free-bytes}
-     *                               is free on the queue's file system; the task was not written, and every task put
-     *                               before it is safe
+     * @throws TaskQException        with {@link TaskQException#EXIT_NO_SPACE} when less than
+     *                               {@code queue.min-free-bytes} is free on the queue's file system; the task was not
+     *                               written, and every task put before it is safe
      */
     public long put(int value, double payload) {
         return append(task.set(value, payload));
@@ -103,8 +105,8 @@ public final class TaskProducer implements Closeable {
         return append(task.set(value, payload).body(body));
     }
 
-    private long append(Task t) {
-        if (space.charge(TASK_EXCERPT_BYTES + t.body().readRemaining(), reclaim))
+    private long append(QueuedTask t) {
+        if (space.charge(TASK_EXCERPT_BYTES + t.bodyLength(), reclaim))
             pruneAfterRoll();
         long seq;
         try (DocumentContext dc = appender.writingDocument()) {
@@ -141,8 +143,8 @@ public final class TaskProducer implements Closeable {
         while (root.getCause() != null && root.getCause() != root)
             root = root.getCause();
         return new TaskQException(TaskQException.EXIT_NO_SPACE, "cannot grow the task queue's file in " + space.dir()
-                + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + "; a file-size limit such as ulimit -f, "
-                + "or a full file system); no more tasks are accepted", e);
+                + " (" + root.getClass().getSimpleName() + ": " + root.getMessage()
+                + "; a file-size limit such as ulimit -f, or a full file system); no more tasks are accepted", e);
     }
 
     /**
@@ -166,8 +168,9 @@ public final class TaskProducer implements Closeable {
      */
     private TaskQException mappedWriteFailed(InternalError e) {
         return new TaskQException(TaskQException.EXIT_NO_SPACE, "writing the task queue " + space.dir()
-                + " failed with a fault on its memory-mapped file (" + e.getMessage() + "); the file system is probably full ("
-                + SpaceReserve.bytes(space.freeBytes()) + " free); the last task written may be damaged, check it with taskq tail", e);
+                + " failed with a fault on its memory-mapped file (" + e.getMessage()
+                + "); the file system is probably full (" + SpaceReserve.bytes(space.freeBytes())
+                + " free); the last task written may be damaged, check it with taskq tail", e);
     }
 
     /**
@@ -186,7 +189,8 @@ public final class TaskProducer implements Closeable {
                 return sealed;
             }
             long count = ledger.submitted();
-            dc.wire().writeEventName(Excerpts.END_OF_STREAM).marshallable(w -> w.write(Excerpts.SUBMITTED_FIELD).int64(count));
+            dc.wire().writeEventName(Excerpts.END_OF_STREAM)
+                    .marshallable(w -> w.write(Excerpts.SUBMITTED_FIELD).int64(count));
             ledger.publishSealed(count);
             LOG.info("Sealed the stream at {} tasks", count);
             sealedNow = count;
@@ -237,7 +241,7 @@ public final class TaskProducer implements Closeable {
             try (ExcerptTailer tailer = data.queue().createTailer()) {
                 tailer.direction(TailerDirection.BACKWARD).toEnd();
                 ExcerptReader reader = new ExcerptReader();
-                Task last = new Task();
+                QueuedTask last = new QueuedTask();
                 for (boolean found = false; !found; ) {
                     try (DocumentContext dc = tailer.readingDocument()) {
                         if (!dc.isPresent())
@@ -265,12 +269,14 @@ public final class TaskProducer implements Closeable {
                 ledger.publishSubmitted(expected);
             }
             if (sealedAt >= 0 && ledger.sealedCount() < 0) {
-                LOG.warn("Repairing sealed in {}: the queue ends with end of stream at {} tasks", ledger.file(), sealedAt);
+                LOG.warn("Repairing sealed in {}: the queue ends with end of stream at {} tasks", ledger.file(),
+                        sealedAt);
                 ledger.publishSealed(sealedAt);
             }
             if (sealedAt < 0 && ledger.sealedCount() >= 0)
                 throw new TaskQException(TaskQException.EXIT_USAGE, "ledger " + ledger.file() + " says sealed at "
-                        + ledger.sealedCount() + " tasks but the queue has no end-of-stream excerpt (damaged data directory)");
+                        + ledger.sealedCount()
+                        + " tasks but the queue has no end-of-stream excerpt (damaged data directory)");
         }
     }
 

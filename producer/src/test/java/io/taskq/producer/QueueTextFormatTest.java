@@ -1,7 +1,7 @@
 package io.taskq.producer;
 
-import io.taskq.common.TaskEvents;
 import io.taskq.common.store.DataDirectory;
+import io.taskq.common.wire.TaskEvents;
 import net.openhft.chronicle.queue.reader.ChronicleReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,13 +20,14 @@ class QueueTextFormatTest {
 
     @Test
     void chronicleReaderShouldPrintTasksAndEndOfStreamWithFieldNames() {
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             producer.put(5, 2.5);
             producer.put(999, 499.5);
             producer.seal();
         }
         StringBuilder out = new StringBuilder();
-        new ChronicleReader().withBasePath(dir.resolve(DataDirectory.TASKS)).withMessageSink(m -> out.append(m).append('\n'))
+        new ChronicleReader().withBasePath(dir.resolve(DataDirectory.TASKS))
+                .withMessageSink(m -> out.append(m).append('\n'))
                 .asMethodReader(TaskEvents.class.getName()).withReadOnly(false).execute();
         String text = out.toString();
         for (String expected : new String[]{"task: {", "seq: 0,", "value: 5,", "payload: 2.5", "seq: 1,", "value: 999,",

@@ -1,7 +1,7 @@
 package io.taskq.systemtest;
 
-import io.taskq.common.Task;
-import io.taskq.common.store.ExcerptReader;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -34,7 +34,7 @@ record QueueContents(long[] seqs, int[] values, double[] payloads, List<Long> en
         List<Long> endOfStream = new ArrayList<>();
         List<Integer> before = new ArrayList<>();
         ExcerptReader reader = new ExcerptReader();
-        Task task = new Task();
+        QueuedTask task = new QueuedTask();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(tasksDir).readOnly(true).build();
              ExcerptTailer tailer = queue.createTailer()) {
             for (; ; ) {

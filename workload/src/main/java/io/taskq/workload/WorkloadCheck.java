@@ -25,7 +25,8 @@ public final class WorkloadCheck {
         if (ok)
             return null;
         return String.format(Locale.ROOT,
-                "submitted %d, done %d, watermark %d, sealed %s, sumValue %d (expected %d), sumPayload %.1f (expected %.1f); expected %d tasks",
+                "submitted %d, done %d, watermark %d, sealed %s, sumValue %d (expected %d), sumPayload %.1f "
+                        + "(expected %.1f); expected %d tasks",
                 p.submitted(), p.done(), p.watermark(), p.sealed(), p.sumValue(), expectedValue, p.sumPayload(),
                 expectedPayload, count);
     }

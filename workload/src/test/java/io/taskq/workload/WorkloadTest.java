@@ -13,12 +13,11 @@ class WorkloadTest {
     @ValueSource(longs = {0, 1, 2, 999, 1000, 1001, 12_345, 200_000})
     void closedFormShouldMatchTheSumOfExampleHandlerResults(long n) {
         ExampleHandler handler = new ExampleHandler();
-        Task task = new Task();
         TaskResult result = new TaskResult();
         long sumValue = 0;
         double sumPayload = 0;
         for (long i = 0; i < n; i++) {
-            handler.handle(task.set(Workload.value(i), Workload.payload(i)), result);
+            handler.handle(Task.of(Workload.value(i), Workload.payload(i)), result);
             sumValue += result.value();
             sumPayload += result.payload();
         }

@@ -55,11 +55,12 @@ public class ConsumerLoopBenchmark {
         dir = TempDirs.create("consume");
         // Enough for the default iteration counts; more (-wi/-i) would run dry, which the check after the trial catches.
         expected = (long) TASKS_PER_ITERATION * (WARMUPS + MEASUREMENTS);
-        try (TaskProducer producer = TaskProducer.open(ProducerSettings.defaults(dir))) {
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             for (long i = 0; i < expected; i++)
                 producer.put(Workload.value(i), Workload.payload(i));
         }
-        consumer = TaskConsumer.open(ConsumerSettings.defaults(dir, 0).withBatchSize(BATCH), new ExampleHandler());
+        consumer = TaskConsumer.open(ConsumerSettings.builder(dir).index(0).batchSize(BATCH).build(),
+                new ExampleHandler());
     }
 
     @TearDown(Level.Trial)

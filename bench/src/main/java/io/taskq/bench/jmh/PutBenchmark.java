@@ -38,7 +38,7 @@ public class PutBenchmark {
     @Setup(Level.Trial)
     public void open() {
         dir = TempDirs.create("put");
-        producer = TaskProducer.open(ProducerSettings.defaults(dir));
+        producer = TaskProducer.open(ProducerSettings.builder(dir).build());
     }
 
     @TearDown(Level.Trial)

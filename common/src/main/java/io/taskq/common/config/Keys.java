@@ -1,6 +1,7 @@
 package io.taskq.common.config;
 
 import io.taskq.common.idle.IdleStrategies;
+import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.QueueRetention;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -9,66 +10,85 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Every TaskQ configuration key, with its default and what it allows. docs/CONFIGURATION.md mirrors this list. */
+/**
+ * Every TaskQ configuration key, with its default and what it allows. docs/CONFIGURATION.md mirrors this list.
+ * <p>
+ * Each default is written once, as the typed default of its key ({@link ConfigKey#defaultValue()}): the
+ * configuration and the settings builders both start from it.
+ */
 public final class Keys {
-    public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data-dir", "var/taskq",
-            "Directory holding the task queue, the results map and the ledger; relative paths start at the working directory.",
-            Keys::path);
-    public static final ConfigKey<String> PERMISSIONS_MODE = new ConfigKey<>("permissions.mode", "owner",
-            "Who may use a data directory TaskQ creates: owner (directories 0700, files 0600) or group (0770 and 0660, for "
-                    + "processes of several users in one group; they need umask 007 or 002).", Keys::permissionsMode);
-    public static final ConfigKey<Boolean> ALLOW_OTHER_WRITABLE = new ConfigKey<>("permissions.allow-other-writable", "false",
-            "Whether TaskQ may use a data directory (or its ledger, results map or tasks/) that every user can write.",
-            Keys::bool);
-    public static final ConfigKey<Integer> SLOTS_MAX = new ConfigKey<>("slots.max", "64",
-            "Number of result slots, i.e. the most consumers a data directory can have (fixed when the directory is created).",
-            intRange(1, 4096));
-    public static final ConfigKey<RollCycles> ROLL_CYCLE = new ConfigKey<>("queue.roll-cycle", "FAST_DAILY",
-            "Chronicle Queue roll cycle of tasks/ (a RollCycles name).", Keys::rollCycle);
-    public static final ConfigKey<Integer> MAX_BODY_BYTES = new ConfigKey<>("queue.max-body-bytes", "4096",
-            "Largest optional task body a producer accepts, in bytes.", intRange(0, 16 * 1024 * 1024));
-    public static final ConfigKey<Long> MIN_FREE_BYTES = new ConfigKey<>("queue.min-free-bytes", "67108864",
-            "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 turns the check off.",
-            longRange(0, 1L << 50));
-    public static final ConfigKey<Integer> KEEP_CYCLES = new ConfigKey<>("queue.keep-cycles", "all",
-            "Roll-cycle files of tasks/ to keep: all, or N to delete older files once every task in them is done "
-            + "and no live consumer reads them, keeping at least the newest N.", Keys::keepCycles);
     /** {@link #KEEP_CYCLES} value meaning every roll-cycle file is kept. */
     public static final int KEEP_ALL_CYCLES = QueueRetention.KEEP_ALL_CYCLES;
-    public static final ConfigKey<Integer> BATCH_SIZE = new ConfigKey<>("consumer.batch-size", "64",
-            "Most tasks one consumer claims with one compare-and-swap.", intRange(1, 65536));
-    public static final ConfigKey<String> IDLE = new ConfigKey<>("consumer.idle", "balanced",
-            "How a consumer waits when there is no work: busy, yielding, balanced or sleepy.", Keys::idle);
-    public static final ConfigKey<String> HANDLER = new ConfigKey<>("consumer.handler", "example",
-            "Name of the TaskHandler the consumer runs (found with ServiceLoader).", Keys::handlerName);
-    public static final ConfigKey<Duration> HEARTBEAT = new ConfigKey<>("consumer.heartbeat", "1s",
-            "How often a consumer stamps its slot's heartbeat.", durationRange(Duration.ofMillis(10), Duration.ofMinutes(10)));
-    public static final ConfigKey<Duration> LEASE = new ConfigKey<>("consumer.lease", "10s",
-            "A slot whose owner process is gone and whose heartbeat is older than this is orphaned: a running consumer adopts its unfinished batch.",
-            durationRange(Duration.ofMillis(100), Duration.ofHours(1)));
-    public static final ConfigKey<Duration> STOP_GRACE = new ConfigKey<>("consumer.stop-grace", "5s",
-            "On SIGTERM a consumer finishes its claimed batch for at most this long, then stops after the task in hand.",
-            durationRange(Duration.ZERO, Duration.ofHours(1)));
-    public static final ConfigKey<Long> RATE = new ConfigKey<>("producer.rate", "0",
-            "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.", longRange(0, 1_000_000_000L));
-    public static final ConfigKey<String> PRODUCER_SYNC = new ConfigKey<>("producer.sync", "none",
-            "none: a put returns once its task is in the page cache (survives kill -9 of any process); msync: a put returns "
-                    + "only after its excerpt and the ledger's submitted count are flushed to disk (survives power loss; one "
-                    + "disk flush per put).", Keys::producerSync);
-    public static final ConfigKey<Integer> DEMO_CONSUMERS = new ConfigKey<>("demo.consumers", "3",
-            "Consumer processes the demo starts.", intRange(1, 64));
-    public static final ConfigKey<Long> DEMO_COUNT = new ConfigKey<>("demo.count", "1000000",
-            "Tasks the demo submits.", longRange(1, 1_000_000_000L));
-    public static final ConfigKey<Path> DEMO_DATA_DIR = new ConfigKey<>("demo.data-dir", "var/taskq-demo",
-            "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).",
-            Keys::path);
+    /** The values of {@code producer.sync}. */
+    public static final List<String> PRODUCER_SYNC_MODES = List.of("none", "msync");
+    /** The values of {@code permissions.mode}. */
+    private static final List<String> PERMISSIONS_MODES = List.of("owner", "group");
 
-    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX, ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE,
-            HANDLER, HEARTBEAT, LEASE, STOP_GRACE, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
+    public static final ConfigKey<Path> DATA_DIR = pathKey("data-dir", "var/taskq",
+            "Directory holding the task queue, the results map and the ledger; relative paths start at the working "
+                    + "directory.");
+    public static final ConfigKey<String> PERMISSIONS_MODE = choiceKey("permissions.mode", "owner", PERMISSIONS_MODES,
+            "must be owner or group",
+            "Who may use a data directory TaskQ creates: owner (directories 0700, files 0600) or group (0770 and 0660, "
+                    + "for processes of several users in one group; they need umask 007 or 002).");
+    public static final ConfigKey<Boolean> ALLOW_OTHER_WRITABLE = new ConfigKey<>("permissions.allow-other-writable",
+            false, "Whether TaskQ may use a data directory (or its ledger, results map or tasks/) that every user can "
+            + "write.", Keys::bool, v -> true, "must be true or false", String::valueOf);
+    public static final ConfigKey<Integer> SLOTS_MAX = intKey("slots.max", 64, 1, 4096,
+            "Number of result slots, i.e. the most consumers a data directory can have (fixed when the directory is "
+                    + "created).");
+    public static final ConfigKey<RollCycles> ROLL_CYCLE = new ConfigKey<>("queue.roll-cycle", RollCycles.FAST_DAILY,
+            "Chronicle Queue roll cycle of tasks/ (a RollCycles name).", Keys::rollCycle, v -> true,
+            "must be one of " + Arrays.toString(RollCycles.values()), RollCycles::name);
+    public static final ConfigKey<Integer> MAX_BODY_BYTES = intKey("queue.max-body-bytes", 4096, 0, 16 * 1024 * 1024,
+            "Largest optional task body a producer accepts, in bytes.");
+    public static final ConfigKey<Long> MIN_FREE_BYTES = longKey("queue.min-free-bytes", 64L << 20, 0, 1L << 50,
+            "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 "
+                    + "turns the check off.");
+    public static final ConfigKey<Integer> KEEP_CYCLES = new ConfigKey<>("queue.keep-cycles", KEEP_ALL_CYCLES,
+            "Roll-cycle files of tasks/ to keep: all, or N to delete older files once every task in them is done "
+                    + "and no live consumer reads them, keeping at least the newest N.", Keys::keepCycles,
+            v -> v == KEEP_ALL_CYCLES || (v >= 1 && v <= 1_000_000), "must be all or a whole number in 1..1000000",
+            v -> v == KEEP_ALL_CYCLES ? "all" : String.valueOf(v));
+    public static final ConfigKey<Integer> BATCH_SIZE = intKey("consumer.batch-size", 64, 1, 65536,
+            "Most tasks one consumer claims with one compare-and-swap.");
+    public static final ConfigKey<String> IDLE = choiceKey("consumer.idle", "balanced", IdleStrategies.NAMES,
+            "must be one of " + String.join(", ", IdleStrategies.NAMES),
+            "How a consumer waits when there is no work: busy, yielding, balanced or sleepy.");
+    public static final ConfigKey<String> HANDLER = new ConfigKey<>("consumer.handler", "example",
+            "Name of the TaskHandler the consumer runs (found with ServiceLoader).", String::trim,
+            v -> v.matches("[a-z0-9][a-z0-9-]*"), "must be a handler name of lower-case letters, digits and dashes",
+            v -> v);
+    public static final ConfigKey<Duration> HEARTBEAT = durationKey("consumer.heartbeat", Duration.ofSeconds(1),
+            Duration.ofMillis(10), Duration.ofMinutes(10), "How often a consumer stamps its slot's heartbeat.");
+    public static final ConfigKey<Duration> LEASE = durationKey("consumer.lease", Duration.ofSeconds(10),
+            Duration.ofMillis(100), Duration.ofHours(1),
+            "A slot whose owner process is gone and whose heartbeat is older than this is orphaned: a running "
+                    + "consumer adopts its unfinished batch.");
+    public static final ConfigKey<Duration> STOP_GRACE = durationKey("consumer.stop-grace", Duration.ofSeconds(5),
+            Duration.ZERO, Duration.ofHours(1),
+            "On SIGTERM a consumer finishes its claimed batch for at most this long, then stops after the task in "
+                    + "hand.");
+    public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
+            "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
+    public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
+            "must be one of " + String.join(", ", PRODUCER_SYNC_MODES),
+            "none: a put returns once its task is in the page cache (survives kill -9 of any process); msync: a put "
+                    + "returns only after its excerpt and the ledger's submitted count are flushed to disk (survives "
+                    + "power loss; one disk flush per put).");
+    public static final ConfigKey<Integer> DEMO_CONSUMERS = intKey("demo.consumers", 3, 1, 64,
+            "Consumer processes the demo starts.");
+    public static final ConfigKey<Long> DEMO_COUNT = longKey("demo.count", 1_000_000, 1, 1_000_000_000L,
+            "Tasks the demo submits.");
+    public static final ConfigKey<Path> DEMO_DATA_DIR = pathKey("demo.data-dir", "var/taskq-demo",
+            "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).");
+
+    public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
+            ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE, HANDLER, HEARTBEAT, LEASE,
+            STOP_GRACE, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
 
     private Keys() {
     }
@@ -80,22 +100,71 @@ public final class Keys {
         return null;
     }
 
-    static Function<String, Integer> intRange(int min, int max) {
-        return s -> (int) (long) longRange(min, max).apply(s);
+    /**
+     * The rule between {@link #LEASE} and {@link #HEARTBEAT}: another consumer must miss at least two heartbeats
+     * before its slot counts as orphaned.
+     *
+     * @return null when {@code lease} is allowed with {@code heartbeat}, otherwise what is allowed
+     */
+    public static String leaseViolation(Duration lease, Duration heartbeat) {
+        if (lease.compareTo(heartbeat.multipliedBy(2)) >= 0)
+            return null;
+        return "must be at least twice " + HEARTBEAT.name() + " (" + format(heartbeat) + ")";
     }
 
-    static Function<String, Long> longRange(long min, long max) {
-        return s -> {
-            long v;
-            try {
-                v = Long.parseLong(s.trim().replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("must be a whole number in " + min + ".." + max);
-            }
-            if (v < min || v > max)
-                throw new IllegalArgumentException("must be " + min + ".." + max);
-            return v;
-        };
+    /** The data directory's permissions for a {@link #PERMISSIONS_MODE} and an {@link #ALLOW_OTHER_WRITABLE}. */
+    public static DataDirAccess dataDirAccess(String permissionsMode, boolean allowOtherWritable) {
+        return new DataDirAccess("group".equals(PERMISSIONS_MODE.check(permissionsMode)), allowOtherWritable);
+    }
+
+    /** The data directory's permissions by default. */
+    public static DataDirAccess defaultDataDirAccess() {
+        return dataDirAccess(PERMISSIONS_MODE.defaultValue(), ALLOW_OTHER_WRITABLE.defaultValue());
+    }
+
+    private static ConfigKey<Integer> intKey(String name, int defaultValue, int min, int max, String meaning) {
+        return new ConfigKey<>(name, defaultValue, meaning, s -> {
+            long v = wholeNumber(s, min, max);
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
+                throw new IllegalArgumentException(range(min, max));
+            return (int) v;
+        }, v -> v >= min && v <= max, range(min, max), String::valueOf);
+    }
+
+    private static ConfigKey<Long> longKey(String name, long defaultValue, long min, long max, String meaning) {
+        return new ConfigKey<>(name, defaultValue, meaning, s -> wholeNumber(s, min, max), v -> v >= min && v <= max,
+                range(min, max), String::valueOf);
+    }
+
+    private static String range(long min, long max) {
+        return "must be " + min + ".." + max;
+    }
+
+    private static long wholeNumber(String s, long min, long max) {
+        try {
+            return Long.parseLong(s.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number in " + min + ".." + max);
+        }
+    }
+
+    private static ConfigKey<Duration> durationKey(String name, Duration defaultValue, Duration min, Duration max,
+                                                   String meaning) {
+        return new ConfigKey<>(name, defaultValue, meaning, Keys::parseDuration,
+                d -> d.compareTo(min) >= 0 && d.compareTo(max) <= 0,
+                "must be a duration from " + format(min) + " to " + format(max), Keys::format);
+    }
+
+    /** A key whose value is one of {@code choices}, given in any case. */
+    private static ConfigKey<String> choiceKey(String name, String defaultValue, List<String> choices,
+                                               String whatIsAllowed, String meaning) {
+        return new ConfigKey<>(name, defaultValue, meaning, s -> s.trim().toLowerCase(Locale.ROOT), choices::contains,
+                whatIsAllowed, v -> v);
+    }
+
+    private static ConfigKey<Path> pathKey(String name, String defaultValue, String meaning) {
+        return new ConfigKey<>(name, Path.of(defaultValue), meaning, Keys::path, p -> !p.toString().isBlank(),
+                "must be a directory path", Path::toString);
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -114,15 +183,7 @@ public final class Keys {
         };
     }
 
-    static Function<String, Duration> durationRange(Duration min, Duration max) {
-        return s -> {
-            Duration d = parseDuration(s);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0)
-                throw new IllegalArgumentException("must be a duration from " + format(min) + " to " + format(max));
-            return d;
-        };
-    }
-
+    /** A duration as configuration text: the largest whole unit of h, m, s and ms, e.g. {@code 90s}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 3_600_000 == 0 && ms > 0)
@@ -138,13 +199,6 @@ public final class Keys {
         if (s.isBlank())
             throw new IllegalArgumentException("must be a directory path");
         return Path.of(s.trim());
-    }
-
-    private static String permissionsMode(String s) {
-        String mode = s.trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("owner") && !mode.equals("group"))
-            throw new IllegalArgumentException("must be owner or group");
-        return mode;
     }
 
     private static Boolean bool(String s) {
@@ -166,34 +220,14 @@ public final class Keys {
     private static Integer keepCycles(String s) {
         if (s.trim().equalsIgnoreCase("all"))
             return KEEP_ALL_CYCLES;
+        long keep;
         try {
-            return intRange(1, 1_000_000).apply(s);
+            keep = wholeNumber(s, 1, 1_000_000);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("must be all or a whole number in 1..1000000");
+            keep = -1;
         }
-    }
-
-    private static String idle(String s) {
-        String name = s.trim().toLowerCase(Locale.ROOT);
-        if (!IdleStrategies.NAMES.contains(name))
-            throw new IllegalArgumentException("must be one of " + String.join(", ", IdleStrategies.NAMES));
-        return name;
-    }
-
-    /** The values of {@code producer.sync}. */
-    public static final List<String> PRODUCER_SYNC_MODES = List.of("none", "msync");
-
-    private static String producerSync(String s) {
-        String mode = s.trim().toLowerCase(Locale.ROOT);
-        if (!PRODUCER_SYNC_MODES.contains(mode))
-            throw new IllegalArgumentException("must be one of " + String.join(", ", PRODUCER_SYNC_MODES));
-        return mode;
-    }
-
-    private static String handlerName(String s) {
-        String name = s.trim();
-        if (!name.matches("[a-z0-9][a-z0-9-]*"))
-            throw new IllegalArgumentException("must be a handler name of lower-case letters, digits and dashes");
-        return name;
+        if (keep < 1 || keep > 1_000_000)
+            throw new IllegalArgumentException("must be all or a whole number in 1..1000000");
+        return (int) keep;
     }
 }

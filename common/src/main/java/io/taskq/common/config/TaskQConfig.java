@@ -9,10 +9,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -48,13 +50,11 @@ public final class TaskQConfig {
     public static TaskQConfig load(Path file, Map<String, String> env, Map<String, String[]> overrides) {
         Map<ConfigKey<?>, String> raw = new LinkedHashMap<>();
         Map<ConfigKey<?>, String> sources = new LinkedHashMap<>();
-        for (ConfigKey<?> key : Keys.ALL) {
-            raw.put(key, key.defaultValue());
+        for (ConfigKey<?> key : Keys.ALL)
             sources.put(key, "default");
-        }
         if (file != null)
             readFile(file, raw, sources);
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String var = e.getKey();
             if (!var.startsWith("TASKQ_") || LAUNCHER_VARIABLES.contains(var))
                 continue;
@@ -72,12 +72,16 @@ public final class TaskQConfig {
             sources.put(key, e.getValue()[1]);
         }
         Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<ConfigKey<?>, String> e : raw.entrySet()) {
-            ConfigKey<?> key = e.getKey();
+        for (ConfigKey<?> key : Keys.ALL) {
+            String text = raw.get(key);
+            if (text == null) {
+                values.put(key, key.defaultValue());
+                continue;
+            }
             try {
-                values.put(key, key.parse(e.getValue()));
+                values.put(key, key.parse(text));
             } catch (IllegalArgumentException ex) {
-                throw TaskQException.usage(describeSource(key, sources.get(key), e.getValue()) + ": " + ex.getMessage());
+                throw TaskQException.usage(describeSource(key, sources.get(key), text) + ": " + ex.getMessage());
             }
         }
         TaskQConfig config = new TaskQConfig(values, sources);
@@ -86,12 +90,14 @@ public final class TaskQConfig {
     }
 
     private void crossCheck() {
-        if (get(Keys.LEASE).compareTo(get(Keys.HEARTBEAT).multipliedBy(2)) < 0)
+        String lease = Keys.leaseViolation(get(Keys.LEASE), get(Keys.HEARTBEAT));
+        if (lease != null)
             throw TaskQException.usage(describeSource(Keys.LEASE, sources.get(Keys.LEASE), Keys.format(get(Keys.LEASE)))
-                    + ": must be at least twice consumer.heartbeat (" + Keys.format(get(Keys.HEARTBEAT)) + ")");
+                    + ": " + lease);
         if (get(Keys.DEMO_CONSUMERS) > get(Keys.SLOTS_MAX))
             throw TaskQException.usage(describeSource(Keys.DEMO_CONSUMERS, sources.get(Keys.DEMO_CONSUMERS),
-                    String.valueOf(get(Keys.DEMO_CONSUMERS))) + ": must be at most slots.max (" + get(Keys.SLOTS_MAX) + ")");
+                    String.valueOf(get(Keys.DEMO_CONSUMERS))) + ": must be at most slots.max (" + get(Keys.SLOTS_MAX)
+                    + ")");
     }
 
     private static String describeSource(ConfigKey<?> key, String source, String value) {
@@ -114,7 +120,8 @@ public final class TaskQConfig {
         try {
             doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
         } catch (YamlEngineException e) {
-            throw TaskQException.usage("config file " + file + ": not valid YAML: " + e.getMessage().replace('\n', ' '));
+            throw TaskQException.usage("config file " + file + ": not valid YAML: "
+                    + e.getMessage().replace('\n', ' '));
         }
         if (doc == null)
             return;
@@ -128,8 +135,8 @@ public final class TaskQConfig {
                 throw TaskQException.usage("config file " + file + ": unknown key '" + e.getKey() + "' (known: "
                         + knownNames() + ")");
             if (e.getValue() == null)
-                throw TaskQException.usage(key.name() + " in " + file + ": has no value (allowed: remove the line for the default "
-                        + key.defaultValue() + ")");
+                throw TaskQException.usage(key.name() + " in " + file
+                        + ": has no value (allowed: remove the line for the default " + key.defaultText() + ")");
             raw.put(key, String.valueOf(e.getValue()));
             sources.put(key, file.toString());
         }
@@ -141,7 +148,8 @@ public final class TaskQConfig {
             if (e.getValue() instanceof Map<?, ?> nested)
                 flatten(name + ".", nested, out, file);
             else if (e.getValue() instanceof List)
-                throw TaskQException.usage("config file " + file + ": key '" + name + "' is a list; TaskQ keys take single values");
+                throw TaskQException.usage("config file " + file + ": key '" + name
+                        + "' is a list; TaskQ keys take single values");
             else
                 out.put(name, e.getValue());
         }
@@ -159,12 +167,13 @@ public final class TaskQConfig {
         return String.join(", ", names);
     }
 
-    @SuppressWarnings("unchecked")
     /** The data directory's permissions and what a process accepts: {@code permissions.*}. */
     public DataDirAccess dataDirAccess() {
-        return new DataDirAccess(get(Keys.PERMISSIONS_MODE).equals("group"), get(Keys.ALLOW_OTHER_WRITABLE));
+        return Keys.dataDirAccess(get(Keys.PERMISSIONS_MODE), get(Keys.ALLOW_OTHER_WRITABLE));
     }
 
+    /** The effective value of {@code key}. */
+    @SuppressWarnings("unchecked")
     public <T> T get(ConfigKey<T> key) {
         return (T) values.get(key);
     }
@@ -181,7 +190,7 @@ public final class TaskQConfig {
             if (sb.length() > 0)
                 sb.append(", ");
             Object v = values.get(key);
-            sb.append(key.name()).append('=').append(v instanceof java.time.Duration d ? Keys.format(d) : v);
+            sb.append(key.name()).append('=').append(v instanceof Duration d ? Keys.format(d) : v);
             String source = sources.get(key);
             if (source.startsWith("--"))
                 sb.append(" (").append(source).append(')');

@@ -24,12 +24,14 @@ public final class IdleStrategies {
         return switch (name) {
             case "busy" -> BusyPauser.INSTANCE;
             case "yielding" -> new YieldingPauser(2);
-            // Yield, then back off from 200 us up to 20 ms: little CPU when idle, fast pick-up under load. No busy spin:
-            // where consumers outnumber the cores, a spinning consumer takes the core the producer needs (2 cores, 3
-            // consumers: about 8% less W1 throughput with 20 spins, and no better latency; docs/BENCHMARKS.md).
+            // Yield, then back off from 200 us up to 20 ms: little CPU when idle, fast pick-up under load. No busy
+            // spin: where consumers outnumber the cores, a spinning consumer takes the core the producer needs (2
+            // cores, 3 consumers: about 8% less W1 throughput with 20 spins, and no better latency;
+            // docs/BENCHMARKS.md).
             case "balanced" -> new LongPauser(0, 800, 200, 20_000, TimeUnit.MICROSECONDS);
             case "sleepy" -> new LongPauser(0, 50, 500, 20_000, TimeUnit.MICROSECONDS);
-            default -> throw new IllegalArgumentException("unknown idle strategy '" + name + "': must be one of " + NAMES);
+            default -> throw new IllegalArgumentException("unknown idle strategy '" + name + "': must be one of "
+                    + NAMES);
         };
     }
 
@@ -41,6 +43,7 @@ public final class IdleStrategies {
             case "balanced" -> "yields, then sleeps 200us..20ms";
             default -> "yields, then sleeps 500us..20ms";
         };
-        return name + " (" + pauser.getClass().getSimpleName() + ": " + how + ", " + Runtime.getRuntime().availableProcessors() + " CPUs)";
+        return name + " (" + pauser.getClass().getSimpleName() + ": " + how + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs)";
     }
 }

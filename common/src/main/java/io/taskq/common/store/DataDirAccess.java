@@ -98,7 +98,8 @@ public record DataDirAccess(boolean group, boolean allowOtherWritable) {
         try {
             return Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, p + ": cannot read its permissions (" + e.getMessage() + ")", e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, p + ": cannot read its permissions (" + e.getMessage()
+                    + ")", e);
         }
     }
 

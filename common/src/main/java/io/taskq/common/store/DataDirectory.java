@@ -74,8 +74,8 @@ public final class DataDirectory implements Closeable {
                     if (Files.exists(dir.resolve(RESULTS)))
                         throw TaskQException.usage("data directory " + dir + ": " + RESULTS + " exists but " + LEDGER
                                 + " is missing (damaged or half-created); move it aside or use a fresh --data-dir");
-                    LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {}, permissions {})",
-                            dir, slots, Schema.VERSION, access.group() ? "group" : "owner");
+                    LOG.info("Creating TaskQ data directory {} with {} result slots (schema version {}, "
+                            + "permissions {})", dir, slots, Schema.VERSION, access.group() ? "group" : "owner");
                     access.fileCreated(initLock);
                     Path tasks = dir.resolve(TASKS);
                     if (!Files.exists(tasks)) {
@@ -101,7 +101,8 @@ public final class DataDirectory implements Closeable {
     /** Opens a directory that must already hold TaskQ data; never creates or changes anything while validating. */
     public static DataDirectory openExisting(Path dir, RollCycles rollCycle, DataDirAccess access) {
         if (!Files.isDirectory(dir))
-            throw TaskQException.usage("data directory " + dir + ": does not exist (start a producer or consumer first, or pass --data-dir)");
+            throw TaskQException.usage("data directory " + dir
+                    + ": does not exist (start a producer or consumer first, or pass --data-dir)");
         if (!Files.exists(dir.resolve(LEDGER)))
             throw TaskQException.usage("data directory " + dir + ": no " + LEDGER + " file, so no TaskQ data here");
         return open(dir, rollCycle, access);

@@ -60,7 +60,9 @@ public final class LatencyBuckets {
         return n;
     }
 
-    /** The upper bound of the bucket holding the {@code percentile}-th value (0..100), capped at the max; 0 if empty. */
+    /**
+     * The upper bound of the bucket holding the {@code percentile}-th value (0..100), capped at the max; 0 if empty.
+     */
     public long percentile(double percentile) {
         long total = count();
         if (total == 0)

@@ -97,8 +97,8 @@ public final class Ledger implements Closeable {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")", e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
         if (size == 0)
             throw TaskQException.usage(file + ": empty (0 bytes), expected " + FILE_SIZE);
@@ -110,8 +110,8 @@ public final class Ledger implements Closeable {
         try {
             mapped = MappedBytes.singleMappedBytes(file.toFile(), FILE_SIZE);
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot map it (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")", e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot map it ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
         mapped.singleThreadedCheckDisabled(true);
         Ledger ledger = new Ledger(file, mapped);
@@ -141,7 +141,8 @@ public final class Ledger implements Closeable {
         if (store.readLong(OFF_CHECKSUM) != checksum(magic, version, slots, created))
             throw TaskQException.usage(file + ": damaged header (checksum mismatch)");
         if (slots < 1 || slots > MAX_SLOTS)
-            throw TaskQException.usage(file + ": damaged header (slot count " + slots + " out of range 1.." + MAX_SLOTS + ")");
+            throw TaskQException.usage(file + ": damaged header (slot count " + slots + " out of range 1.." + MAX_SLOTS
+                    + ")");
         long resultsLength = store.readLong(OFF_RESULTS_LENGTH);
         if ((resultsLength != 0 || store.readLong(OFF_RESULTS_LENGTH_CHECK) != 0)
                 && store.readLong(OFF_RESULTS_LENGTH_CHECK) != lengthCheck(resultsLength, created))
@@ -149,7 +150,8 @@ public final class Ledger implements Closeable {
         long submitted = submitted();
         long cursor = claimPosition(claimCursor());
         long sealed = store.readVolatileLong(OFF_SEALED);
-        if (submitted < 0 || cursor < 0 || cursor > submitted + 1 || sealed < 0 || (sealed > 0 && sealed - 1 > submitted))
+        if (submitted < 0 || cursor < 0 || cursor > submitted + 1 || sealed < 0
+                || (sealed > 0 && sealed - 1 > submitted))
             throw TaskQException.usage(file + ": damaged counters (submitted=" + submitted
                     + ", claimed=" + cursor + ", sealed=" + (sealed - 1) + ")");
     }
@@ -163,7 +165,8 @@ public final class Ledger implements Closeable {
     }
 
     private static long lengthCheck(long resultsLength, long created) {
-        return checksum(Schema.LEDGER_MAGIC, Schema.VERSION, (int) (resultsLength >>> 32) ^ (int) resultsLength, created ^ resultsLength);
+        return checksum(Schema.LEDGER_MAGIC, Schema.VERSION, (int) (resultsLength >>> 32) ^ (int) resultsLength,
+                created ^ resultsLength);
     }
 
     /** The size results.cm3 had when the directory was created, in bytes, or 0 if this ledger does not record it. */

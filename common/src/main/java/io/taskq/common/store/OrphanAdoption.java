@@ -43,10 +43,12 @@ public final class OrphanAdoption {
      * True if slot {@code x} has claimed seqs its owner will not finish: the owner is gone, its heartbeat is older
      * than {@code leaseMillis}, and an unfinished batch is recorded. Reads only; any process.
      */
-    public static boolean orphaned(int x, ResultSlot slot, SlotFigures scratch, long cursorWord, long leaseMillis, long nowMillis) {
+    public static boolean orphaned(int x, ResultSlot slot, SlotFigures scratch, long cursorWord, long leaseMillis,
+                                   long nowMillis) {
         long heartbeat = slot.heartbeatMillis();
         // Cheap reads first: most slots have no claim in hand or a fresh heartbeat.
-        if (ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE || !isOrphan(true, heartbeat, false, leaseMillis, nowMillis))
+        if (ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE
+                || !isOrphan(true, heartbeat, false, leaseMillis, nowMillis))
             return false;
         slot.readFigures(scratch);
         if (ClaimProtocol.nextInFlight(x, slot, scratch, cursorWord) < 0)

@@ -1,9 +1,11 @@
 package io.taskq.common.store;
 
+import io.taskq.common.Await;
 import net.openhft.chronicle.queue.RollCycles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +16,9 @@ import java.util.function.BooleanSupplier;
  * one {@link SlotSnapshot} per used slot. Immutable. Reading takes no lock and changes nothing.
  */
 public final class Progress {
+    /** {@link #awaitUsedSlots} polls every 10 ms: processes are starting, and each poll reads every slot. */
+    private static final Await SLOTS_POLL = Await.backoff(Duration.ofMillis(10), Duration.ofMillis(10));
+
     private final long submitted;
     private final long claimed;
     private final long sealedCount;
@@ -38,28 +43,32 @@ public final class Progress {
     }
 
     /**
-     * Waits until {@code slots} slots of the data directory {@code dir} have been taken, polling every 10 ms from the
-     * moment some process has created it (its ledger exists). Returns false as soon as {@code keepWaiting} returns
-     * false, or once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Opens the directory as status does,
-     * and closes it again.
+     * Waits until {@code slots} slots of the data directory {@code dir} have been taken, polling every 10 ms (with
+     * {@link Await}) from the moment some process has created it (its ledger exists). Returns false as soon as
+     * {@code keepWaiting} returns false, or once {@code deadlineNanos} ({@link System#nanoTime()}) has passed. Opens
+     * the directory as status does, and closes it again.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting
      */
     public static boolean awaitUsedSlots(Path dir, RollCycles rollCycle, int slots, long deadlineNanos,
                                          BooleanSupplier keepWaiting) throws InterruptedException {
-        DataDirectory d = null;
+        DataDirectory[] opened = new DataDirectory[1];
+        boolean[] taken = new boolean[1];
         try {
-            while (keepWaiting.getAsBoolean()) {
-                if (d == null && Files.exists(dir.resolve(DataDirectory.LEDGER)))
-                    d = DataDirectory.openExisting(dir, rollCycle);
-                if (d != null && read(d).slots().size() >= slots)
+            boolean ended = SLOTS_POLL.until(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())), () -> {
+                if (!keepWaiting.getAsBoolean())
                     return true;
-                if (System.nanoTime() - deadlineNanos > 0)
-                    return false;
-                Thread.sleep(10);
-            }
-            return false;
+                if (opened[0] == null && Files.exists(dir.resolve(DataDirectory.LEDGER)))
+                    opened[0] = DataDirectory.openExisting(dir, rollCycle);
+                taken[0] = opened[0] != null && read(opened[0]).slots().size() >= slots;
+                return taken[0];
+            });
+            if (!ended && Thread.interrupted())
+                throw new InterruptedException("interrupted while waiting for " + slots + " slots of " + dir);
+            return ended && taken[0];
         } finally {
-            if (d != null)
-                d.close();
+            if (opened[0] != null)
+                opened[0].close();
         }
     }
 
@@ -146,7 +155,6 @@ public final class Progress {
         return slots;
     }
 
-    /** True when every seq below {@code target} is done. */
     /** Slots whose owner is a running process that holds them now (idle or handling a batch). */
     public int liveConsumers() {
         int live = 0;
@@ -156,6 +164,7 @@ public final class Progress {
         return live;
     }
 
+    /** True when every seq below {@code target} is done. */
     public boolean doneUpTo(long target) {
         return watermark >= target && done >= target;
     }

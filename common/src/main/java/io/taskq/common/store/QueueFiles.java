@@ -83,8 +83,8 @@ final class QueueFiles {
             // Retention (queue.keep-cycles) deleted this old cycle file since the listing: nothing left to check.
             return;
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")", e);
+            throw new TaskQException(TaskQException.EXIT_USAGE, file + ": cannot read it ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
         if (length == 0)
             throw TaskQException.usage(file + ": empty (0 bytes), expected a " + what);
@@ -96,7 +96,8 @@ final class QueueFiles {
         int documentLength = header & LENGTH_MASK;
         if ((header & NOT_COMPLETE) != 0 || (header & META_DATA) == 0 || documentLength == 0
                 || documentLength > MAX_FIRST_DOCUMENT)
-            throw TaskQException.usage(file + ": not a " + what + " (bad header 0x" + Integer.toHexString(header) + ")");
+            throw TaskQException.usage(file + ": not a " + what + " (bad header 0x" + Integer.toHexString(header)
+                    + ")");
         if (4L + documentLength > length)
             throw TaskQException.usage(file + ": truncated to " + length + " bytes, shorter than its first "
                     + documentLength + "-byte header");

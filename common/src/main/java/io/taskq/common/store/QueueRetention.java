@@ -1,6 +1,7 @@
 package io.taskq.common.store;
 
-import io.taskq.common.Task;
+import io.taskq.common.wire.ExcerptReader;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -49,7 +50,7 @@ public final class QueueRetention {
     private final DataDirectory data;
     private final int keepCycles;
     private final ExcerptReader excerpts = new ExcerptReader();
-    private final Task task = new Task();
+    private final QueuedTask task = new QueuedTask();
 
     /**
      * @param keepCycles newest cycle files always kept (at least 1), or {@link #KEEP_ALL_CYCLES} to keep every file
@@ -115,8 +116,9 @@ public final class QueueRetention {
         }
         if (!deleted.isEmpty()) {
             queue.refreshDirectoryListing();
-            LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {} below done watermark {}: {}",
-                    keepCycles, deleted.size(), queue.file(), watermark, deleted.stream().map(File::getName).toList());
+            LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {} below done watermark {}: "
+                    + "{}", keepCycles, deleted.size(), queue.file(), watermark,
+                    deleted.stream().map(File::getName).toList());
         }
         return deleted;
     }

@@ -117,7 +117,9 @@ public final class ResultSlot implements Byteable {
         store.writeOrderedLong(base + OFF_MAGIC, Schema.SLOT_MAGIC);
     }
 
-    /** Refuses a slot with a foreign magic, another schema version or the wrong index; {@code file} starts the message. */
+    /**
+     * Refuses a slot with a foreign magic, another schema version or the wrong index; {@code file} starts the message.
+     */
     void validate(int index, String file) {
         long magic = store.readVolatileLong(base + OFF_MAGIC);
         if (magic != Schema.SLOT_MAGIC)
@@ -184,7 +186,8 @@ public final class ResultSlot implements Byteable {
 
     /** True if {@code ownerWord} names an owner that has not released the slot and whose process still runs. */
     public static boolean heldByLiveProcess(long ownerWord) {
-        return ownerWord != 0 && !released(ownerWord) && ProcessLiveness.isAlive(pidOf(ownerWord), startMillisOf(ownerWord));
+        return ownerWord != 0 && !released(ownerWord)
+                && ProcessLiveness.isAlive(pidOf(ownerWord), startMillisOf(ownerWord));
     }
 
     /** Takes the slot: CAS of the owner word from {@code expected} to {@code owner}; false if someone else won. */
@@ -272,7 +275,8 @@ public final class ResultSlot implements Byteable {
 
     /** Moves a pending claim ending at {@code hi} to confirmed; harmless if someone else already did. */
     boolean confirmClaim(long hi) {
-        return store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING), claimWord(hi, CLAIM_CONFIRMED));
+        return store.compareAndSwapLong(base + OFF_CLAIM_WORD, claimWord(hi, CLAIM_PENDING),
+                claimWord(hi, CLAIM_CONFIRMED));
     }
 
     /** Drops a pending claim that lost its race. Owner only. */

@@ -32,7 +32,8 @@ public final class SlotTable implements Closeable {
                     .name("taskq-results")
                     .entries(size)
                     .entryAndValueOffsetAlignment(8)
-                    // Consumers write slots from their own shutdown hook (graceful stop); the map must stay mapped until then.
+                    // Consumers write slots from their own shutdown hook (graceful stop); the map must stay mapped
+                    // until then.
                     .skipCloseOnExitHook(true)
                     .createPersistedTo(file.toFile());
         } catch (IOException | RuntimeException | Error e) {

@@ -85,8 +85,9 @@ public final class SpaceReserve {
             free = freeBytes();
         }
         if (free < reserve)
-            throw new TaskQException(TaskQException.EXIT_NO_SPACE, "only " + free + " bytes (" + bytes(free) + ") free on the file system of "
-                    + dir + " (" + store.name() + "), below queue.min-free-bytes=" + reserve + "; no more tasks are accepted");
+            throw new TaskQException(TaskQException.EXIT_NO_SPACE, "only " + free + " bytes (" + bytes(free)
+                    + ") free on the file system of " + dir + " (" + store.name() + "), below queue.min-free-bytes="
+                    + reserve + "; no more tasks are accepted");
         budget = Math.max(MIN_BYTES_BETWEEN_CHECKS, Math.min(MAX_BYTES_BETWEEN_CHECKS, (free - reserve) / 2));
     }
 
@@ -100,7 +101,8 @@ public final class SpaceReserve {
         long free = freeBytes();
         if (free < CONTROL_EXCERPT_BYTES)
             throw new TaskQException(TaskQException.EXIT_NO_SPACE, "cannot " + what + ": only " + bytes(free)
-                    + " free on the file system of " + dir + " (" + store.name() + "), it needs " + bytes(CONTROL_EXCERPT_BYTES));
+                    + " free on the file system of " + dir + " (" + store.name() + "), it needs "
+                    + bytes(CONTROL_EXCERPT_BYTES));
     }
 
     /** Bytes this process may still allocate on the watched file system (one {@code statvfs}). */
@@ -108,8 +110,9 @@ public final class SpaceReserve {
         try {
             return store.getUsableSpace();
         } catch (IOException e) {
-            throw new TaskQException(TaskQException.EXIT_FAILED, "task queue " + dir + ": cannot read the free space of its file system ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new TaskQException(TaskQException.EXIT_FAILED, "task queue " + dir
+                    + ": cannot read the free space of its file system (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
         }
     }
 

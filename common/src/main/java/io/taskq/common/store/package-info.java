@@ -1,6 +1,7 @@
 /**
- * TaskQ's on-disk layout and protocol internals: the ledger (submitted, claim cursor, sealed), the result slots
- * in the Chronicle Map, the task queue's excerpt format and the data directory that holds them. Process loops
- * (producer, consumer) and the command line live in their own modules, not here.
+ * TaskQ's on-disk layout and protocol internals: the data directory and its files, the ledger (submitted, claim
+ * cursor, sealed), the result slots in the Chronicle Map, the claim and adoption protocols, queue retention, and
+ * reading and waiting on a directory's progress. The task queue's excerpt format is in {@code io.taskq.common.wire};
+ * process loops (producer, consumer) and the command line live in their own modules, not here.
  */
 package io.taskq.common.store;

@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskQConfigTest {
     @TempDir
@@ -30,7 +34,8 @@ class TaskQConfigTest {
     @Test
     void flagsShouldBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
         Path file = yaml("consumer:\n  batch-size: 10\n  idle: busy\nslots:\n  max: 8\n");
-        TaskQConfig c = TaskQConfig.load(file, Map.of("TASKQ_CONSUMER_BATCH_SIZE", "20", "TASKQ_CONSUMER_IDLE", "sleepy"),
+        TaskQConfig c = TaskQConfig.load(file,
+                Map.of("TASKQ_CONSUMER_BATCH_SIZE", "20", "TASKQ_CONSUMER_IDLE", "sleepy"),
                 Map.of("consumer.batch-size", new String[]{"30", "--batch-size"}));
         assertEquals(30, c.get(Keys.BATCH_SIZE));
         assertEquals("sleepy", c.get(Keys.IDLE));
@@ -88,6 +93,29 @@ class TaskQConfigTest {
             assertEquals(defaults.get(key), fromFile.get(key), key.name());
             assertNotEquals("default", fromFile.source(key), key.name() + " is not in config/taskq.yaml");
         }
+    }
+
+    @Test
+    void everyDefaultShouldReadBackFromItsTextAsTheSameValue() {
+        for (ConfigKey<?> key : Keys.ALL)
+            assertEquals(key.defaultValue(), key.parse(key.defaultText()), key.name());
+        assertEquals("all", Keys.KEEP_CYCLES.defaultText());
+        assertEquals("10s", Keys.LEASE.defaultText());
+        assertEquals("67108864", Keys.MIN_FREE_BYTES.defaultText());
+    }
+
+    @Test
+    void aValueGivenInCodeShouldBeCheckedByTheSameRuleAsAConfiguredOne() throws IOException {
+        Path file = yaml("consumer:\n  batch-size: 0\n");
+        String configured = refusal(file, Map.of(), Map.of());
+        String inCode = assertThrows(IllegalArgumentException.class, () -> Keys.BATCH_SIZE.check(0)).getMessage();
+        assertEquals("consumer.batch-size=0: must be 1..65536", inCode);
+        assertEquals(configured.substring(configured.indexOf(": ")), inCode.substring(inCode.indexOf(": ")));
+        assertEquals(64, Keys.BATCH_SIZE.check(64));
+        assertEquals("--keep-cycles=0: must be all or a whole number in 1..1000000",
+                refusal(null, Map.of(), Map.of("queue.keep-cycles", new String[]{"0", "--keep-cycles"})));
+        assertEquals("--keep-cycles=4294967297: must be all or a whole number in 1..1000000",
+                refusal(null, Map.of(), Map.of("queue.keep-cycles", new String[]{"4294967297", "--keep-cycles"})));
     }
 
     @Test

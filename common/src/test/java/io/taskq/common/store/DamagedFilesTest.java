@@ -1,7 +1,8 @@
 package io.taskq.common.store;
 
-import io.taskq.common.Task;
 import io.taskq.common.TaskQException;
+import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -21,7 +22,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A data directory whose results map or queue directory is damaged is refused before Chronicle Map or Chronicle Queue
@@ -40,7 +45,7 @@ class DamagedFilesTest {
         try (DataDirectory data = DataDirectory.openOrCreate(dir, 3, RollCycles.FAST_DAILY)) {
             try (ExcerptAppender appender = data.queue().createAppender();
                  DocumentContext dc = appender.writingDocument()) {
-                dc.wire().write(Excerpts.TASK).marshallable(new Task().seq(0).set(1, 0.5));
+                dc.wire().write(Excerpts.TASK).marshallable(new QueuedTask().seq(0).set(1, 0.5));
             }
         }
         results = dir.resolve(DataDirectory.RESULTS);
@@ -50,7 +55,8 @@ class DamagedFilesTest {
     /** Opens the directory, expects a refusal, and checks that {@code file} did not change. */
     private String refusal(Path file) throws IOException {
         byte[] before = Files.exists(file) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
-        TaskQException e = assertThrows(TaskQException.class, () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY).close());
+        TaskQException e = assertThrows(TaskQException.class,
+                () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY).close());
         assertEquals(TaskQException.EXIT_USAGE, e.exitCode());
         assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
@@ -87,7 +93,8 @@ class DamagedFilesTest {
     void shouldRefuseAnEmptyMapInsteadOfFormattingIt() throws IOException {
         long length = Files.size(results);
         Files.write(results, new byte[0]);
-        assertEquals(results + ": empty (0 bytes), expected a TaskQ results map of " + length + " bytes", refusal(results));
+        assertEquals(results + ": empty (0 bytes), expected a TaskQ results map of " + length + " bytes",
+                refusal(results));
     }
 
     @Test
@@ -139,8 +146,8 @@ class DamagedFilesTest {
     void shouldRefuseASlotOfAnotherSchemaVersionNamingBoth() throws IOException {
         ByteBuffer seven = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, 7);
         overwrite(results, slotOffset(2) + 8, seven.array());
-        assertEquals(results + ": slot 2 written by schema version 7, this build reads schema version " + Schema.VERSION,
-                refusal(results));
+        assertEquals(results + ": slot 2 written by schema version 7, this build reads schema version "
+                + Schema.VERSION, refusal(results));
     }
 
     @Test
@@ -160,7 +167,8 @@ class DamagedFilesTest {
     void shouldRefuseAMissingQueueMetadataWhileCycleFilesExist() throws IOException {
         Path metadata = tasks.resolve(QueueFiles.METADATA);
         Files.delete(metadata);
-        assertTrue(refusal(metadata).endsWith(": missing while " + tasks + " holds 1 cycle file(s) (damaged queue directory)"));
+        assertTrue(refusal(metadata).endsWith(": missing while " + tasks
+                + " holds 1 cycle file(s) (damaged queue directory)"));
         assertFalse(Files.exists(metadata), "Chronicle Queue did not re-create it");
     }
 

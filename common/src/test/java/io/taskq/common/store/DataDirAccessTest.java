@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Permissions of what TaskQ creates, and the refusal of directories other users can write. */
 class DataDirAccessTest {
@@ -48,8 +50,8 @@ class DataDirAccessTest {
         Path dir = tmp.resolve("shared");
         TaskQException e = assertThrows(TaskQException.class, () -> DataDirAccess.checkUmask(dir, 0022));
         assertEquals(TaskQException.EXIT_USAGE, e.exitCode());
-        assertEquals("data directory " + dir + ": permissions.mode=group needs a umask that lets the group read and write "
-                + "(007 or 002), this process has umask 0022 (run `umask 007` before bin/taskq)", e.getMessage());
+        assertEquals("data directory " + dir + ": permissions.mode=group needs a umask that lets the group read and "
+                + "write (007 or 002), this process has umask 0022 (run `umask 007` before bin/taskq)", e.getMessage());
         DataDirAccess.checkUmask(dir, 0007);
         DataDirAccess.checkUmask(dir, 0002);
     }
@@ -60,7 +62,8 @@ class DataDirAccessTest {
         DataDirectory.openOrCreate(dir, 2, RollCycles.FAST_DAILY).close();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        TaskQException e = assertThrows(TaskQException.class, () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
+        TaskQException e = assertThrows(TaskQException.class,
+                () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
         assertEquals("data directory " + dir + ": mode 0777 lets every user write it; run `chmod o-w " + dir
                 + "`, or set permissions.allow-other-writable: true to accept it", e.getMessage());
         assertThrows(TaskQException.class, () -> DataDirectory.openOrCreate(dir, 2, RollCycles.FAST_DAILY));
@@ -76,7 +79,8 @@ class DataDirAccessTest {
         Path ledger = dir.resolve(DataDirectory.LEDGER);
         Files.setPosixFilePermissions(ledger, PosixFilePermissions.fromString("rw-rw-rw-"));
 
-        TaskQException e = assertThrows(TaskQException.class, () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
+        TaskQException e = assertThrows(TaskQException.class,
+                () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
         assertTrue(e.getMessage().startsWith(ledger + ": mode 0666 lets every user write it"), e.getMessage());
     }
 

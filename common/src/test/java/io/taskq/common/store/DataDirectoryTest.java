@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataDirectoryTest {
 
@@ -43,7 +45,8 @@ class DataDirectoryTest {
 
     @Test
     void shouldRefuseADirectoryWithoutLedgerWhenOpeningExisting() {
-        TaskQException e = assertThrows(TaskQException.class, () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
+        TaskQException e = assertThrows(TaskQException.class,
+                () -> DataDirectory.openExisting(dir, RollCycles.FAST_DAILY));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().contains("no ledger file"), e.getMessage());
     }

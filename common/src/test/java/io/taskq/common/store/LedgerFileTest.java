@@ -13,7 +13,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ledger refuses files it did not write, naming the file and what is wrong. */
 class LedgerFileTest {
@@ -47,7 +49,8 @@ class LedgerFileTest {
             assertEquals(0, l.submitted());
             assertEquals(-1, l.sealedCount());
             assertEquals(-1, Ledger.claimOwner(l.claimCursor()));
-            assertEquals(Files.size(dir.resolve(DataDirectory.RESULTS)), l.resultsLength(), "the map's length is recorded");
+            assertEquals(Files.size(dir.resolve(DataDirectory.RESULTS)), l.resultsLength(),
+                    "the map's length is recorded");
         }
     }
 

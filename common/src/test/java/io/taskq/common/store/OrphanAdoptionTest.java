@@ -12,7 +12,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Adoption over a real ledger and results map: a dead consumer's unfinished batch moves to exactly one live slot, and
@@ -107,7 +110,8 @@ class OrphanAdoptionTest {
         assertTrue(OrphanAdoption.isOrphan(true, stale, false, lease, now));
         assertFalse(OrphanAdoption.isOrphan(false, stale, false, lease, now), "nothing unfinished");
         assertFalse(OrphanAdoption.isOrphan(true, stale, true, lease, now), "a live process holds the slot");
-        assertFalse(OrphanAdoption.isOrphan(true, now - lease, false, lease, now), "a heartbeat exactly one lease old is not stale");
+        assertFalse(OrphanAdoption.isOrphan(true, now - lease, false, lease, now),
+                "a heartbeat exactly one lease old is not stale");
         assertFalse(OrphanAdoption.isOrphan(true, now, false, lease, now), "a fresh heartbeat");
     }
 
@@ -116,7 +120,7 @@ class OrphanAdoptionTest {
         ResultSlot fresh = orphanWithBatch(1, 10, 0);
         fresh.heartbeat(now);
         ResultSlot live = orphanWithBatch(3, 10, 0);
-        assertTrue(live.casOwner(DEAD, ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis())));
+        assertTrue(live.casOwner(DEAD, me));
         ResultSlot mine = data.slots().slot(2);
         assertEquals(0, adoption.adoptOne(2, mine, me, LEASE, now));
         assertEquals(0, inFlight(1));
@@ -147,7 +151,8 @@ class OrphanAdoptionTest {
             b.join();
             assertNull(error.get());
             long remaining = 5 - round % 5;
-            assertEquals(remaining, first.get() + second.get(), "round " + round + ": exactly one adopter takes the rest");
+            assertEquals(remaining, first.get() + second.get(),
+                    "round " + round + ": exactly one adopter takes the rest");
             assertTrue(first.get() == 0 || second.get() == 0, "round " + round + ": never both");
             // Finish the adopted batch so the next round starts clean.
             for (int k = 2; k <= 3; k++) {
@@ -168,7 +173,8 @@ class OrphanAdoptionTest {
         Thread t = new Thread(() -> {
             // Each adopter maps the files itself, as a separate process would.
             try (DataDirectory own = DataDirectory.openExisting(dir, RollCycles.FAST_DAILY)) {
-                OrphanAdoption mine = new OrphanAdoption(own.ledger(), own.slots(), new ClaimProtocol(own.ledger(), own.slots()));
+                OrphanAdoption mine = new OrphanAdoption(own.ledger(), own.slots(),
+                        new ClaimProtocol(own.ledger(), own.slots()));
                 long word = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
                 ResultSlot slot = own.slots().slot(index);
                 slot.casOwner(slot.ownerWord(), word);
@@ -235,7 +241,8 @@ class OrphanAdoptionTest {
         ResultSlot orphan = orphanWithBatch(1, 10, 4);
         ResultSlot killed = adopterKilledAfterIntent(3, orphan, 1, 4, 10);
         OrphanAdoption.settleOwnAdoption(data.slots(), killed);
-        assertEquals(ResultSlot.claimWord(10, ResultSlot.CLAIM_NONE), killed.claimWord(), "the orphan's batch was not closed");
+        assertEquals(ResultSlot.claimWord(10, ResultSlot.CLAIM_NONE), killed.claimWord(),
+                "the orphan's batch was not closed");
         // A late second decision (the orphan's next owner) cannot flip it.
         SlotFigures f = figures(orphan);
         OrphanAdoption.settleAdopterOf(data.slots(), orphan);

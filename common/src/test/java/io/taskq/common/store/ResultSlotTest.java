@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultSlotTest {
     @TempDir
@@ -30,8 +34,8 @@ class ResultSlotTest {
                 while (!stop.get()) {
                     reader.readFigures(seen);
                     // The writer keeps every field a function of done, so any mix of two updates shows.
-                    if (seen.sumValue != seen.done * 3 || seen.sumPayload != seen.done * 0.5 || seen.lastSeq != seen.done - 1
-                            || seen.doneUpTo != seen.done)
+                    if (seen.sumValue != seen.done * 3 || seen.sumPayload != seen.done * 0.5
+                            || seen.lastSeq != seen.done - 1 || seen.doneUpTo != seen.done)
                         torn.compareAndSet(null, seen.toString());
                 }
             });
@@ -94,7 +98,8 @@ class ResultSlotTest {
             assertTrue(slot.ownerAlive());
             slot.release(me);
             assertFalse(slot.ownerAlive());
-            long stale = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis() - 3_600_000);
+            long stale = ResultSlot.ownerWord(ProcessLiveness.currentPid(),
+                    ProcessLiveness.currentStartMillis() - 3_600_000);
             assertTrue(slot.casOwner(slot.ownerWord(), stale));
             assertFalse(slot.ownerAlive(), "same pid, other start time: a reused pid, not the owner");
         }

@@ -16,10 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SlotTableTest {
-    private static final long ME = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+    private static final long ME = ResultSlot.ownerWord(ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartMillis());
 
     @TempDir
     Path dir;

@@ -14,7 +14,7 @@ class SquareHandlerTest {
     @Test
     void shouldSquareValueAndPayload() {
         TaskResult result = new TaskResult();
-        new SquareHandler().handle(new Task().set(-7, 1.5), result);
+        new SquareHandler().handle(Task.of(-7, 1.5), result);
         assertEquals(49, result.value());
         assertEquals(2.25, result.payload());
     }

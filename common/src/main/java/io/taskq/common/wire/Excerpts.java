@@ -1,24 +1,23 @@
-package io.taskq.common.store;
+package io.taskq.common.wire;
 
-import io.taskq.common.Task;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
 
 /**
- * The task queue's excerpt format: Chronicle Wire events, written exactly as a method writer for
- * {@link io.taskq.common.TaskEvents} would write them, so Chronicle's own {@code ChronicleReaderMain} prints them as
- * text when run with {@code -r io.taskq.common.TaskEvents}:
+ * The task queue's excerpt format: Chronicle Wire events, written exactly as a method writer for {@link TaskEvents}
+ * would write them, so Chronicle's own {@code ChronicleReaderMain} prints them as text when run with
+ * {@code -r io.taskq.common.wire.TaskEvents}:
  * <pre>
  * task: { seq: 0, createdNanos: 123, value: 0, payload: 0.0 }
  * endOfStream: { submitted: 1000000 }
  * </pre>
- * A task's fields travel as a compact binary DTO ({@link io.taskq.common.Task}); end of stream is a self-describing
+ * A task's fields travel as a compact binary DTO ({@link QueuedTask}); end of stream is a self-describing
  * marshallable. {@code seq} is dense and 0-based, assigned under the queue's write lock so that queue order is seq
  * order.
  */
 public final class Excerpts {
-    /** A task; the fields are written by {@link io.taskq.common.Task#writeMarshallable(net.openhft.chronicle.bytes.BytesOut)}. */
+    /** A task; the fields are written by {@link QueuedTask#writeMarshallable(net.openhft.chronicle.bytes.BytesOut)}. */
     public static final String TASK = "task";
     /** The control excerpt that ends the stream; field {@code submitted} is the final task count. */
     public static final String END_OF_STREAM = "endOfStream";
@@ -35,24 +34,26 @@ public final class Excerpts {
 
     static {
         Bytes<?> scratch = Bytes.allocateElasticOnHeap(64);
-        WireType.BINARY_LIGHT.apply(scratch).writeEventName(TASK).marshallable(new Task());
-        TASK_PREFIX_BYTES = (int) (scratch.writePosition() - Task.FIXED_BYTES - 4);
-        if (TASK_PREFIX_BYTES < 1 || TASK_PREFIX_BYTES > 8 || scratch.readInt(TASK_PREFIX_BYTES) != Task.FIXED_BYTES)
+        WireType.BINARY_LIGHT.apply(scratch).writeEventName(TASK).marshallable(new QueuedTask());
+        TASK_PREFIX_BYTES = (int) (scratch.writePosition() - QueuedTask.FIXED_BYTES - 4);
+        if (TASK_PREFIX_BYTES < 1 || TASK_PREFIX_BYTES > 8
+                || scratch.readInt(TASK_PREFIX_BYTES) != QueuedTask.FIXED_BYTES)
             throw new AssertionError("unexpected wire form of a task: " + scratch.toHexString());
         TASK_PREFIX_MASK = TASK_PREFIX_BYTES == 8 ? -1L : (1L << (8 * TASK_PREFIX_BYTES)) - 1;
         TASK_PREFIX = scratch.readLong(0) & TASK_PREFIX_MASK;
     }
 
     /**
-     * Writes a task excerpt into an open document: the same bytes as {@code wire.writeEventName(TASK).marshallable(task)}
-     * (a test holds them equal), without going through the wire's event-name and length bookkeeping on every put.
+     * Writes a task excerpt into an open document: the same bytes as
+     * {@code wire.writeEventName(TASK).marshallable(task)} (a test holds them equal), without going through the wire's
+     * event-name and length bookkeeping on every put.
      */
-    public static void writeTask(Wire wire, Task task) {
+    public static void writeTask(Wire wire, QueuedTask task) {
         Bytes<?> bytes = wire.bytes();
         long prefix = TASK_PREFIX;
         for (int i = 0; i < TASK_PREFIX_BYTES; i++, prefix >>>= 8)
             bytes.writeByte((byte) prefix);
-        bytes.writeInt(Task.FIXED_BYTES + (int) task.body().readRemaining());
+        bytes.writeInt(QueuedTask.FIXED_BYTES + task.bodyLength());
         task.writeMarshallable(bytes);
     }
 

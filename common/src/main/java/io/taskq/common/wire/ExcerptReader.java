@@ -1,14 +1,13 @@
-package io.taskq.common.store;
+package io.taskq.common.wire;
 
-import io.taskq.common.Task;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.Wire;
 
 /**
- * Decodes one excerpt of the task queue (see {@link Excerpts}): a task into a reused {@link Task}, or end of stream
- * with its task count. Allocates nothing per excerpt. Not thread-safe; one per reading thread.
+ * Decodes one excerpt of the task queue (see {@link Excerpts}): a task into a reused {@link QueuedTask}, or end of
+ * stream with its task count. Allocates nothing per excerpt. Not thread-safe; one per reading thread.
  * <p>
  * A task excerpt is recognised by its first bytes (the event name and the DTO's length code, as the wire writes
  * them), compared as one word, and decoded straight from the bytes; anything else goes through the wire.
@@ -26,7 +25,7 @@ public final class ExcerptReader {
      * Reads the excerpt in {@code dc}, which must be present. A task is read into {@code task}; for end of stream,
      * {@link #endOfStreamCount()} gives its count.
      */
-    public Kind read(DocumentContext dc, Task task) {
+    public Kind read(DocumentContext dc, QueuedTask task) {
         if (!dc.isData())
             return Kind.OTHER;
         Wire wire = dc.wire();
@@ -34,7 +33,7 @@ public final class ExcerptReader {
         long start = bytes.readPosition();
         long limit = bytes.readLimit();
         long dto = start + Excerpts.TASK_PREFIX_BYTES + 4;
-        if (limit - start >= Excerpts.TASK_PREFIX_BYTES + 4 + Task.FIXED_BYTES
+        if (limit - start >= Excerpts.TASK_PREFIX_BYTES + 4 + QueuedTask.FIXED_BYTES
                 && (bytes.readLong(start) & Excerpts.TASK_PREFIX_MASK) == Excerpts.TASK_PREFIX) {
             long end = dto + bytes.readInt(start + Excerpts.TASK_PREFIX_BYTES);
             if (end <= limit) {
