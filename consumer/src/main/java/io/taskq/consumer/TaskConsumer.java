@@ -92,6 +92,10 @@ public final class TaskConsumer implements Closeable {
         try {
             this.reader = new TaskReader(data.queue(), slot, new QueueRetention(data, settings.keepCycles()));
             resume();
+            // Shown as a live consumer (IDLE or RUNNING) only now that it can claim: produce --wait-consumers counts
+            // those, and a consumer still opening its reader would let the first tasks all go to the others.
+            if (state == SlotState.IDLE)
+                slot.state(SlotState.IDLE);
         } catch (RuntimeException e) {
             slot.release(ownerWord);
             throw e;
@@ -148,11 +152,10 @@ public final class TaskConsumer implements Closeable {
         return taken;
     }
 
-    /** Now that the slot is ours: load its figures and show it as IDLE with a fresh heartbeat. */
+    /** Now that the slot is ours: load its figures and stamp a fresh heartbeat. */
     private void startOwning() {
         slot.readFigures(mirror);
         slot.heartbeat(System.currentTimeMillis());
-        slot.state(SlotState.IDLE);
     }
 
     private void resume() {
