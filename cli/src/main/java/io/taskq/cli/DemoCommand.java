@@ -120,7 +120,9 @@ final class DemoCommand implements Callable<Integer> {
                 return finish(d, count, processes, names, logs, out, err);
             }
         } finally {
-            ChildProcesses.stopAll(processes, ChildProcesses.DEFAULT_GRACE);
+            if (!ChildProcesses.stopAll(processes, ChildProcesses.DEFAULT_GRACE))
+                err.println("taskq demo: some of its processes did not exit even after SIGKILL: pids "
+                        + processes.stream().filter(Process::isAlive).map(p -> String.valueOf(p.pid())).toList());
         }
     }
 
