@@ -89,21 +89,13 @@ final class ProduceCommand implements Callable<Integer> {
             LOG.info("producer pid {}: {}", ProcessHandle.current().pid(), config.describe(ProducerSettings.KEYS));
             try (TaskProducer producer = TaskProducer.open(settings)) {
                 checkStream(producer, settings);
-                if (waitConsumers > 0 && !new ConsumerWait(producer.data(), (int) waitConsumers).await(timeout)) {
-                    out.println("wait-consumers: timed out after " + Keys.format(timeout) + " with "
-                            + ConsumerWait.liveConsumers(producer.data()) + " of " + waitConsumers
-                            + " consumers holding a slot; nothing was submitted");
+                if (!awaitConsumers(producer, out))
                     return TaskQException.EXIT_TIMEOUT;
-                }
                 long start = System.nanoTime();
                 SubmittedRange submitted = submit(producer, tasks, settings.rate());
                 double seconds = (System.nanoTime() - start) / 1e9;
-                StringBuilder summary = new StringBuilder("submitted ").append(submitted)
-                        .append(String.format(" in %.2f s (%s tasks/s)", seconds,
-                                Terminal.rate(submitted.count() / Math.max(seconds, 1e-9))));
-                if (seal)
-                    summary.append("; stream sealed at ").append(Terminal.count(producer.seal())).append(" tasks");
-                out.println(summary);
+                long sealedAt = seal ? producer.seal() : -1;
+                out.println(summary(submitted, seconds, sealedAt));
                 if (join && !join(producer, out))
                     return TaskQException.EXIT_TIMEOUT;
                 return verify ? verify(producer, out) : 0;
@@ -130,6 +122,26 @@ final class ProduceCommand implements Callable<Integer> {
         if (waitConsumers > slots)
             throw TaskQException.usage("taskq produce: --wait-consumers " + waitConsumers + " is more than the "
                     + slots + " result slots of " + settings.dataDir() + " (slots.max)");
+    }
+
+    /** With --wait-consumers K: waits until K consumers hold a slot; false (and says so) at the timeout. */
+    private boolean awaitConsumers(TaskProducer producer, PrintStream out) {
+        if (waitConsumers == 0 || new ConsumerWait(producer.data(), (int) waitConsumers).await(timeout))
+            return true;
+        out.println("wait-consumers: timed out after " + Keys.format(timeout) + " with "
+                + ConsumerWait.liveConsumers(producer.data()) + " of " + waitConsumers
+                + " consumers holding a slot; nothing was submitted");
+        return false;
+    }
+
+    /** The summary line: what was submitted, how fast, and where the stream is sealed ({@code sealedAt} >= 0). */
+    private static String summary(SubmittedRange submitted, double seconds, long sealedAt) {
+        StringBuilder summary = new StringBuilder("submitted ").append(submitted)
+                .append(String.format(" in %.2f s (%s tasks/s)", seconds,
+                        Terminal.rate(submitted.count() / Math.max(seconds, 1e-9))));
+        if (sealedAt >= 0)
+            summary.append("; stream sealed at ").append(Terminal.count(sealedAt)).append(" tasks");
+        return summary.toString();
     }
 
     /** Puts every task of {@code tasks}, paced to {@code rate} per second (0: as fast as possible). */
