@@ -8,70 +8,84 @@ import io.taskq.consumer.TaskConsumer;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.idle.IdleStrategies;
-import io.taskq.common.store.Ledger;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N] [--data-dir DIR]}:
- * runs one consumer in this process. SIGTERM or Ctrl-C stops it gracefully: it finishes its claimed batch (for at
- * most {@code consumer.stop-grace}), commits the task in hand and marks its slot EXITED.
+ * {@code taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
+ * [--data-dir DIR]}: runs one consumer in this process. SIGTERM or Ctrl-C stops it gracefully: it finishes its
+ * claimed batch (for at most {@code consumer.stop-grace}), commits the task in hand and marks its slot EXITED. A
+ * long-running command: it logs its effective settings once at start.
  */
-public final class ConsumeCommand {
+@Command(name = "consume", sortOptions = false, description = "run one consumer on its result slot")
+final class ConsumeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeCommand.class);
-    public static final String USAGE = """
-            usage: taskq consume --index K|auto [--exit-on-eos] [--handler NAME] [--idle STRATEGY] [--batch-size N]
-                                 [--data-dir DIR] [--config FILE]
-              --index K        this consumer's result slot, 0..slots.max-1; one live consumer per index
-              --index auto     take the lowest slot no live consumer holds (never used, released, or its owner
-                               is dead, whose unfinished batch it resumes); released again on exit
-              --exit-on-eos    exit 0 once the stream is sealed and everything in it is claimed and handled here;
-                               without it the consumer keeps serving
-              --handler NAME   the TaskHandler to run (default consumer.handler, "example")
-              --idle STRATEGY  busy, yielding, balanced or sleepy (default consumer.idle)
-              --batch-size N   most tasks per claim (default consumer.batch-size)
-            """;
 
-    private ConsumeCommand() {
-    }
+    @Option(names = "--index", paramLabel = "K|auto", converter = OptionValues.SlotIndex.class,
+            description = {"this consumer's result slot, 0..slots.max-1; one live consumer per index;",
+                    "auto: take the lowest slot no live consumer holds (never used, released, or its owner is dead, "
+                            + "whose unfinished batch it resumes); released again on exit"})
+    private Integer index;
+    @Option(names = "--exit-on-eos", description = "exit 0 once the stream is sealed and everything in it is claimed "
+            + "and handled here; without it the consumer keeps serving")
+    private boolean exitOnEos;
+    @ConfigOverride("consumer.handler")
+    @Option(names = "--handler", paramLabel = "NAME",
+            description = "the TaskHandler to run (config consumer.handler, default ${DEFAULT-VALUE})")
+    private String handler;
+    @ConfigOverride("consumer.idle")
+    @Option(names = "--idle", paramLabel = "STRATEGY", description = "busy, yielding, balanced or sleepy "
+            + "(config consumer.idle, default ${DEFAULT-VALUE})")
+    private String idle;
+    @ConfigOverride("consumer.batch-size")
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "most tasks per claim (config consumer.batch-size, default ${DEFAULT-VALUE})")
+    private String batchSize;
+    @Mixin
+    private DataDirOption dataDir;
+    @Mixin
+    private ConfigFileOption configFile;
+    @Mixin
+    private HelpOption help;
+    @Spec
+    private CommandSpec spec;
+    @ParentCommand
+    private Main taskq;
 
-    public static int run(String[] args, PrintStream out) throws Exception {
-        Options o = Options.parse("taskq consume", args,
-                Set.of("index", "handler", "idle", "batch-size", "data-dir", "config"), Set.of("exit-on-eos", "help"), false);
-        if (o.flag("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        if (!o.has("index"))
-            throw TaskQException.usage("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1, or auto)");
-        String indexArg = o.get("index");
-        if (!indexArg.equals("auto") && !indexArg.matches("[0-9_]+"))
-            throw TaskQException.usage("taskq consume: --index=" + indexArg + ": must be a slot number (0..slots.max-1) or auto");
-        int requested = indexArg.equals("auto") ? ConsumerSettings.AUTO_INDEX
-                : (int) o.longValue("index", 0, Ledger.MAX_SLOTS - 1, 0);
-        TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DATA_DIR.name(), "handler", Keys.HANDLER.name(),
-                "idle", Keys.IDLE.name(), "batch-size", Keys.BATCH_SIZE.name()));
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = taskq.out();
+        if (index == null)
+            throw TaskQException.usage("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1, "
+                    + "or auto)");
+        int requested = index;
+        TaskQConfig config = Launch.config(spec);
         ConsumerSettings settings = ConsumerSettings.from(config, requested);
         TaskHandler handler = Handlers.create(settings.handler());
         Pauser pauser = IdleStrategies.create(settings.idle());
-        boolean exitOnEos = o.flag("exit-on-eos");
         LOG.info("consumer pid {} slot {}: {}, idle runs {}, exit-on-eos={}", ProcessHandle.current().pid(),
                 requested == ConsumerSettings.AUTO_INDEX ? "auto" : requested,
                 config.describe(ConsumerSettings.KEYS), IdleStrategies.describe(settings.idle(), pauser), exitOnEos);
 
         TaskConsumer consumer = TaskConsumer.open(settings, handler);
-        int index = consumer.index();
+        int slot = consumer.index();
         long doneBefore = consumer.figures().done;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            LOG.info("Slot {}: stop requested, finishing the claimed batch (at most {})", index, Keys.format(settings.stopGrace()));
+            LOG.info("Slot {}: stop requested, finishing the claimed batch (at most {})", slot,
+                    Keys.format(settings.stopGrace()));
             consumer.requestStop(settings.stopGrace().toNanos());
             try {
                 finished.await(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -84,8 +98,8 @@ public final class ConsumeCommand {
         try {
             endOfStream = consumer.run(pauser, exitOnEos);
         } catch (Exception e) {
-            LOG.error("Slot {}: handler '{}' failed; the task in hand was not committed and runs again when this index restarts",
-                    index, settings.handler(), e);
+            LOG.error("Slot {}: handler '{}' failed; the task in hand was not committed and runs again when this "
+                    + "index restarts", slot, settings.handler(), e);
             consumer.close();
             finished.countDown();
             return TaskQException.EXIT_FAILED;
@@ -94,7 +108,7 @@ public final class ConsumeCommand {
         long total = consumer.figures().done;
         consumer.close();
         // Print before releasing the stop hook: once it returns, the JVM halts.
-        out.println("slot " + index + ": handled " + Terminal.count(handled) + " tasks in this run, "
+        out.println("slot " + slot + ": handled " + Terminal.count(handled) + " tasks in this run, "
                 + Terminal.count(total) + " in all; " + (endOfStream ? "end of stream" : "stopped"));
         out.flush();
         finished.countDown();

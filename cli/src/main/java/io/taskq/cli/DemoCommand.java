@@ -1,60 +1,81 @@
 package io.taskq.cli;
 
+import io.taskq.common.Await;
 import io.taskq.common.TaskQException;
-import io.taskq.workload.Workload;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
-import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.LatencyBuckets;
 import io.taskq.common.store.Progress;
-import io.taskq.workload.WorkloadCheck;
 import io.taskq.common.store.SlotSnapshot;
+import io.taskq.workload.Workload;
+import io.taskq.workload.WorkloadCheck;
 import net.openhft.chronicle.queue.RollCycles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * {@code taskq demo [--count N] [--consumers C] [--data-dir DIR]}: a fresh run with 1 producer and C consumers, each a
  * separate JVM, progress while it runs, then a summary table checked against the closed form. Exits 0 only if the
- * totals match and every process exited 0.
+ * totals match and every process exited 0. The processes log their settings at start into logs/ of the run.
  */
-final class DemoCommand {
-    static final String USAGE = """
-            usage: taskq demo [--count N] [--consumers C] [--data-dir DIR] [--batch-size N] [--idle STRATEGY] [--config FILE]
-              --count N        tasks to submit (default demo.count, 1,000,000)
-              --consumers C    consumer processes (default demo.consumers, 3)
-              --data-dir DIR   where the run lives (default demo.data-dir, var/taskq-demo); emptied first, but only
-                               if it is empty or holds an earlier demo run
-              --batch-size N   most tasks per claim (default consumer.batch-size)
-              --idle STRATEGY  the consumers' idle strategy: busy, yielding, balanced or sleepy (default consumer.idle)
-            """;
+@Command(name = "demo", sortOptions = false,
+        description = "run 1 producer and C consumers as separate processes and verify the totals")
+final class DemoCommand implements Callable<Integer> {
     /** Marks a directory as a demo's, so a later demo may empty it; nothing else is ever deleted. */
     static final String MARKER = ".taskq-demo";
 
-    private DemoCommand() {
-    }
+    @ConfigOverride("demo.count")
+    @Option(names = "--count", paramLabel = "N",
+            description = "tasks to submit (config demo.count, default ${DEFAULT-VALUE})")
+    private String count;
+    @ConfigOverride("demo.consumers")
+    @Option(names = "--consumers", paramLabel = "C",
+            description = "consumer processes (config demo.consumers, default ${DEFAULT-VALUE})")
+    private String consumers;
+    @ConfigOverride("demo.data-dir")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the run lives (config demo.data-dir, "
+            + "default ${DEFAULT-VALUE}); emptied first, but only if it is empty or holds an earlier demo run")
+    private String dataDir;
+    @ConfigOverride("consumer.batch-size")
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "most tasks per claim (config consumer.batch-size, default ${DEFAULT-VALUE})")
+    private String batchSize;
+    @ConfigOverride("consumer.idle")
+    @Option(names = "--idle", paramLabel = "STRATEGY", description = "the consumers' idle strategy: busy, yielding, "
+            + "balanced or sleepy (config consumer.idle, default ${DEFAULT-VALUE})")
+    private String idle;
+    @Mixin
+    private ConfigFileOption configFile;
+    @Mixin
+    private HelpOption help;
+    @Spec
+    private CommandSpec spec;
+    @ParentCommand
+    private Main taskq;
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        Options o = Options.parse("taskq demo", args, Set.of("count", "consumers", "data-dir", "batch-size", "idle", "config"),
-                Set.of("help"), false);
-        if (o.flag("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        TaskQConfig config = Launch.config(o, Map.of("data-dir", Keys.DEMO_DATA_DIR.name(), "count", Keys.DEMO_COUNT.name(),
-                "consumers", Keys.DEMO_CONSUMERS.name(), "batch-size", Keys.BATCH_SIZE.name(), "idle", Keys.IDLE.name()));
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintStream out = taskq.out();
+        PrintStream err = taskq.err();
+        TaskQConfig config = Launch.config(spec);
         long count = config.get(Keys.DEMO_COUNT);
         int consumers = config.get(Keys.DEMO_CONSUMERS);
         Path dir = config.get(Keys.DEMO_DATA_DIR).toAbsolutePath().normalize();
@@ -65,8 +86,8 @@ final class DemoCommand {
                 Terminal.count(count), consumers, data);
 
         List<String> common = new ArrayList<>(List.of("--data-dir", data.toString()));
-        if (o.has("config"))
-            common.addAll(List.of("--config", o.get("config")));
+        if (configFile.file() != null)
+            common.addAll(List.of("--config", configFile.file().toString()));
         List<String> consumerArgs = new ArrayList<>(common);
         consumerArgs.addAll(List.of("--exit-on-eos", "--batch-size", String.valueOf(config.get(Keys.BATCH_SIZE)),
                 "--idle", config.get(Keys.IDLE)));
@@ -86,22 +107,22 @@ final class DemoCommand {
                 err.println("taskq demo: the consumers did not all start; see " + logs);
                 return TaskQException.EXIT_FAILED;
             }
-            List<String> p = new ArrayList<>(List.of("produce", "--count", String.valueOf(count), "--seal"));
+            // --verbose: the producer's log, like the consumers', starts with its effective settings.
+            List<String> p = new ArrayList<>(List.of("produce", "--verbose", "--count", String.valueOf(count),
+                    "--seal"));
             p.addAll(common);
             processes.add(start("producer", p, logs));
             names.add("producer");
 
             // The consumers created the directory, so it can be opened once for progress and the summary.
-            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE), config.dataDirAccess())) {
+            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE),
+                    config.dataDirAccess())) {
                 return finish(d, count, processes, names, logs, out, err);
             }
         } finally {
-            for (Process proc : processes)
-                if (proc.isAlive()) {
-                    proc.destroy();
-                    if (!proc.waitFor(10, TimeUnit.SECONDS))
-                        proc.destroyForcibly();
-                }
+            if (!ChildProcesses.stopAll(processes, ChildProcesses.DEFAULT_GRACE))
+                err.println("taskq demo: some of its processes did not exit even after SIGKILL: pids "
+                        + processes.stream().filter(Process::isAlive).map(p -> String.valueOf(p.pid())).toList());
         }
     }
 
@@ -142,8 +163,8 @@ final class DemoCommand {
                 empty = s.findAny().isEmpty();
             }
             if (!empty && !Files.exists(dir.resolve(MARKER)))
-                throw TaskQException.usage("taskq demo: --data-dir " + dir + " holds files that are not from an earlier demo; "
-                        + "the demo starts fresh, so pick an empty or new directory");
+                throw TaskQException.usage("taskq demo: --data-dir " + dir + " holds files that are not from an "
+                        + "earlier demo; the demo starts fresh, so pick an empty or new directory");
             if (!empty)
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
@@ -167,39 +188,61 @@ final class DemoCommand {
     }
 
     /** Waits until {@code consumers} slots are taken; false if a process exits or the deadline passes first. */
-    private static boolean awaitConsumers(Path data, RollCycles rollCycle, int consumers, List<Process> processes, long deadline)
-            throws InterruptedException {
-        return Progress.awaitUsedSlots(data, rollCycle, consumers, deadline, () -> processes.stream().allMatch(Process::isAlive));
+    private static boolean awaitConsumers(Path data, RollCycles rollCycle, int consumers, List<Process> processes,
+                                          long deadline) throws InterruptedException {
+        return Progress.awaitUsedSlots(data, rollCycle, consumers, deadline,
+                () -> processes.stream().allMatch(Process::isAlive));
     }
 
     /** Shows progress until the stream is sealed and done, a process fails, or the deadline passes. */
-    private static boolean watch(DataDirectory d, long count, List<Process> processes, long deadline, PrintStream out)
-            throws InterruptedException {
+    private static boolean watch(DataDirectory d, long count, List<Process> processes, long deadline, PrintStream out) {
         boolean tty = Terminal.interactive();
-        long nextLine = 0;
-        while (System.nanoTime() < deadline) {
+        Duration redraw = Duration.ofMillis(tty ? 100 : 200);
+        RunWatch run = new RunWatch(d, count, processes, tty, out);
+        Await.backoff(redraw, redraw).until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), run::over);
+        if (tty)
+            out.println();
+        return run.allDone;
+    }
+
+    /** One look at a running demo: prints its progress, and says whether the run is over (done or failed). */
+    private static final class RunWatch {
+        private static final long LINE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+        private final DataDirectory data;
+        private final long count;
+        private final List<Process> processes;
+        private final boolean tty;
+        private final PrintStream out;
+        private long nextLine;
+        private boolean allDone;
+
+        RunWatch(DataDirectory data, long count, List<Process> processes, boolean tty, PrintStream out) {
+            this.data = data;
+            this.count = count;
+            this.processes = processes;
+            this.tty = tty;
+            this.out = out;
+            this.nextLine = System.nanoTime();
+        }
+
+        /** True once every task is done, or a process has failed; prints the progress line. */
+        boolean over() {
             for (Process p : processes)
                 if (!p.isAlive() && p.exitValue() != 0)
-                    return false;
-            Progress p = Progress.read(d);
+                    return true;
+            Progress p = Progress.read(data);
+            allDone = p.allDone();
             String line = "progress " + Terminal.bar(p.done(), count, 30) + " submitted "
                     + Terminal.count(p.submitted()) + ", done " + Terminal.count(p.done());
             if (tty)
                 Terminal.overwrite(out, line);
-            else if (System.nanoTime() >= nextLine || p.allDone()) {
+            else if (System.nanoTime() - nextLine >= 0 || allDone) {
                 out.println(line);
-                nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                nextLine = System.nanoTime() + LINE_EVERY_NANOS;
             }
-            if (p.allDone()) {
-                if (tty)
-                    out.println();
-                return true;
-            }
-            Thread.sleep(tty ? 100 : 200);
+            return allDone;
         }
-        if (tty)
-            out.println();
-        return false;
     }
 
     /** Prints the per-slot table, totals, throughput and latency; true if the totals match the closed form. */
@@ -221,13 +264,17 @@ final class DemoCommand {
         }
         long expectedValue = Workload.expectedSumValue(count);
         double expectedPayload = Workload.expectedSumPayload(count);
-        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "total", Terminal.count(p.done()), p.sumValue(), p.sumPayload());
-        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "expected", Terminal.count(count), expectedValue, expectedPayload);
+        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "total", Terminal.count(p.done()), p.sumValue(),
+                p.sumPayload());
+        out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "expected", Terminal.count(count), expectedValue,
+                expectedPayload);
         double seconds = (lastCommit - p.firstPutNanos()) / 1e9;
         if (p.firstPutNanos() != 0 && lastCommit > p.firstPutNanos())
-            out.printf(Locale.ROOT, "throughput: %s tasks/s (%s tasks from the first put to the last task done, %.3f s)%n",
+            out.printf(Locale.ROOT,
+                    "throughput: %s tasks/s (%s tasks from the first put to the last task done, %.3f s)%n",
                     Terminal.count(Math.round(p.done() / seconds)), Terminal.count(p.done()), seconds);
-        out.printf(Locale.ROOT, "latency, put to handled (queueing included; the producer does not pace): p50 %s, p99 %s, max %s%n",
+        out.printf(Locale.ROOT,
+                "latency, put to handled (queueing included; the producer does not pace): p50 %s, p99 %s, max %s%n",
                 micros(all.percentile(50)), micros(all.percentile(99)), micros(all.max()));
         String mismatch = WorkloadCheck.mismatch(p, count);
         if (mismatch != null)

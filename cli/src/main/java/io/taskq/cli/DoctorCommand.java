@@ -3,7 +3,6 @@ package io.taskq.cli;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
-import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.Progress;
@@ -11,6 +10,12 @@ import io.taskq.common.store.QueueLocks;
 import io.taskq.common.store.ResultSlot;
 import io.taskq.common.store.SlotSnapshot;
 import io.taskq.common.store.SlotState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -34,30 +39,49 @@ import java.util.stream.Stream;
  * dead pid); {@code refused} 2 (damaged files, no data
  * directory, unsafe permissions: what every other command would refuse), with that refusal on stderr as one line.
  */
-final class DoctorCommand {
-    static final String USAGE = """
-            usage: taskq doctor [--json] [--data-dir DIR] [--config FILE]
-              --json       one JSON object instead of text
-            exit codes: 0 healthy, 1 attention (work waits on a dead process), 2 refused (damaged, missing, unsafe)
-            """;
+@Command(name = "doctor", sortOptions = false,
+        description = "check a data directory's files, owners, locks and orphaned batches (--json)",
+        footer = {"", "Exit codes: 0 healthy, 1 attention (work waits on a dead process), 2 refused (damaged, missing, "
+                + "unsafe)."})
+final class DoctorCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "one JSON object instead of text")
+    private boolean json;
+    @Mixin
+    private DataDirOption dataDir;
+    @Mixin
+    private ConfigFileOption configFile;
+    @Mixin
+    private Verbosity verbosity;
+    @Mixin
+    private HelpOption help;
+    @Spec
+    private CommandSpec spec;
+    @ParentCommand
+    private Main taskq;
 
-    private DoctorCommand() {
+    /** One file of the data directory, relative path and size ({@code -1}: unreadable); a JSON entry of files. */
+    record FileEntry(String path, boolean directory, long bytes) {
     }
 
-    /** One file of the data directory, relative path and size. */
-    record FileEntry(String path, long bytes, boolean directory) {
+    /** One of the task queue's locks; a JSON entry of queueLocks. */
+    record LockEntry(String key, boolean held, long pid, boolean alive) {
     }
 
-    static int run(String[] args, PrintStream out) {
-        Options o = Options.parse("taskq doctor", args, Set.of("data-dir", "config"), Set.of("json", "help"), false);
-        if (o.flag("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        TaskQConfig config = Launch.config(o, Launch.dataDirFlag());
+    /** What {@code doctor --json} prints for a directory it could open; field names and order are fixed. */
+    record Report(String dataDir, String verdict, List<String> problems, List<FileEntry> files, long leaseMillis,
+                  List<LockEntry> queueLocks, List<String> pendingClaims, StatusReport status) {
+    }
+
+    /** What {@code doctor --json} prints for a directory every command would refuse. */
+    record Refused(String dataDir, String verdict, List<String> problems, List<FileEntry> files) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = taskq.out();
+        TaskQConfig config = Launch.config(spec);
         Path dir = config.get(Keys.DATA_DIR);
         long leaseMillis = config.get(Keys.LEASE).toMillis();
-        boolean json = o.flag("json");
 
         List<FileEntry> files = Files.isDirectory(dir) ? files(dir) : List.of();
         DataDirectory data;
@@ -73,7 +97,9 @@ final class DoctorCommand {
         } catch (TaskQException e) {
             if (e.exitCode() != TaskQException.EXIT_USAGE)
                 throw e;
-            out.print(json ? refusedJson(dir, files, e.getMessage()) + "\n" : refusedText(dir, files, e.getMessage()));
+            out.print(json
+                    ? JsonOutput.line(new Refused(dir.toString(), "refused", List.of(e.getMessage()), files)) + "\n"
+                    : refusedText(dir, files, e.getMessage()));
             out.flush();
             throw e;
         }
@@ -81,7 +107,7 @@ final class DoctorCommand {
             Progress progress = Progress.read(data);
             List<String> problems = problems(data, progress, locks, leaseMillis);
             if (json)
-                out.println(json(data, files, progress, locks, problems, leaseMillis));
+                out.println(JsonOutput.line(report(data, files, progress, locks, problems, leaseMillis)));
             else
                 out.print(text(data, files, progress, locks, problems, leaseMillis));
             return problems.isEmpty() ? 0 : TaskQException.EXIT_FAILED;
@@ -99,7 +125,7 @@ final class DoctorCommand {
                 } catch (IOException e) {
                     bytes = -1;
                 }
-                return new FileEntry(dir.relativize(p).toString(), bytes, directory);
+                return new FileEntry(dir.relativize(p).toString(), directory, bytes);
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -112,13 +138,15 @@ final class DoctorCommand {
         long now = System.currentTimeMillis();
         for (SlotSnapshot s : p.slots())
             if (StatusCommand.orphaned(s, leaseMillis))
-                problems.add(String.format(Locale.ROOT, "slot %d: orphaned batch, %d claimed tasks from seq %d; owner pid %d is "
-                                + "gone and its heartbeat is %ds old (lease %ds)", s.index(), s.inFlight(), s.nextInFlight(),
+                problems.add(String.format(Locale.ROOT, "slot %d: orphaned batch, %d claimed tasks from seq %d; "
+                                + "owner pid %d is gone and its heartbeat is %ds old (lease %ds)", s.index(),
+                        s.inFlight(), s.nextInFlight(),
                         s.pid(), (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
         for (SlotSnapshot s : p.slots())
             if (s.alive() && s.state() != SlotState.EXITED && now - s.heartbeatMillis() > leaseMillis)
-                problems.add(String.format(Locale.ROOT, "slot %d: owner pid %d runs but its heartbeat is %ds old (lease %ds): "
-                        + "hung or stopped?", s.index(), s.pid(), (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
+                problems.add(String.format(Locale.ROOT, "slot %d: owner pid %d runs but its heartbeat is %ds old "
+                                + "(lease %ds): hung or stopped?", s.index(), s.pid(),
+                        (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
         for (QueueLocks.Lock lock : locks)
             if (lock.held() && !lock.alive())
                 problems.add("queue " + lock.key() + " held by pid " + lock.pid() + ", which is gone (the next writer "
@@ -148,7 +176,8 @@ final class DoctorCommand {
         sb.append("TaskQ doctor: ").append(data.dir()).append('\n');
         filesText(sb, files);
         long cursor = data.ledger().claimCursor();
-        sb.append(String.format(Locale.ROOT, "ledger: ok (schema %d, %d slots); submitted %s, claim cursor %s (last claim by %s), %s%n",
+        sb.append(String.format(Locale.ROOT,
+                "ledger: ok (schema %d, %d slots); submitted %s, claim cursor %s (last claim by %s), %s%n",
                 io.taskq.common.store.Schema.VERSION, data.slots().size(), Terminal.count(p.submitted()),
                 Terminal.count(Ledger.claimPosition(cursor)),
                 Ledger.claimOwner(cursor) < 0 ? "nobody" : "slot " + Ledger.claimOwner(cursor),
@@ -158,7 +187,9 @@ final class DoctorCommand {
             sb.append("queue locks: no queue yet\n");
         for (QueueLocks.Lock lock : locks)
             sb.append("queue ").append(lock.key()).append(": ")
-                    .append(lock.held() ? "held by pid " + lock.pid() + (lock.alive() ? " (alive)" : " (dead)") : "free")
+                    .append(lock.held()
+                            ? "held by pid " + lock.pid() + (lock.alive() ? " (alive)" : " (dead)")
+                            : "free")
                     .append('\n');
         long now = System.currentTimeMillis();
         sb.append("slots (lease ").append(leaseMillis / 1000.0).append("s):");
@@ -166,9 +197,12 @@ final class DoctorCommand {
             sb.append(" none used yet");
         sb.append('\n');
         for (SlotSnapshot s : p.slots())
-            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%n", s.index(),
+            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%n",
+                    s.index(),
                     s.state(), s.pid(), s.alive() ? "alive" : "dead or released", (now - s.heartbeatMillis()) / 1000.0,
-                    s.inFlight() == 0 ? "nothing in flight" : s.inFlight() + " tasks in flight from seq " + s.nextInFlight(),
+                    s.inFlight() == 0
+                            ? "nothing in flight"
+                            : s.inFlight() + " tasks in flight from seq " + s.nextInFlight(),
                     StatusCommand.orphaned(s, leaseMillis) ? ", ORPHANED" : ""));
         List<String> pending = pendingClaims(data);
         sb.append("pending claims: ").append(pending.isEmpty() ? "none" : String.join(", ", pending)).append('\n');
@@ -176,7 +210,8 @@ final class DoctorCommand {
         for (String problem : problems)
             sb.append("problem: ").append(problem).append('\n');
         sb.append("verdict: ").append(verdict(problems))
-                .append(problems.isEmpty() ? "" : " (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ")")
+                .append(problems.isEmpty() ? ""
+                        : " (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ")")
                 .append('\n');
         return sb.toString();
     }
@@ -198,37 +233,11 @@ final class DoctorCommand {
         return sb.toString();
     }
 
-    private static Json filesJson(Json j, List<FileEntry> files) {
-        j.beginArray("files");
-        for (FileEntry f : files)
-            j.begin().field("path", f.path()).field("directory", f.directory()).field("bytes", f.bytes()).end();
-        return j.endArray();
-    }
-
-    static String refusedJson(Path dir, List<FileEntry> files, String message) {
-        Json j = new Json().begin().field("dataDir", dir.toString()).field("verdict", "refused");
-        j.beginArray("problems").value(message).endArray();
-        return filesJson(j, files).end().toString();
-    }
-
-    static String json(DataDirectory data, List<FileEntry> files, Progress p, List<QueueLocks.Lock> locks,
-                       List<String> problems, long leaseMillis) {
-        Json j = new Json().begin().field("dataDir", data.dir().toString()).field("verdict", verdict(problems));
-        j.beginArray("problems");
-        problems.forEach(j::value);
-        j.endArray();
-        filesJson(j, files);
-        j.field("leaseMillis", leaseMillis);
-        j.beginArray("queueLocks");
-        for (QueueLocks.Lock lock : locks)
-            j.begin().field("key", lock.key()).field("held", lock.held()).field("pid", lock.pid())
-                    .field("alive", lock.alive()).end();
-        j.endArray();
-        j.beginArray("pendingClaims");
-        pendingClaims(data).forEach(j::value);
-        j.endArray();
-        j.beginObject("status");
-        StatusCommand.fields(j, data, p, StatusCommand.Rates.NONE, leaseMillis).end();
-        return j.end().toString();
+    static Report report(DataDirectory data, List<FileEntry> files, Progress p, List<QueueLocks.Lock> locks,
+                         List<String> problems, long leaseMillis) {
+        List<LockEntry> lockEntries = locks.stream()
+                .map(l -> new LockEntry(l.key(), l.held(), l.pid(), l.alive())).toList();
+        return new Report(data.dir().toString(), verdict(problems), problems, files, leaseMillis, lockEntries,
+                pendingClaims(data), StatusReport.of(data, p, StatusCommand.Rates.NONE, leaseMillis));
     }
 }

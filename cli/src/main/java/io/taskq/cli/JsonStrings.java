@@ -2,7 +2,10 @@ package io.taskq.cli;
 
 import java.util.Locale;
 
-/** JSON string literals for the commands that print JSON ({@code status --json}, {@code doctor --json}, {@code bench --json}). */
+/**
+ * JSON string literals for the bench module's hand-written JSON ({@code bench --json}). The commands of this module
+ * write their JSON with Jackson ({@link JsonOutput}); this class goes once the bench module does too.
+ */
 public final class JsonStrings {
     private JsonStrings() {
     }

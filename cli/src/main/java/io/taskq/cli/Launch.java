@@ -1,7 +1,11 @@
 package io.taskq.cli;
 
+import io.taskq.common.config.ConfigKey;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,35 +13,65 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Finds the configuration file and loads the configuration for a subcommand. The file is {@code --config FILE}, else
+ * Finds the configuration file and loads the configuration for a command. The file is {@code --config FILE}, else
  * {@code TASKQ_CONFIG}, else {@code config/taskq.yaml} under {@code TASKQ_HOME} (set by {@code bin/taskq}) if it
- * exists. Flags named in {@code flagKeys} override the matching configuration keys.
+ * exists; {@code TASKQ_*} variables override the file, and the options a command line gives override both. A bad
+ * value is a {@link io.taskq.common.TaskQException} (exit code 2) naming its source: the option, the variable or the
+ * file and key.
  */
 public final class Launch {
     private Launch() {
     }
 
-    public static TaskQConfig config(Options options, Map<String, String> flagKeys) {
-        Map<String, String> env = System.getenv();
-        Path file = null;
-        if (options.has("config"))
-            file = Path.of(options.get("config"));
-        else if (env.get("TASKQ_CONFIG") != null)
-            file = Path.of(env.get("TASKQ_CONFIG"));
-        else if (env.get("TASKQ_HOME") != null) {
-            Path candidate = Path.of(env.get("TASKQ_HOME"), "config", "taskq.yaml");
-            if (Files.exists(candidate))
-                file = candidate;
+    /**
+     * The configuration of a picocli command after parsing: {@code --config} picks the file, and every option marked
+     * {@link ConfigOverride} that the command line gave overrides its key.
+     */
+    static TaskQConfig config(CommandSpec spec) {
+        OptionSpec configOption = spec.findOption("--config");
+        Path file = configOption == null ? null : configOption.getValue();
+        return load(file, overrides(spec));
+    }
+
+    /** Config key name to {@code {value, option name}} for each {@link ConfigOverride} option given. */
+    static Map<String, String[]> overrides(CommandSpec spec) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        Map<String, String[]> overrides = new LinkedHashMap<>();
+        for (OptionSpec option : spec.options()) {
+            ConfigKey<?> key = KeyDefaults.key(option);
+            if (key != null && parsed.hasMatchedOption(option))
+                overrides.put(key.name(), new String[]{option.getValue(), option.longestName()});
         }
+        return overrides;
+    }
+
+    /**
+     * For the bench module's hand-parsed {@link Options}: flags named in {@code flagKeys} (flag without dashes to
+     * config key) override the matching configuration keys.
+     */
+    public static TaskQConfig config(Options options, Map<String, String> flagKeys) {
         Map<String, String[]> overrides = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : flagKeys.entrySet())
             if (options.has(e.getKey()))
                 overrides.put(e.getValue(), new String[]{options.get(e.getKey()), "--" + e.getKey()});
-        return TaskQConfig.load(file, env, overrides);
+        return load(options.has("config") ? Path.of(options.get("config")) : null, overrides);
     }
 
-    /** The usual override: {@code --data-dir} sets {@code data-dir}. */
+    /** The usual override for {@link #config(Options, Map)}: {@code --data-dir} sets {@code data-dir}. */
     public static Map<String, String> dataDirFlag() {
         return Map.of("data-dir", Keys.DATA_DIR.name());
+    }
+
+    private static TaskQConfig load(Path explicitFile, Map<String, String[]> overrides) {
+        Map<String, String> env = System.getenv();
+        Path file = explicitFile;
+        if (file == null && env.get("TASKQ_CONFIG") != null)
+            file = Path.of(env.get("TASKQ_CONFIG"));
+        else if (file == null && env.get("TASKQ_HOME") != null) {
+            Path candidate = Path.of(env.get("TASKQ_HOME"), "config", "taskq.yaml");
+            if (Files.exists(candidate))
+                file = candidate;
+        }
+        return TaskQConfig.load(file, env, overrides);
     }
 }

@@ -1,37 +1,49 @@
 package io.taskq.cli;
 
 import io.taskq.common.TaskQException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /**
- * {@code taskq <command> [options]}. Exit codes: 0 success, 1 failure (including a run that does not verify),
- * 2 usage, configuration, input or data-directory error, 3 timeout, 4 the task queue's file system is full
- * ({@code queue.min-free-bytes}; {@code produce} stopped, and every task it accepted is safe). An exit 2 changes nothing in the data directory,
- * with one exception the message states: a malformed CSV line stops {@code produce}, and the lines before it stay
- * submitted.
+ * {@code taskq <command> [options]}, the top command of bin/taskq. Exit codes: 0 success, 1 failure (including a run
+ * that does not verify), 2 usage, configuration, input or data-directory error, 3 timeout, 4 the task queue's file
+ * system is full ({@code queue.min-free-bytes}; {@code produce} stopped, and every task it accepted is safe). An exit
+ * 2 changes nothing in the data directory, with one exception the message states: a malformed CSV line stops
+ * {@code produce}, and the lines before it stay submitted.
+ * <p>
+ * Every error is one line on stderr, {@code taskq <command>: ...}, naming the culprit ({@link OneLineErrors}). The
+ * one-shot commands (those with {@code -v}, see {@link Verbosity}) keep their console to their own output.
  */
-public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-    static final String USAGE = """
-            usage: taskq <command> [options]     (taskq <command> --help for its options)
+@Command(name = "taskq", mixinStandardHelpOptions = true, versionProvider = TaskqVersion.class,
+        synopsisSubcommandLabel = "<command>",
+        description = "A low-latency, persisted task queue for processes on one host (taskq <command> --help for "
+                + "the options of a command).",
+        subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, StatusCommand.class,
+                JoinCommand.class, TailCommand.class, BenchCommand.class, DoctorCommand.class, CompletionCommand.class,
+                HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, "
+                + "4 disk full (produce)."})
+public final class Main implements Callable<Integer> {
+    /** Columns of the generated help. */
+    static final int HELP_WIDTH = 110;
 
-              demo     run 1 producer and C consumers as separate processes and verify the totals
-              produce  submit tasks (synthetic or CSV), optionally seal the stream and join
-              consume  run one consumer on its result slot
-              status   show totals and one row per slot (--json, --watch)
-              join     wait until submitted tasks are done (--all: until the sealed stream is done)
-              tail     print the task queue with Chronicle's ChronicleReaderMain
-              bench    run the standard benchmarks and their baselines (bin/taskq runs it from the bench module)
-              doctor   check a data directory's files, owners, locks and orphaned batches (--json)
+    private final PrintStream out;
+    private final PrintStream err;
+    @Spec
+    private CommandSpec spec;
 
-            exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, 4 disk full (produce)
-            """;
-
-    private Main() {
+    private Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -42,33 +54,52 @@ public final class Main {
 
     /** Runs one command and returns its exit code; errors become one line on {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.print(USAGE);
-            return args.length == 0 ? TaskQException.EXIT_USAGE : 0;
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The whole command tree, writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        OneLineErrors errors = new OneLineErrors();
+        return new CommandLine(new Main(out, err))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                // An argument starting with @ is a file name or a pattern, never a file of more arguments.
+                .setExpandAtFiles(false)
+                .setUsageHelpWidth(HELP_WIDTH)
+                .setDefaultValueProvider(new KeyDefaults())
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors)
+                .setExecutionStrategy(Main::execute);
+    }
+
+    /** Runs the command the arguments name, with a quiet console for a one-shot command without {@code -v}. */
+    private static int execute(ParseResult parsed) {
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand())
+            leaf = leaf.subcommand();
+        boolean quiet = leaf.commandSpec().mixins().values().stream()
+                .anyMatch(mixin -> mixin.userObject() instanceof Verbosity v && !v.verbose());
+        if (!quiet)
+            return new RunLast().execute(parsed);
+        try (QuietConsole ignored = QuietConsole.apply()) {
+            return new RunLast().execute(parsed);
         }
-        String command = args[0];
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        try {
-            return switch (command) {
-                case "produce" -> ProduceCommand.run(rest, out);
-                case "consume" -> ConsumeCommand.run(rest, out);
-                case "status" -> StatusCommand.run(rest, out);
-                case "join" -> JoinCommand.run(rest, out);
-                case "tail" -> TailCommand.run(rest, out);
-                case "demo" -> DemoCommand.run(rest, out, err);
-                case "bench" -> throw TaskQException.usage("taskq bench runs from the bench module's jars: start it with bin/taskq bench");
-                case "doctor" -> DoctorCommand.run(rest, out);
-                default -> throw TaskQException.usage("unknown command '" + command
-                        + "' (commands: demo, produce, consume, status, join, tail, bench, doctor)");
-            };
-        } catch (TaskQException e) {
-            String message = e.getMessage();
-            err.println(message.startsWith("taskq ") ? message : "taskq " + command + ": " + message);
-            return e.exitCode();
-        } catch (Exception | Error e) {
-            LOG.error("taskq {} failed", command, e);
-            err.println("taskq " + command + ": failed: " + e);
-            return TaskQException.EXIT_FAILED;
-        }
+    }
+
+    /** {@code taskq} alone: the usage, and exit code 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return TaskQException.EXIT_USAGE;
+    }
+
+    /** Where a command prints its output. */
+    PrintStream out() {
+        return out;
+    }
+
+    /** Where a command prints what is not its output (the demo's process failures). */
+    PrintStream err() {
+        return err;
     }
 }

@@ -4,7 +4,6 @@ import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 
 import java.time.Duration;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parsed options of one subcommand: {@code --name value}, {@code --name=value} and boolean {@code --flag}s. Unknown
- * options, missing values and repeated options are {@link TaskQException}s with exit code 2 that name the option
- * and the command.
+ * Parsed options of one hand-parsed command: {@code --name value}, {@code --name=value} and boolean {@code --flag}s.
+ * Unknown options, missing values and repeated options are {@link TaskQException}s with exit code 2 that name the
+ * option and the command. Only the bench module's commands still parse this way; bin/taskq's own commands are
+ * picocli commands ({@link Main}), and this class goes once the bench module moves too.
  */
 public final class Options {
     private final String command;
@@ -32,13 +32,15 @@ public final class Options {
      * @param flags       options that take none
      * @param passThrough true to keep unknown arguments in {@link #rest()} instead of failing
      */
-    public static Options parse(String command, String[] args, Set<String> valued, Set<String> flags, boolean passThrough) {
+    public static Options parse(String command, String[] args, Set<String> valued, Set<String> flags,
+                                boolean passThrough) {
         Options o = new Options(command);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.equals("--")) {
                 if (!passThrough)
-                    throw TaskQException.usage(command + ": unexpected argument '" + arg + "' (see " + command + " --help)");
+                    throw TaskQException.usage(command + ": unexpected argument '" + arg + "' (see " + command
+                            + " --help)");
                 o.rest.add(arg);
                 continue;
             }
@@ -92,7 +94,8 @@ public final class Options {
         try {
             n = Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
-            throw TaskQException.usage(command + ": --" + name + "=" + v + ": must be a whole number in " + min + ".." + max);
+            throw TaskQException.usage(command + ": --" + name + "=" + v + ": must be a whole number in " + min + ".."
+                    + max);
         }
         if (n < min || n > max)
             throw TaskQException.usage(command + ": --" + name + "=" + v + ": must be " + min + ".." + max);

@@ -1,0 +1,94 @@
+package io.taskq.cli;
+
+import io.taskq.common.config.Keys;
+import io.taskq.common.store.Ledger;
+import io.taskq.consumer.ConsumerSettings;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+
+/**
+ * Converters for option values that are not configuration keys. Each says what is allowed; {@link OneLineErrors}
+ * puts the option and the value in front: {@code --count=-5: must be 0..1000000000000}.
+ */
+final class OptionValues {
+    private OptionValues() {
+    }
+
+    /** A whole number in {@code min..max}; underscores may group digits ({@code 1_000_000}). */
+    abstract static class WholeNumber implements ITypeConverter<Long> {
+        private final long min;
+        private final long max;
+
+        WholeNumber(long min, long max) {
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public Long convert(String text) {
+            long n;
+            try {
+                n = Long.parseLong(text.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("must be a whole number in " + min + ".." + max);
+            }
+            if (n < min || n > max)
+                throw new TypeConversionException("must be " + min + ".." + max);
+            return n;
+        }
+    }
+
+    /** {@code produce --count}: 0..{@link ProduceCommand#MAX_COUNT}. */
+    static final class TaskCount extends WholeNumber {
+        TaskCount() {
+            super(0, ProduceCommand.MAX_COUNT);
+        }
+    }
+
+    /** {@code produce --wait-consumers}: 0..4096, the most slots a data directory can have. */
+    static final class ConsumerCount extends WholeNumber {
+        ConsumerCount() {
+            super(0, 4096);
+        }
+    }
+
+    /** {@code consume --index}: a slot number or {@code auto} ({@link ConsumerSettings#AUTO_INDEX}). */
+    static final class SlotIndex implements ITypeConverter<Integer> {
+        private static final WholeNumber SLOT = new WholeNumber(0, Ledger.MAX_SLOTS - 1) {
+        };
+
+        @Override
+        public Integer convert(String text) {
+            if (text.equals("auto"))
+                return ConsumerSettings.AUTO_INDEX;
+            if (!text.matches("[0-9_]+"))
+                throw new TypeConversionException("must be a slot number (0..slots.max-1) or auto");
+            return SLOT.convert(text).intValue();
+        }
+    }
+
+    /** A duration such as {@code 500ms}, {@code 30s} or {@code 5m}. */
+    static final class TimeSpan implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return Keys.parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A {@link TimeSpan} longer than zero. */
+    static final class PositiveTimeSpan implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            Duration d = new TimeSpan().convert(text);
+            if (d.isZero())
+                throw new TypeConversionException("must be more than 0");
+            return d;
+        }
+    }
+}
