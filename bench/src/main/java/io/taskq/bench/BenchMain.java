@@ -1,8 +1,19 @@
 package io.taskq.bench;
 
-import io.taskq.common.TaskQException;
+import io.taskq.bench.BenchReport.Baselines;
+import io.taskq.bench.BenchReport.ChronicleRaw;
+import io.taskq.bench.BenchReport.Host;
+import io.taskq.bench.BenchReport.LatencyEntry;
+import io.taskq.bench.BenchReport.SincePut;
+import io.taskq.bench.BenchReport.Spread;
+import io.taskq.bench.BenchReport.ThroughputEntry;
+import io.taskq.bench.BenchReport.W1Entry;
+import io.taskq.bench.BenchReport.W2Entry;
+import io.taskq.bench.Workloads.Latency;
+import io.taskq.bench.Workloads.Throughput;
 import io.taskq.cli.Launch;
 import io.taskq.cli.Options;
+import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import org.HdrHistogram.Histogram;
@@ -20,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.ToDoubleFunction;
 
 /**
  * {@code taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard workloads of
@@ -100,8 +110,8 @@ public final class BenchMain {
             throw TaskQException.usage("taskq bench: --quick runs once; leave out --runs");
         int runs = quick ? 1 : (int) o.longValue("runs", 1, 20, 3);
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
-        boolean w1 = !which.equals("w2");
-        boolean w2 = !which.equals("w1");
+        boolean w1Selected = !which.equals("w2");
+        boolean w2Selected = !which.equals("w1");
 
         Path home = home();
         Path results = o.has("results") ? Path.of(o.get("results")) : home.resolve("bench").resolve("results");
@@ -110,7 +120,7 @@ public final class BenchMain {
         Workloads.deleteData(work);
         Files.createDirectories(work);
         Path script = home.resolve("bench").resolve("python").resolve("seed_queue.py");
-        if (w1 && !Files.isRegularFile(script))
+        if (w1Selected && !Files.isRegularFile(script))
             throw TaskQException.usage("taskq bench: the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
         String python = System.getenv().getOrDefault("TASKQ_PYTHON", "python3");
         TaskQConfig config = Launch.config(o, Map.of());
@@ -124,112 +134,127 @@ public final class BenchMain {
                     + "benchmark and its figures will say more about the machine than about TaskQ%n", loadAtStart, machine.cpus());
         long started = System.nanoTime();
 
-        List<Workloads.Throughput> w1Runs = new ArrayList<>();
-        List<Workloads.Throughput> w1WarmRuns = new ArrayList<>();
-        List<Workloads.Throughput> rawWarmRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyTunedRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyBatchedRuns = new ArrayList<>();
-        List<Workloads.Throughput> rawRuns = new ArrayList<>();
-        List<Workloads.Latency> busyRuns = new ArrayList<>();
-        List<Workloads.Latency> defaultRuns = new ArrayList<>();
-        List<Workloads.Latency> rawLatRuns = new ArrayList<>();
         String defaultIdle = config.get(Keys.IDLE);
-        for (int run = 1; run <= runs; run++) {
-            final int k = run;
-            if (w1) {
-                w1Runs.add(step(err, "W1 run " + k, () -> workloads.w1("w1-" + k, sizes.w1Count(), W1_CONSUMERS, 0)));
-                w1WarmRuns.add(step(err, "W1 warm run " + k,
-                        () -> workloads.w1("w1-warm-" + k, sizes.w1Count(), W1_CONSUMERS, sizes.w1WarmUp())));
-                rawRuns.add(step(err, "chronicle-raw throughput run " + k, () -> workloads.rawThroughput("raw-" + k, sizes.rawCount(), 0)));
-                rawWarmRuns.add(step(err, "chronicle-raw warm run " + k,
-                        () -> workloads.rawThroughput("raw-warm-" + k, sizes.rawCount(), sizes.w1WarmUp())));
-                pyRuns.add(step(err, "python-seed run " + k, () -> workloads.python("python-" + k, sizes.pythonCount(), 1, false)));
-                pyTunedRuns.add(step(err, "python-tuned run " + k,
-                        () -> workloads.python("python-tuned-" + k, sizes.pythonCount(), 1, true)));
-                pyBatchedRuns.add(step(err, "python-seed-100 run " + k,
-                        () -> workloads.python("python100-" + k, sizes.pythonBatchedCount(), 100, false)));
-            }
-            if (w2) {
-                busyRuns.add(step(err, "W2 busy run " + k,
-                        () -> workloads.w2("w2-busy-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(), "busy")));
-                defaultRuns.add(step(err, "W2 default (" + defaultIdle + ") run " + k,
-                        () -> workloads.w2("w2-default-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(), null)));
-                rawLatRuns.add(step(err, "chronicle-raw latency run " + k,
-                        () -> workloads.rawLatency("raw-latency-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup())));
-            }
-        }
+        W1Variants w1 = w1Selected ? W1Variants.of(workloads, sizes) : null;
+        W2Variants w2 = w2Selected ? W2Variants.of(workloads, sizes, defaultIdle, results) : null;
+        List<Variant<?, ?>> round = new ArrayList<>();
+        if (w1 != null)
+            round.addAll(w1.inOrder());
+        if (w2 != null)
+            round.addAll(w2.inOrder());
+        for (int k = 1; k <= runs; k++)
+            for (Variant<?, ?> variant : round)
+                variant.measure(k, err);
         Workloads.deleteData(work);
 
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("workloads", which);
-        json.put("runs", runs);
-        json.put("quick", quick);
-        json.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        Map<String, Object> machineJson = machine.toJson();
-        machineJson.put("loadAverageAtStart", loadAtStart);
-        machineJson.put("loadAverageAtEnd", Machine.loadAverage());
-        json.put("machine", machineJson);
-        json.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-        Map<String, Object> baselines = new LinkedHashMap<>();
-        if (w1) {
-            json.put("w1", w1Json(w1Runs, sizes.w1Count(), 0));
-            json.put("w1Warm", w1Json(w1WarmRuns, sizes.w1Count(), sizes.w1WarmUp()));
-            Map<String, Object> py = throughputJson(pyRuns);
-            py.put("count", sizes.pythonCount());
-            py.put("perPut", 1);
-            baselines.put("python-seed", py);
-            Map<String, Object> pyTuned = throughputJson(pyTunedRuns);
-            pyTuned.put("count", sizes.pythonCount());
-            pyTuned.put("perPut", 1);
-            pyTuned.put("tuned", true);
-            baselines.put("python-tuned", pyTuned);
-            Map<String, Object> py100 = throughputJson(pyBatchedRuns);
-            py100.put("count", sizes.pythonBatchedCount());
-            py100.put("perPut", 100);
-            baselines.put("python-seed-100", py100);
-            Map<String, Object> raw = throughputJson(rawRuns);
-            raw.put("count", sizes.rawCount());
-            baselines.put("chronicle-raw", raw);
-            Map<String, Object> rawWarm = throughputJson(rawWarmRuns);
-            rawWarm.put("count", sizes.rawCount());
-            rawWarm.put("warmUp", sizes.w1WarmUp());
-            baselines.put("chronicle-raw-warm", rawWarm);
-        }
-        Map<String, Histogram> plotted = new LinkedHashMap<>();
-        if (w2) {
-            Map<String, Object> w2Json = new LinkedHashMap<>();
-            w2Json.put("count", sizes.w2Count());
-            w2Json.put("rate", sizes.w2Rate());
-            w2Json.put("warmup", sizes.w2Warmup());
-            w2Json.put("from", "intended send time");
-            w2Json.put("busy", latencyJson(busyRuns, results.resolve("w2-busy.hgrm"), results.resolve("w2-busy-since-put.hgrm")));
-            w2Json.put("default", latencyJson(defaultRuns, results.resolve("w2-default.hgrm"), results.resolve("w2-default-since-put.hgrm")));
-            json.put("w2", w2Json);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> raw = (Map<String, Object>) baselines.computeIfAbsent("chronicle-raw", key -> new LinkedHashMap<>());
-            raw.putAll(latencyJson(rawLatRuns, results.resolve("chronicle-raw-latency.hgrm"), null));
-            plotted.put("W2 TaskQ, busy", merged(busyRuns));
-            plotted.put("W2 TaskQ, " + defaultIdle + " (default)", merged(defaultRuns));
-            plotted.put("chronicle-raw 1:1, busy", merged(rawLatRuns));
-            LatencyPlot.write(results.resolve("w2-latency.svg"),
-                    String.format(Locale.ROOT, "Latency at %,d tasks/s from the intended send time (%d run%s merged)",
-                            sizes.w2Rate(), runs, runs == 1 ? "" : "s"), plotted);
-        }
-        json.put("baselines", baselines);
-        json.put("ratios", Report.ratios(json));
+        Host host = Host.of(machine, loadAtStart, Machine.loadAverage());
+        long seconds = Math.round((System.nanoTime() - started) / 1e9);
+        W1Entry w1Cold = w1 == null ? null : w1.cold().entry();
+        W1Entry w1Warm = w1 == null ? null : w1.warm().entry();
+        W2Entry w2Entry = w2 == null ? null : new W2Entry(sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(),
+                W2Entry.FROM, w2.busy().entry(), w2.configuredIdle().entry());
+        Baselines baselines = new Baselines(
+                w1 == null ? null : w1.pythonSeed().entry(),
+                w1 == null ? null : w1.pythonTuned().entry(),
+                w1 == null ? null : w1.pythonSeed100().entry(),
+                ChronicleRaw.of(w1 == null ? null : w1.raw().entry(), w2 == null ? null : w2.rawLatency().entry()),
+                w1 == null ? null : w1.rawWarm().entry());
+        if (w2 != null)
+            LatencyPlot.write(results.resolve("w2-latency.svg"), String.format(Locale.ROOT,
+                    "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), runs,
+                    runs == 1 ? "" : "s"), w2.curves(defaultIdle));
+        BenchReport report = new BenchReport(which, runs, quick, Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                .toString(), host, seconds, w1Cold, w1Warm, w2Entry, baselines,
+                Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
 
-        String table = Report.table(json);
-        String jsonText = JsonText.of(json);
+        String table = Report.table(report);
+        String json = BenchJson.write(report);
         Files.writeString(results.resolve("latest.txt"), table, StandardCharsets.UTF_8);
-        Files.writeString(results.resolve("latest.json"), jsonText + "\n", StandardCharsets.UTF_8);
+        Files.writeString(results.resolve("latest.json"), json + "\n", StandardCharsets.UTF_8);
         if (o.flag("json"))
-            out.println(jsonText);
+            out.println(json);
         else
             out.print(table);
         err.printf(Locale.ROOT, "taskq bench: done in %d s; table, JSON, .hgrm files and the plot are in %s%n",
                 Math.round((System.nanoTime() - started) / 1e9), results);
         return 0;
+    }
+
+    /** W1 and its throughput baselines, in the order each round runs them. */
+    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1Entry> warm,
+                              Variant<Throughput, ThroughputEntry> raw, Variant<Throughput, ThroughputEntry> rawWarm,
+                              Variant<Throughput, ThroughputEntry> pythonSeed,
+                              Variant<Throughput, ThroughputEntry> pythonTuned,
+                              Variant<Throughput, ThroughputEntry> pythonSeed100) {
+        static W1Variants of(Workloads w, Sizes s) {
+            return new W1Variants(
+                    w1(w, "W1", "w1", s.w1Count(), 0),
+                    w1(w, "W1 warm", "w1-warm", s.w1Count(), s.w1WarmUp()),
+                    raw(w, "chronicle-raw throughput", "raw", s.rawCount(), 0),
+                    raw(w, "chronicle-raw warm", "raw-warm", s.rawCount(), s.w1WarmUp()),
+                    python(w, "python-seed", "python", s.pythonCount(), 1, false),
+                    python(w, "python-tuned", "python-tuned", s.pythonCount(), 1, true),
+                    python(w, "python-seed-100", "python100", s.pythonBatchedCount(), 100, false));
+        }
+
+        private static Variant<Throughput, W1Entry> w1(Workloads w, String label, String folder, long count,
+                                                       long warmUp) {
+            return new Variant<>(label, folder, f -> w.w1(f, count, W1_CONSUMERS, warmUp),
+                    runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS));
+        }
+
+        private static Variant<Throughput, ThroughputEntry> raw(Workloads w, String label, String folder,
+                                                                long count, long warmUp) {
+            return new Variant<>(label, folder, f -> w.rawThroughput(f, count, warmUp),
+                    runs -> ThroughputEntry.of(runs, count, warmUp));
+        }
+
+        private static Variant<Throughput, ThroughputEntry> python(Workloads w, String label, String folder,
+                                                                   long count, int perPut, boolean tuned) {
+            return new Variant<>(label, folder, f -> w.python(f, count, perPut, tuned),
+                    runs -> ThroughputEntry.python(runs, count, perPut, tuned));
+        }
+
+        List<Variant<?, ?>> inOrder() {
+            return List.of(cold, warm, raw, rawWarm, pythonSeed, pythonTuned, pythonSeed100);
+        }
+    }
+
+    /**
+     * W2 with the consumer busy-spinning and with the configured idle strategy, and chronicle-raw's latency, in the
+     * order each round runs them. Their entries write the runs merged as {@code .hgrm} files under the results.
+     */
+    private record W2Variants(Variant<Latency, LatencyEntry> busy, Variant<Latency, LatencyEntry> configuredIdle,
+                              Variant<Latency, LatencyEntry> rawLatency) {
+        static W2Variants of(Workloads w, Sizes s, String defaultIdle, Path results) {
+            return new W2Variants(
+                    w2(w, s, "W2 busy", "w2-busy", "busy", results),
+                    w2(w, s, "W2 default (" + defaultIdle + ")", "w2-default", null, results),
+                    new Variant<>("chronicle-raw latency", "raw-latency",
+                            f -> w.rawLatency(f, s.w2Count(), s.w2Rate(), s.w2Warmup()),
+                            runs -> latency(runs, results.resolve("chronicle-raw-latency.hgrm"), null)));
+        }
+
+        /** A W2 variant with idle strategy {@code idle} (null: the configured one); its files are named after it. */
+        private static Variant<Latency, LatencyEntry> w2(Workloads w, Sizes s, String label, String folder,
+                                                         String idle, Path results) {
+            return new Variant<>(label, folder, f -> w.w2(f, s.w2Count(), s.w2Rate(), s.w2Warmup(), idle),
+                    runs -> latency(runs, results.resolve(folder + ".hgrm"),
+                            results.resolve(folder + "-since-put.hgrm")));
+        }
+
+        List<Variant<?, ?>> inOrder() {
+            return List.of(busy, configuredIdle, rawLatency);
+        }
+
+        /** The curves of the latency plot: each variant's runs merged. */
+        Map<String, Histogram> curves(String defaultIdle) {
+            Map<String, Histogram> curves = new LinkedHashMap<>();
+            curves.put("W2 TaskQ, busy", merged(busy.runs()));
+            curves.put("W2 TaskQ, " + defaultIdle + " (default)", merged(configuredIdle.runs()));
+            curves.put("chronicle-raw 1:1, busy", merged(rawLatency.runs()));
+            return curves;
+        }
     }
 
     /** TASKQ_HOME as bin/taskq sets it (the checkout), for the Python baseline and the default results folder. */
@@ -240,91 +265,36 @@ public final class BenchMain {
         return Path.of(home);
     }
 
-    interface Step<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T step(PrintStream err, String what, Step<T> step) throws Exception {
-        long t0 = System.nanoTime();
-        err.printf(Locale.ROOT, "  %-34s ...", what);
-        err.flush();
-        T result = step.run();
-        String figure = result instanceof Workloads.Throughput t ? String.format(Locale.ROOT, "%,.0f tasks/s", t.tasksPerSec())
-                : result instanceof Workloads.Latency l ? String.format(Locale.ROOT, "p50 %.1f us, p99 %.1f us",
-                l.intended().getValueAtPercentile(50) / 1000.0, l.intended().getValueAtPercentile(99) / 1000.0) : "";
-        err.printf(Locale.ROOT, " %s (%.1f s)%n", figure, (System.nanoTime() - t0) / 1e9);
-        return result;
-    }
-
-    /** A W1 entry: throughput, the producer's own put rate, tasks per consumer; {@code warmUp} only when not 0. */
-    private static Map<String, Object> w1Json(List<Workloads.Throughput> runs, long count, long warmUp) {
-        Map<String, Object> m = throughputJson(runs);
-        m.put("producerPutsPerSec", statsJson(Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
-        m.put("tasksPerConsumer", runs.stream().map(Workloads.Throughput::perConsumerDone).toList());
-        m.put("count", count);
-        if (warmUp > 0)
-            m.put("warmUp", warmUp);
-        m.put("consumers", W1_CONSUMERS);
-        m.put("verified", true);
-        return m;
-    }
-
-    private static Map<String, Object> throughputJson(List<Workloads.Throughput> runs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tasksPerSec", statsJson(Stats.of(runs.stream().map(Workloads.Throughput::tasksPerSec).toList())));
-        m.put("elapsedMillis", runs.stream().map(t -> t.elapsedNanos() / 1e6).toList());
-        return m;
-    }
-
-    private static Map<String, Object> statsJson(Stats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("median", s.median());
-        m.put("min", s.min());
-        m.put("max", s.max());
-        m.put("runs", s.runs());
-        return m;
-    }
-
-    static final double[] PERCENTILES = {50, 90, 99, 99.9};
-    static final String[] PERCENTILE_KEYS = {"p50Micros", "p90Micros", "p99Micros", "p999Micros"};
-
     /**
-     * Percentiles of each run in µs; the top-level {@code pXXMicros} keys are medians over the runs, with min–max
-     * under {@code spread}. Writes the runs merged as one {@code .hgrm} (values in µs).
+     * Percentiles of each run in µs; the entry's {@code pXXMicros} are medians over the runs, with min–max under
+     * {@code spread}. Writes the runs merged as one {@code .hgrm} (values in µs), and those measured from the put to
+     * {@code sincePutHgrm} unless it is null.
      */
-    private static Map<String, Object> latencyJson(List<Workloads.Latency> runs, Path hgrm, Path sincePutHgrm) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> spread = new LinkedHashMap<>();
-        for (int i = 0; i <= PERCENTILES.length; i++) {
-            final int at = i;
-            ToDoubleFunction<Histogram> f = at < PERCENTILES.length
-                    ? h -> h.getValueAtPercentile(PERCENTILES[at]) / 1000.0
-                    : h -> h.getMaxValue() / 1000.0;
-            Stats s = Stats.of(runs.stream().map(l -> f.applyAsDouble(l.intended())).toList());
-            String key = at < PERCENTILES.length ? PERCENTILE_KEYS[at] : "maxMicros";
-            m.put(key, s.median());
-            spread.put(key, statsJson(s));
-        }
-        m.put("spread", spread);
-        m.put("pauser", runs.get(0).pauser());
-        m.put("samplesPerRun", runs.get(0).intended().getTotalCount());
-        m.put("producerMaxBehindScheduleMicros", runs.stream().map(l -> l.maxBehindScheduleNanos() / 1000.0).toList());
+    private static LatencyEntry latency(List<Latency> runs, Path hgrm, Path sincePutHgrm) throws IOException {
+        Spread spread = new Spread(percentile(runs, 50), percentile(runs, 90), percentile(runs, 99),
+                percentile(runs, 99.9), Stats.of(runs.stream().map(l -> l.intended().getMaxValue() / 1000.0).toList()));
         writeHgrm(merged(runs), hgrm);
-        m.put("hgrm", hgrm.getFileName().toString());
+        SincePut sincePutEntry = null;
         if (sincePutHgrm != null && runs.get(0).sincePut() != null) {
             Histogram sincePut = new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3);
             runs.forEach(l -> sincePut.add(l.sincePut()));
-            Map<String, Object> sp = new LinkedHashMap<>();
-            sp.put("p50Micros", sincePut.getValueAtPercentile(50) / 1000.0);
-            sp.put("p99Micros", sincePut.getValueAtPercentile(99) / 1000.0);
-            sp.put("note", "from Task.createdNanos (the put), all runs merged: not corrected for coordinated omission");
-            m.put("sincePut", sp);
+            sincePutEntry = new SincePut(sincePut.getValueAtPercentile(50) / 1000.0,
+                    sincePut.getValueAtPercentile(99) / 1000.0, SincePut.NOTE);
             writeHgrm(sincePut, sincePutHgrm);
         }
-        return m;
+        return new LatencyEntry(spread.p50Micros().median(), spread.p90Micros().median(),
+                spread.p99Micros().median(), spread.p999Micros().median(), spread.maxMicros().median(), spread,
+                runs.get(0).pauser(), runs.get(0).intended().getTotalCount(),
+                runs.stream().map(l -> l.maxBehindScheduleNanos() / 1000.0).toList(), hgrm.getFileName().toString(),
+                sincePutEntry);
     }
 
-    private static Histogram merged(List<Workloads.Latency> runs) {
+    /** Percentile {@code p} of each run's latency from the intended send time, in µs. */
+    private static Stats percentile(List<Latency> runs, double p) {
+        return Stats.of(runs.stream().map(l -> l.intended().getValueAtPercentile(p) / 1000.0).toList());
+    }
+
+    private static Histogram merged(List<Latency> runs) {
         Histogram all = new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3);
         runs.forEach(l -> all.add(l.intended()));
         return all;
