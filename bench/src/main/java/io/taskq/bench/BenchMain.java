@@ -11,12 +11,17 @@ import io.taskq.bench.BenchReport.W1Entry;
 import io.taskq.bench.BenchReport.W2Entry;
 import io.taskq.bench.Workloads.Latency;
 import io.taskq.bench.Workloads.Throughput;
-import io.taskq.cli.Launch;
-import io.taskq.cli.Options;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,43 +35,80 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard workloads of
  * docs/BENCHMARKS.md as real separate processes, with the baselines in the same invocation, and prints a table
- * (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object. Writes
- * {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON under {@code bench/results/}.
- * Runs are interleaved (run 1 of everything, then run 2, ...) so that drift on a shared machine spreads over all.
+ * (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object
+ * ({@link BenchReport}). Writes {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON
+ * under {@code bench/results/}. Runs are interleaved (run 1 of everything, then run 2, ...) so that drift on a
+ * shared machine spreads over all.
  * <p>
  * Exit codes: 0 every run verified; 1 a run failed or did not verify (it does not count, and no table is printed);
  * 2 bad usage. It reports speed and never judges it: the targets are shown, not enforced.
  */
-public final class BenchMain {
-    static final String USAGE = """
-            usage: taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]
-              w1          throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and
-                          warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),
-                          python-tuned and chronicle-raw (1:1, cold and warm)
-              w2          latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,
-                          first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw
-              all         both (the default)
-              --runs K    runs of each, 1..20 (default 3); the table shows median and min-max
-              --quick     small counts and 1 run, to check the harness end to end (CI)
-              --json      print one JSON object instead of the table
-              --results D where .hgrm files, the plot and the latest table go (default bench/results)
-            """;
-
+@Command(name = "taskq bench", sortOptions = false, sortSynopsis = false, usageHelpWidth = 120,
+        description = {
+                "Runs the standard workloads of docs/BENCHMARKS.md as separate processes, with their baselines in the",
+                "same invocation, and prints a table (median and min-max over the runs, ratios against the baselines)",
+                "or one JSON object. Progress goes to stderr."},
+        footerHeading = "%nWorkloads:%n",
+        footer = {
+                "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
+                "        warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),",
+                "        python-tuned and chronicle-raw (1:1, cold and warm)",
+                "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",
+                "        first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw",
+                "  all   both (the default)"})
+public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
-    record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count, long w2Rate,
-                 long w2Warmup) {
-        static final Sizes FULL = new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
+    record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count,
+                 long w2Rate, long w2Warmup) {
+        static final Sizes FULL =
+                new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
         static final Sizes QUICK = new Sizes(50_000, 10_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000);
     }
 
     static final int W1_CONSUMERS = 3;
+    private static final List<String> WORKLOADS = List.of("w1", "w2", "all");
 
-    private BenchMain() {
+    @Parameters(arity = "0..*", paramLabel = "[w1|w2|all]", hideParamSyntax = true,
+            description = "the workloads to run (default: all; see below)")
+    private List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "K", defaultValue = "3", converter = RunsConverter.class,
+            description = "runs of each, 1..20 (default: ${DEFAULT-VALUE}); the table shows median and min-max")
+    private int runs;
+
+    @Option(names = "--quick", description = "small counts and 1 run, to check the harness end to end (CI)")
+    private boolean quick;
+
+    @Option(names = "--json", description = "print one JSON object instead of the table")
+    private boolean json;
+
+    @Option(names = "--results", paramLabel = "DIR",
+            description = "where .hgrm files, the plot and the latest table go (default: bench/results in the "
+                    + "checkout)")
+    private Path results;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: TASKQ_CONFIG, else config/taskq.yaml in the checkout if "
+                    + "present)")
+    private Path configFile;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private BenchMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -77,107 +119,110 @@ public final class BenchMain {
 
     /** Runs the command; returns its exit code. Progress goes to {@code err}, the table or JSON to {@code out}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            return bench(args, out, err);
-        } catch (TaskQException e) {
-            err.println(e.getMessage().startsWith("taskq ") ? e.getMessage() : "taskq bench: " + e.getMessage());
-            return e.exitCode();
-        } catch (BenchFailure e) {
-            err.println("taskq bench: FAILED: " + e.getMessage());
-            return TaskQException.EXIT_FAILED;
-        } catch (Exception e) {
-            err.println("taskq bench: failed: " + e);
-            e.printStackTrace(err);
-            return TaskQException.EXIT_FAILED;
+        return CommandLines.execute(new BenchMain(out, err), args, out, err);
+    }
+
+    /** {@code --runs K}: a whole number in 1..20. */
+    static final class RunsConverter implements ITypeConverter<Integer> {
+        private static final int MAX = 20;
+
+        @Override
+        public Integer convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("must be a whole number in 1.." + MAX);
+            }
+            if (n < 1 || n > MAX)
+                throw new TypeConversionException("must be 1.." + MAX);
+            return (int) n;
         }
     }
 
-    private static int bench(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse("taskq bench", args, Set.of("runs", "results", "config"), Set.of("quick", "json", "help"), true);
-        if (o.flag("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        for (String arg : o.rest())
-            if (arg.startsWith("--"))
-                throw TaskQException.usage("taskq bench: unknown option " + arg + " (see taskq bench --help)");
-        if (o.rest().size() > 1 || (o.rest().size() == 1 && !Set.of("w1", "w2", "all").contains(o.rest().get(0))))
-            throw TaskQException.usage("taskq bench: expected one of w1, w2, all, got " + String.join(" ", o.rest())
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (workloads.size() > 1 || (workloads.size() == 1 && !WORKLOADS.contains(workloads.get(0))))
+            throw TaskQException.usage("expected one of w1, w2, all, got " + String.join(" ", workloads)
                     + " (see taskq bench --help)");
-        String which = o.rest().isEmpty() ? "all" : o.rest().get(0);
-        boolean quick = o.flag("quick");
-        if (quick && o.has("runs"))
-            throw TaskQException.usage("taskq bench: --quick runs once; leave out --runs");
-        int runs = quick ? 1 : (int) o.longValue("runs", 1, 20, 3);
+        String which = workloads.isEmpty() ? "all" : workloads.get(0);
+        if (quick && spec.commandLine().getParseResult().hasMatchedOption("--runs"))
+            throw TaskQException.usage("--quick runs once; leave out --runs");
+        int rounds = quick ? 1 : runs;
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
         boolean w1Selected = !which.equals("w2");
         boolean w2Selected = !which.equals("w1");
 
         Path home = home();
-        Path results = o.has("results") ? Path.of(o.get("results")) : home.resolve("bench").resolve("results");
-        Files.createDirectories(results);
-        Path work = results.resolve("runs");
+        Path resultsDir = results != null ? results : home.resolve("bench").resolve("results");
+        Files.createDirectories(resultsDir);
+        Path work = resultsDir.resolve("runs");
         Workloads.deleteData(work);
         Files.createDirectories(work);
         Path script = home.resolve("bench").resolve("python").resolve("seed_queue.py");
         if (w1Selected && !Files.isRegularFile(script))
-            throw TaskQException.usage("taskq bench: the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
+            throw TaskQException.usage("the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
         String python = System.getenv().getOrDefault("TASKQ_PYTHON", "python3");
-        TaskQConfig config = Launch.config(o, Map.of());
-        Workloads workloads = new Workloads(work, config.get(Keys.ROLL_CYCLE), script, python);
+        TaskQConfig config = CommandLines.config("taskq bench", configFile, null);
+        Workloads runner = new Workloads(work, config.get(Keys.ROLL_CYCLE), script, python);
+        String defaultIdle = config.get(Keys.IDLE);
 
         Machine machine = Machine.describe();
         double loadAtStart = Machine.loadAverage();
-        err.printf("taskq bench %s: %d run(s)%s on %s%n", which, runs, quick ? " (quick)" : "", machine.oneLine());
+        err.printf("taskq bench %s: %d run(s)%s on %s%n", which, rounds, quick ? " (quick)" : "", machine.oneLine());
         if (loadAtStart > machine.cpus())
-            err.printf(Locale.ROOT, "taskq bench: warning: the load average is %.1f on %d CPUs; other work competes with the "
-                    + "benchmark and its figures will say more about the machine than about TaskQ%n", loadAtStart, machine.cpus());
+            err.printf(Locale.ROOT, "taskq bench: warning: the load average is %.1f on %d CPUs; other work competes "
+                    + "with the benchmark and its figures will say more about the machine than about TaskQ%n",
+                    loadAtStart, machine.cpus());
         long started = System.nanoTime();
 
-        String defaultIdle = config.get(Keys.IDLE);
-        W1Variants w1 = w1Selected ? W1Variants.of(workloads, sizes) : null;
-        W2Variants w2 = w2Selected ? W2Variants.of(workloads, sizes, defaultIdle, results) : null;
+        W1Variants w1 = W1Variants.of(runner, sizes);
+        W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
         List<Variant<?, ?>> round = new ArrayList<>();
-        if (w1 != null)
+        if (w1Selected)
             round.addAll(w1.inOrder());
-        if (w2 != null)
+        if (w2Selected)
             round.addAll(w2.inOrder());
-        for (int k = 1; k <= runs; k++)
+        for (int k = 1; k <= rounds; k++)
             for (Variant<?, ?> variant : round)
                 variant.measure(k, err);
         Workloads.deleteData(work);
 
         Host host = Host.of(machine, loadAtStart, Machine.loadAverage());
         long seconds = Math.round((System.nanoTime() - started) / 1e9);
-        W1Entry w1Cold = w1 == null ? null : w1.cold().entry();
-        W1Entry w1Warm = w1 == null ? null : w1.warm().entry();
-        W2Entry w2Entry = w2 == null ? null : new W2Entry(sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(),
-                W2Entry.FROM, w2.busy().entry(), w2.configuredIdle().entry());
-        Baselines baselines = new Baselines(
-                w1 == null ? null : w1.pythonSeed().entry(),
-                w1 == null ? null : w1.pythonTuned().entry(),
-                w1 == null ? null : w1.pythonSeed100().entry(),
-                ChronicleRaw.of(w1 == null ? null : w1.raw().entry(), w2 == null ? null : w2.rawLatency().entry()),
-                w1 == null ? null : w1.rawWarm().entry());
-        if (w2 != null)
-            LatencyPlot.write(results.resolve("w2-latency.svg"), String.format(Locale.ROOT,
-                    "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), runs,
-                    runs == 1 ? "" : "s"), w2.curves(defaultIdle));
-        BenchReport report = new BenchReport(which, runs, quick, Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                .toString(), host, seconds, w1Cold, w1Warm, w2Entry, baselines,
-                Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
+        W1Entry w1Cold = w1.cold().entry();
+        W1Entry w1Warm = w1.warm().entry();
+        W2Entry w2Entry = w2.entry(sizes);
+        Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
+                w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
+                w1.rawWarm().entry());
+        if (w2Selected)
+            LatencyPlot.write(resultsDir.resolve("w2-latency.svg"), String.format(Locale.ROOT,
+                    "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), rounds,
+                    rounds == 1 ? "" : "s"), w2.curves(defaultIdle));
+        BenchReport report = new BenchReport(which, rounds, quick,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w2Entry,
+                baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
 
         String table = Report.table(report);
-        String json = BenchJson.write(report);
-        Files.writeString(results.resolve("latest.txt"), table, StandardCharsets.UTF_8);
-        Files.writeString(results.resolve("latest.json"), json + "\n", StandardCharsets.UTF_8);
-        if (o.flag("json"))
-            out.println(json);
+        String jsonText = BenchJson.write(report);
+        Files.writeString(resultsDir.resolve("latest.txt"), table, StandardCharsets.UTF_8);
+        Files.writeString(resultsDir.resolve("latest.json"), jsonText + "\n", StandardCharsets.UTF_8);
+        if (json)
+            out.println(jsonText);
         else
             out.print(table);
         err.printf(Locale.ROOT, "taskq bench: done in %d s; table, JSON, .hgrm files and the plot are in %s%n",
-                Math.round((System.nanoTime() - started) / 1e9), results);
+                Math.round((System.nanoTime() - started) / 1e9), resultsDir);
         return 0;
+    }
+
+    /** TASKQ_HOME as bin/taskq sets it (the checkout), for the Python baseline and the default results folder. */
+    static Path home() {
+        String home = System.getProperty("taskq.home", System.getenv("TASKQ_HOME"));
+        if (home == null)
+            throw TaskQException.usage("run it through bin/taskq (TASKQ_HOME is not set)");
+        return Path.of(home);
     }
 
     /** W1 and its throughput baselines, in the order each round runs them. */
@@ -197,18 +242,21 @@ public final class BenchMain {
                     python(w, "python-seed-100", "python100", s.pythonBatchedCount(), 100, false));
         }
 
+        /** W1 with {@code warmUp} untimed tasks first (0: cold). */
         private static Variant<Throughput, W1Entry> w1(Workloads w, String label, String folder, long count,
                                                        long warmUp) {
             return new Variant<>(label, folder, f -> w.w1(f, count, W1_CONSUMERS, warmUp),
                     runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS));
         }
 
+        /** chronicle-raw's throughput, with {@code warmUp} untimed tasks first (0: cold). */
         private static Variant<Throughput, ThroughputEntry> raw(Workloads w, String label, String folder,
                                                                 long count, long warmUp) {
             return new Variant<>(label, folder, f -> w.rawThroughput(f, count, warmUp),
                     runs -> ThroughputEntry.of(runs, count, warmUp));
         }
 
+        /** The Python program with {@code perPut} tasks per put, as the article writes it or tuned. */
         private static Variant<Throughput, ThroughputEntry> python(Workloads w, String label, String folder,
                                                                    long count, int perPut, boolean tuned) {
             return new Variant<>(label, folder, f -> w.python(f, count, perPut, tuned),
@@ -235,7 +283,10 @@ public final class BenchMain {
                             runs -> latency(runs, results.resolve("chronicle-raw-latency.hgrm"), null)));
         }
 
-        /** A W2 variant with idle strategy {@code idle} (null: the configured one); its files are named after it. */
+        /**
+         * W2 with idle strategy {@code idle} (null: the configured one); its {@code .hgrm} files are named after its
+         * folder.
+         */
         private static Variant<Latency, LatencyEntry> w2(Workloads w, Sizes s, String label, String folder,
                                                          String idle, Path results) {
             return new Variant<>(label, folder, f -> w.w2(f, s.w2Count(), s.w2Rate(), s.w2Warmup(), idle),
@@ -247,6 +298,13 @@ public final class BenchMain {
             return List.of(busy, configuredIdle, rawLatency);
         }
 
+        /** W2's entry, or null when W2 did not run. */
+        W2Entry entry(Sizes s) throws IOException {
+            LatencyEntry busyEntry = busy.entry();
+            return busyEntry == null ? null : new W2Entry(s.w2Count(), s.w2Rate(), s.w2Warmup(), W2Entry.FROM,
+                    busyEntry, configuredIdle.entry());
+        }
+
         /** The curves of the latency plot: each variant's runs merged. */
         Map<String, Histogram> curves(String defaultIdle) {
             Map<String, Histogram> curves = new LinkedHashMap<>();
@@ -255,14 +313,6 @@ public final class BenchMain {
             curves.put("chronicle-raw 1:1, busy", merged(rawLatency.runs()));
             return curves;
         }
-    }
-
-    /** TASKQ_HOME as bin/taskq sets it (the checkout), for the Python baseline and the default results folder. */
-    static Path home() {
-        String home = System.getProperty("taskq.home", System.getenv("TASKQ_HOME"));
-        if (home == null)
-            throw TaskQException.usage("taskq bench: run it through bin/taskq (TASKQ_HOME is not set)");
-        return Path.of(home);
     }
 
     /**

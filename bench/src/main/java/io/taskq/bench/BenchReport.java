@@ -109,8 +109,10 @@ record BenchReport(String workloads, int runs, boolean quick, String date, Host 
                         Double p90Micros, Double p99Micros, Double p999Micros, Double maxMicros, Spread spread,
                         String pauser, Long samplesPerRun, List<Double> producerMaxBehindScheduleMicros,
                         String hgrm) {
-        /** Either part may be null; the latency part has no {@code sincePut}. */
+        /** Either part may be null (both: null); the latency part has no {@code sincePut}. */
         static ChronicleRaw of(ThroughputEntry t, LatencyEntry l) {
+            if (t == null && l == null)
+                return null;
             return new ChronicleRaw(t == null ? null : t.tasksPerSec(), t == null ? null : t.elapsedMillis(),
                     t == null ? null : t.count(), l == null ? null : l.p50Micros(), l == null ? null : l.p90Micros(),
                     l == null ? null : l.p99Micros(), l == null ? null : l.p999Micros(),

@@ -58,8 +58,8 @@ final class Variant<R extends Workloads.Run, E> {
         return runs;
     }
 
-    /** Its runs so far as its entry in the report. */
+    /** Its runs so far as its entry in the report, or null when it has not run (its workload was not chosen). */
     E entry() throws IOException {
-        return summary.of(runs);
+        return runs.isEmpty() ? null : summary.of(runs);
     }
 }
