@@ -32,6 +32,7 @@ record BenchReport(String workloads, int runs, boolean quick, String date, Host 
     /**
      * W1, cold or warm: end-to-end throughput, each run's elapsed time, the producer's own put rate and the tasks
      * each consumer handled in each run. {@code warmUp} (untimed tasks before the clock) is null for the cold run.
+     * {@code verified} is always true: a run that does not verify fails the whole invocation.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record W1Entry(Stats tasksPerSec, List<Double> elapsedMillis, Stats producerPutsPerSec,

@@ -1,7 +1,6 @@
 package io.taskq.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.taskq.cli.ChildProcesses;
 import io.taskq.cli.JvmLauncher;
 import io.taskq.common.Await;
 import io.taskq.common.store.DataDirectory;

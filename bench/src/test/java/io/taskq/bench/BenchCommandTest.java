@@ -78,7 +78,8 @@ class BenchCommandTest {
         assertEquals(latest, BenchJson.write(BenchJson.read(latest, BenchReport.class)),
                 "latest.json reads back as a BenchReport that writes the same JSON");
         assertTrue(Files.readString(results.resolve("w2-latency.svg")).contains("<polyline"), "the plot has curves");
-        assertTrue(Files.readString(results.resolve("w2-busy.hgrm")).contains("#[Max"), "an HdrHistogram percentile log");
+        assertTrue(Files.readString(results.resolve("w2-busy.hgrm")).contains("#[Max"),
+                "an HdrHistogram percentile log");
         assertTrue(!Files.exists(results.resolve("runs")), "run data is removed after verifying");
     }
 
