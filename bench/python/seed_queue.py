@@ -106,8 +106,9 @@ def main():
     done = sum(int(totals[k * FIELDS + DONE]) for k in range(args.consumers))
     sum_value = sum(int(totals[k * FIELDS + SUM_VALUE]) for k in range(args.consumers))
     sum_payload = sum(totals[k * FIELDS + SUM_PAYLOAD] for k in range(args.consumers))
-    print(json.dumps({"count": n, "perPut": per_put, "tuned": args.tuned, "consumers": args.consumers, "elapsedNanos": elapsed,
-                      "done": done, "sumValue": sum_value, "sumPayload": sum_payload, "consumerExitCodes": codes}))
+    print(json.dumps({"count": n, "perPut": per_put, "tuned": args.tuned, "consumers": args.consumers,
+                      "elapsedNanos": elapsed, "done": done, "sumValue": sum_value, "sumPayload": sum_payload,
+                      "consumerExitCodes": codes}))
     return 0 if all(c == 0 for c in codes) else 1
 
 

@@ -1,11 +1,27 @@
 package io.taskq.bench;
 
+import io.taskq.bench.BenchReport.Baselines;
+import io.taskq.bench.BenchReport.ChronicleRaw;
+import io.taskq.bench.BenchReport.Host;
+import io.taskq.bench.BenchReport.LatencyEntry;
+import io.taskq.bench.BenchReport.SincePut;
+import io.taskq.bench.BenchReport.Spread;
+import io.taskq.bench.BenchReport.ThroughputEntry;
+import io.taskq.bench.BenchReport.W1Entry;
+import io.taskq.bench.BenchReport.W2Entry;
+import io.taskq.bench.Workloads.Latency;
+import io.taskq.bench.Workloads.Throughput;
 import io.taskq.common.TaskQException;
-import io.taskq.cli.Launch;
-import io.taskq.cli.Options;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,44 +35,80 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.Callable;
 
 /**
  * {@code taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard workloads of
  * docs/BENCHMARKS.md as real separate processes, with the baselines in the same invocation, and prints a table
- * (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object. Writes
- * {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON under {@code bench/results/}.
- * Runs are interleaved (run 1 of everything, then run 2, ...) so that drift on a shared machine spreads over all.
+ * (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object
+ * ({@link BenchReport}). Writes {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON
+ * under {@code bench/results/}. Runs are interleaved (run 1 of everything, then run 2, ...) so that drift on a
+ * shared machine spreads over all.
  * <p>
  * Exit codes: 0 every run verified; 1 a run failed or did not verify (it does not count, and no table is printed);
  * 2 bad usage. It reports speed and never judges it: the targets are shown, not enforced.
  */
-public final class BenchMain {
-    static final String USAGE = """
-            usage: taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]
-              w1          throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and
-                          warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),
-                          python-tuned and chronicle-raw (1:1, cold and warm)
-              w2          latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,
-                          first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw
-              all         both (the default)
-              --runs K    runs of each, 1..20 (default 3); the table shows median and min-max
-              --quick     small counts and 1 run, to check the harness end to end (CI)
-              --json      print one JSON object instead of the table
-              --results D where .hgrm files, the plot and the latest table go (default bench/results)
-            """;
-
+@Command(name = "taskq bench", sortOptions = false, sortSynopsis = false, usageHelpWidth = 120,
+        description = {
+                "Runs the standard workloads of docs/BENCHMARKS.md as separate processes, with their baselines in the",
+                "same invocation, and prints a table (median and min-max over the runs, ratios against the baselines)",
+                "or one JSON object. Progress goes to stderr."},
+        footerHeading = "%nWorkloads:%n",
+        footer = {
+                "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
+                "        warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),",
+                "        python-tuned and chronicle-raw (1:1, cold and warm)",
+                "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",
+                "        first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw",
+                "  all   both (the default)"})
+public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
-    record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count, long w2Rate,
-                 long w2Warmup) {
-        static final Sizes FULL = new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
+    record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count,
+                 long w2Rate, long w2Warmup) {
+        static final Sizes FULL =
+                new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
         static final Sizes QUICK = new Sizes(50_000, 10_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000);
     }
 
     static final int W1_CONSUMERS = 3;
+    private static final List<String> WORKLOADS = List.of("w1", "w2", "all");
 
-    private BenchMain() {
+    @Parameters(arity = "0..*", paramLabel = "[w1|w2|all]", hideParamSyntax = true,
+            description = "the workloads to run (default: all; see below)")
+    private List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "K", defaultValue = "3", converter = RunsConverter.class,
+            description = "runs of each, 1..20 (default: ${DEFAULT-VALUE}); the table shows median and min-max")
+    private int runs;
+
+    @Option(names = "--quick", description = "small counts and 1 run, to check the harness end to end (CI)")
+    private boolean quick;
+
+    @Option(names = "--json", description = "print one JSON object instead of the table")
+    private boolean json;
+
+    @Option(names = "--results", paramLabel = "DIR",
+            description = "where .hgrm files, the plot and the latest table go (default: bench/results in the "
+                    + "checkout)")
+    private Path results;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: TASKQ_CONFIG, else config/taskq.yaml in the checkout if "
+                    + "present)")
+    private Path configFile;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private BenchMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
@@ -67,168 +119,101 @@ public final class BenchMain {
 
     /** Runs the command; returns its exit code. Progress goes to {@code err}, the table or JSON to {@code out}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            return bench(args, out, err);
-        } catch (TaskQException e) {
-            err.println(e.getMessage().startsWith("taskq ") ? e.getMessage() : "taskq bench: " + e.getMessage());
-            return e.exitCode();
-        } catch (BenchFailure e) {
-            err.println("taskq bench: FAILED: " + e.getMessage());
-            return TaskQException.EXIT_FAILED;
-        } catch (Exception e) {
-            err.println("taskq bench: failed: " + e);
-            e.printStackTrace(err);
-            return TaskQException.EXIT_FAILED;
+        return CommandLines.execute(new BenchMain(out, err), args, out, err);
+    }
+
+    /** {@code --runs K}: a whole number in 1..20. */
+    static final class RunsConverter implements ITypeConverter<Integer> {
+        private static final int MAX = 20;
+
+        @Override
+        public Integer convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("must be a whole number in 1.." + MAX);
+            }
+            if (n < 1 || n > MAX)
+                throw new TypeConversionException("must be 1.." + MAX);
+            return (int) n;
         }
     }
 
-    private static int bench(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse("taskq bench", args, Set.of("runs", "results", "config"), Set.of("quick", "json", "help"), true);
-        if (o.flag("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        for (String arg : o.rest())
-            if (arg.startsWith("--"))
-                throw TaskQException.usage("taskq bench: unknown option " + arg + " (see taskq bench --help)");
-        if (o.rest().size() > 1 || (o.rest().size() == 1 && !Set.of("w1", "w2", "all").contains(o.rest().get(0))))
-            throw TaskQException.usage("taskq bench: expected one of w1, w2, all, got " + String.join(" ", o.rest())
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (workloads.size() > 1 || (workloads.size() == 1 && !WORKLOADS.contains(workloads.get(0))))
+            throw TaskQException.usage("expected one of w1, w2, all, got " + String.join(" ", workloads)
                     + " (see taskq bench --help)");
-        String which = o.rest().isEmpty() ? "all" : o.rest().get(0);
-        boolean quick = o.flag("quick");
-        if (quick && o.has("runs"))
-            throw TaskQException.usage("taskq bench: --quick runs once; leave out --runs");
-        int runs = quick ? 1 : (int) o.longValue("runs", 1, 20, 3);
+        String which = workloads.isEmpty() ? "all" : workloads.get(0);
+        if (quick && spec.commandLine().getParseResult().hasMatchedOption("--runs"))
+            throw TaskQException.usage("--quick runs once; leave out --runs");
+        int rounds = quick ? 1 : runs;
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
-        boolean w1 = !which.equals("w2");
-        boolean w2 = !which.equals("w1");
+        boolean w1Selected = !which.equals("w2");
+        boolean w2Selected = !which.equals("w1");
 
         Path home = home();
-        Path results = o.has("results") ? Path.of(o.get("results")) : home.resolve("bench").resolve("results");
-        Files.createDirectories(results);
-        Path work = results.resolve("runs");
+        Path resultsDir = results != null ? results : home.resolve("bench").resolve("results");
+        Files.createDirectories(resultsDir);
+        Path work = resultsDir.resolve("runs");
         Workloads.deleteData(work);
         Files.createDirectories(work);
         Path script = home.resolve("bench").resolve("python").resolve("seed_queue.py");
-        if (w1 && !Files.isRegularFile(script))
-            throw TaskQException.usage("taskq bench: the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
+        if (w1Selected && !Files.isRegularFile(script))
+            throw TaskQException.usage("the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
         String python = System.getenv().getOrDefault("TASKQ_PYTHON", "python3");
-        TaskQConfig config = Launch.config(o, Map.of());
-        Workloads workloads = new Workloads(work, config.get(Keys.ROLL_CYCLE), script, python);
+        TaskQConfig config = CommandLines.config(configFile, null);
+        Workloads runner = new Workloads(work, config.get(Keys.ROLL_CYCLE), script, python);
+        String defaultIdle = config.get(Keys.IDLE);
 
         Machine machine = Machine.describe();
         double loadAtStart = Machine.loadAverage();
-        err.printf("taskq bench %s: %d run(s)%s on %s%n", which, runs, quick ? " (quick)" : "", machine.oneLine());
+        err.printf("taskq bench %s: %d run(s)%s on %s%n", which, rounds, quick ? " (quick)" : "", machine.oneLine());
         if (loadAtStart > machine.cpus())
-            err.printf(Locale.ROOT, "taskq bench: warning: the load average is %.1f on %d CPUs; other work competes with the "
-                    + "benchmark and its figures will say more about the machine than about TaskQ%n", loadAtStart, machine.cpus());
+            err.printf(Locale.ROOT, "taskq bench: warning: the load average is %.1f on %d CPUs; other work competes "
+                    + "with the benchmark and its figures will say more about the machine than about TaskQ%n",
+                    loadAtStart, machine.cpus());
         long started = System.nanoTime();
 
-        List<Workloads.Throughput> w1Runs = new ArrayList<>();
-        List<Workloads.Throughput> w1WarmRuns = new ArrayList<>();
-        List<Workloads.Throughput> rawWarmRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyTunedRuns = new ArrayList<>();
-        List<Workloads.Throughput> pyBatchedRuns = new ArrayList<>();
-        List<Workloads.Throughput> rawRuns = new ArrayList<>();
-        List<Workloads.Latency> busyRuns = new ArrayList<>();
-        List<Workloads.Latency> defaultRuns = new ArrayList<>();
-        List<Workloads.Latency> rawLatRuns = new ArrayList<>();
-        String defaultIdle = config.get(Keys.IDLE);
-        for (int run = 1; run <= runs; run++) {
-            final int k = run;
-            if (w1) {
-                w1Runs.add(step(err, "W1 run " + k, () -> workloads.w1("w1-" + k, sizes.w1Count(), W1_CONSUMERS, 0)));
-                w1WarmRuns.add(step(err, "W1 warm run " + k,
-                        () -> workloads.w1("w1-warm-" + k, sizes.w1Count(), W1_CONSUMERS, sizes.w1WarmUp())));
-                rawRuns.add(step(err, "chronicle-raw throughput run " + k, () -> workloads.rawThroughput("raw-" + k, sizes.rawCount(), 0)));
-                rawWarmRuns.add(step(err, "chronicle-raw warm run " + k,
-                        () -> workloads.rawThroughput("raw-warm-" + k, sizes.rawCount(), sizes.w1WarmUp())));
-                pyRuns.add(step(err, "python-seed run " + k, () -> workloads.python("python-" + k, sizes.pythonCount(), 1, false)));
-                pyTunedRuns.add(step(err, "python-tuned run " + k,
-                        () -> workloads.python("python-tuned-" + k, sizes.pythonCount(), 1, true)));
-                pyBatchedRuns.add(step(err, "python-seed-100 run " + k,
-                        () -> workloads.python("python100-" + k, sizes.pythonBatchedCount(), 100, false)));
-            }
-            if (w2) {
-                busyRuns.add(step(err, "W2 busy run " + k,
-                        () -> workloads.w2("w2-busy-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(), "busy")));
-                defaultRuns.add(step(err, "W2 default (" + defaultIdle + ") run " + k,
-                        () -> workloads.w2("w2-default-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup(), null)));
-                rawLatRuns.add(step(err, "chronicle-raw latency run " + k,
-                        () -> workloads.rawLatency("raw-latency-" + k, sizes.w2Count(), sizes.w2Rate(), sizes.w2Warmup())));
-            }
-        }
+        W1Variants w1 = W1Variants.of(runner, sizes);
+        W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
+        List<Variant<?, ?>> round = new ArrayList<>();
+        if (w1Selected)
+            round.addAll(w1.inOrder());
+        if (w2Selected)
+            round.addAll(w2.inOrder());
+        for (int k = 1; k <= rounds; k++)
+            for (Variant<?, ?> variant : round)
+                variant.measure(k, err);
         Workloads.deleteData(work);
 
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("workloads", which);
-        json.put("runs", runs);
-        json.put("quick", quick);
-        json.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        Map<String, Object> machineJson = machine.toJson();
-        machineJson.put("loadAverageAtStart", loadAtStart);
-        machineJson.put("loadAverageAtEnd", Machine.loadAverage());
-        json.put("machine", machineJson);
-        json.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-        Map<String, Object> baselines = new LinkedHashMap<>();
-        if (w1) {
-            json.put("w1", w1Json(w1Runs, sizes.w1Count(), 0));
-            json.put("w1Warm", w1Json(w1WarmRuns, sizes.w1Count(), sizes.w1WarmUp()));
-            Map<String, Object> py = throughputJson(pyRuns);
-            py.put("count", sizes.pythonCount());
-            py.put("perPut", 1);
-            baselines.put("python-seed", py);
-            Map<String, Object> pyTuned = throughputJson(pyTunedRuns);
-            pyTuned.put("count", sizes.pythonCount());
-            pyTuned.put("perPut", 1);
-            pyTuned.put("tuned", true);
-            baselines.put("python-tuned", pyTuned);
-            Map<String, Object> py100 = throughputJson(pyBatchedRuns);
-            py100.put("count", sizes.pythonBatchedCount());
-            py100.put("perPut", 100);
-            baselines.put("python-seed-100", py100);
-            Map<String, Object> raw = throughputJson(rawRuns);
-            raw.put("count", sizes.rawCount());
-            baselines.put("chronicle-raw", raw);
-            Map<String, Object> rawWarm = throughputJson(rawWarmRuns);
-            rawWarm.put("count", sizes.rawCount());
-            rawWarm.put("warmUp", sizes.w1WarmUp());
-            baselines.put("chronicle-raw-warm", rawWarm);
-        }
-        Map<String, Histogram> plotted = new LinkedHashMap<>();
-        if (w2) {
-            Map<String, Object> w2Json = new LinkedHashMap<>();
-            w2Json.put("count", sizes.w2Count());
-            w2Json.put("rate", sizes.w2Rate());
-            w2Json.put("warmup", sizes.w2Warmup());
-            w2Json.put("from", "intended send time");
-            w2Json.put("busy", latencyJson(busyRuns, results.resolve("w2-busy.hgrm"), results.resolve("w2-busy-since-put.hgrm")));
-            w2Json.put("default", latencyJson(defaultRuns, results.resolve("w2-default.hgrm"), results.resolve("w2-default-since-put.hgrm")));
-            json.put("w2", w2Json);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> raw = (Map<String, Object>) baselines.computeIfAbsent("chronicle-raw", key -> new LinkedHashMap<>());
-            raw.putAll(latencyJson(rawLatRuns, results.resolve("chronicle-raw-latency.hgrm"), null));
-            plotted.put("W2 TaskQ, busy", merged(busyRuns));
-            plotted.put("W2 TaskQ, " + defaultIdle + " (default)", merged(defaultRuns));
-            plotted.put("chronicle-raw 1:1, busy", merged(rawLatRuns));
-            LatencyPlot.write(results.resolve("w2-latency.svg"),
-                    String.format(Locale.ROOT, "Latency at %,d tasks/s from the intended send time (%d run%s merged)",
-                            sizes.w2Rate(), runs, runs == 1 ? "" : "s"), plotted);
-        }
-        json.put("baselines", baselines);
-        json.put("ratios", Report.ratios(json));
+        Host host = Host.of(machine, loadAtStart, Machine.loadAverage());
+        long seconds = Math.round((System.nanoTime() - started) / 1e9);
+        W1Entry w1Cold = w1.cold().entry();
+        W1Entry w1Warm = w1.warm().entry();
+        W2Entry w2Entry = w2.entry(sizes);
+        Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
+                w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
+                w1.rawWarm().entry());
+        if (w2Selected)
+            LatencyPlot.write(resultsDir.resolve("w2-latency.svg"), String.format(Locale.ROOT,
+                    "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), rounds,
+                    rounds == 1 ? "" : "s"), w2.curves(defaultIdle));
+        BenchReport report = new BenchReport(which, rounds, quick,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w2Entry,
+                baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
 
-        String table = Report.table(json);
-        String jsonText = JsonText.of(json);
-        Files.writeString(results.resolve("latest.txt"), table, StandardCharsets.UTF_8);
-        Files.writeString(results.resolve("latest.json"), jsonText + "\n", StandardCharsets.UTF_8);
-        if (o.flag("json"))
+        String table = Report.table(report);
+        String jsonText = BenchJson.write(report);
+        Files.writeString(resultsDir.resolve("latest.txt"), table, StandardCharsets.UTF_8);
+        Files.writeString(resultsDir.resolve("latest.json"), jsonText + "\n", StandardCharsets.UTF_8);
+        if (json)
             out.println(jsonText);
         else
             out.print(table);
         err.printf(Locale.ROOT, "taskq bench: done in %d s; table, JSON, .hgrm files and the plot are in %s%n",
-                Math.round((System.nanoTime() - started) / 1e9), results);
+                Math.round((System.nanoTime() - started) / 1e9), resultsDir);
         return 0;
     }
 
@@ -236,95 +221,130 @@ public final class BenchMain {
     static Path home() {
         String home = System.getProperty("taskq.home", System.getenv("TASKQ_HOME"));
         if (home == null)
-            throw TaskQException.usage("taskq bench: run it through bin/taskq (TASKQ_HOME is not set)");
+            throw TaskQException.usage("run it through bin/taskq (TASKQ_HOME is not set)");
         return Path.of(home);
     }
 
-    interface Step<T> {
-        T run() throws Exception;
-    }
+    /** W1 and its throughput baselines, in the order each round runs them. */
+    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1Entry> warm,
+                              Variant<Throughput, ThroughputEntry> raw, Variant<Throughput, ThroughputEntry> rawWarm,
+                              Variant<Throughput, ThroughputEntry> pythonSeed,
+                              Variant<Throughput, ThroughputEntry> pythonTuned,
+                              Variant<Throughput, ThroughputEntry> pythonSeed100) {
+        static W1Variants of(Workloads w, Sizes s) {
+            return new W1Variants(
+                    w1(w, "W1", "w1", s.w1Count(), 0),
+                    w1(w, "W1 warm", "w1-warm", s.w1Count(), s.w1WarmUp()),
+                    raw(w, "chronicle-raw throughput", "raw", s.rawCount(), 0),
+                    raw(w, "chronicle-raw warm", "raw-warm", s.rawCount(), s.w1WarmUp()),
+                    python(w, "python-seed", "python", s.pythonCount(), 1, false),
+                    python(w, "python-tuned", "python-tuned", s.pythonCount(), 1, true),
+                    python(w, "python-seed-100", "python100", s.pythonBatchedCount(), 100, false));
+        }
 
-    private static <T> T step(PrintStream err, String what, Step<T> step) throws Exception {
-        long t0 = System.nanoTime();
-        err.printf(Locale.ROOT, "  %-34s ...", what);
-        err.flush();
-        T result = step.run();
-        String figure = result instanceof Workloads.Throughput t ? String.format(Locale.ROOT, "%,.0f tasks/s", t.tasksPerSec())
-                : result instanceof Workloads.Latency l ? String.format(Locale.ROOT, "p50 %.1f us, p99 %.1f us",
-                l.intended().getValueAtPercentile(50) / 1000.0, l.intended().getValueAtPercentile(99) / 1000.0) : "";
-        err.printf(Locale.ROOT, " %s (%.1f s)%n", figure, (System.nanoTime() - t0) / 1e9);
-        return result;
-    }
+        /** W1 with {@code warmUp} untimed tasks first (0: cold). */
+        private static Variant<Throughput, W1Entry> w1(Workloads w, String label, String folder, long count,
+                                                       long warmUp) {
+            return new Variant<>(label, folder, f -> w.w1(f, count, W1_CONSUMERS, warmUp),
+                    runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS));
+        }
 
-    /** A W1 entry: throughput, the producer's own put rate, tasks per consumer; {@code warmUp} only when not 0. */
-    private static Map<String, Object> w1Json(List<Workloads.Throughput> runs, long count, long warmUp) {
-        Map<String, Object> m = throughputJson(runs);
-        m.put("producerPutsPerSec", statsJson(Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList())));
-        m.put("tasksPerConsumer", runs.stream().map(Workloads.Throughput::perConsumerDone).toList());
-        m.put("count", count);
-        if (warmUp > 0)
-            m.put("warmUp", warmUp);
-        m.put("consumers", W1_CONSUMERS);
-        m.put("verified", true);
-        return m;
-    }
+        /** chronicle-raw's throughput, with {@code warmUp} untimed tasks first (0: cold). */
+        private static Variant<Throughput, ThroughputEntry> raw(Workloads w, String label, String folder,
+                                                                long count, long warmUp) {
+            return new Variant<>(label, folder, f -> w.rawThroughput(f, count, warmUp),
+                    runs -> ThroughputEntry.of(runs, count, warmUp));
+        }
 
-    private static Map<String, Object> throughputJson(List<Workloads.Throughput> runs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tasksPerSec", statsJson(Stats.of(runs.stream().map(Workloads.Throughput::tasksPerSec).toList())));
-        m.put("elapsedMillis", runs.stream().map(t -> t.elapsedNanos() / 1e6).toList());
-        return m;
-    }
+        /** The Python program with {@code perPut} tasks per put, as the article writes it or tuned. */
+        private static Variant<Throughput, ThroughputEntry> python(Workloads w, String label, String folder,
+                                                                   long count, int perPut, boolean tuned) {
+            return new Variant<>(label, folder, f -> w.python(f, count, perPut, tuned),
+                    runs -> ThroughputEntry.python(runs, count, perPut, tuned));
+        }
 
-    private static Map<String, Object> statsJson(Stats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("median", s.median());
-        m.put("min", s.min());
-        m.put("max", s.max());
-        m.put("runs", s.runs());
-        return m;
+        List<Variant<?, ?>> inOrder() {
+            return List.of(cold, warm, raw, rawWarm, pythonSeed, pythonTuned, pythonSeed100);
+        }
     }
-
-    static final double[] PERCENTILES = {50, 90, 99, 99.9};
-    static final String[] PERCENTILE_KEYS = {"p50Micros", "p90Micros", "p99Micros", "p999Micros"};
 
     /**
-     * Percentiles of each run in µs; the top-level {@code pXXMicros} keys are medians over the runs, with min–max
-     * under {@code spread}. Writes the runs merged as one {@code .hgrm} (values in µs).
+     * W2 with the consumer busy-spinning and with the configured idle strategy, and chronicle-raw's latency, in the
+     * order each round runs them. Their entries write the runs merged as {@code .hgrm} files under the results.
      */
-    private static Map<String, Object> latencyJson(List<Workloads.Latency> runs, Path hgrm, Path sincePutHgrm) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> spread = new LinkedHashMap<>();
-        for (int i = 0; i <= PERCENTILES.length; i++) {
-            final int at = i;
-            ToDoubleFunction<Histogram> f = at < PERCENTILES.length
-                    ? h -> h.getValueAtPercentile(PERCENTILES[at]) / 1000.0
-                    : h -> h.getMaxValue() / 1000.0;
-            Stats s = Stats.of(runs.stream().map(l -> f.applyAsDouble(l.intended())).toList());
-            String key = at < PERCENTILES.length ? PERCENTILE_KEYS[at] : "maxMicros";
-            m.put(key, s.median());
-            spread.put(key, statsJson(s));
+    private record W2Variants(Variant<Latency, LatencyEntry> busy, Variant<Latency, LatencyEntry> configuredIdle,
+                              Variant<Latency, LatencyEntry> rawLatency) {
+        static W2Variants of(Workloads w, Sizes s, String defaultIdle, Path results) {
+            return new W2Variants(
+                    w2(w, s, "W2 busy", "w2-busy", "busy", results),
+                    w2(w, s, "W2 default (" + defaultIdle + ")", "w2-default", null, results),
+                    new Variant<>("chronicle-raw latency", "raw-latency",
+                            f -> w.rawLatency(f, s.w2Count(), s.w2Rate(), s.w2Warmup()),
+                            runs -> latency(runs, results.resolve("chronicle-raw-latency.hgrm"), null)));
         }
-        m.put("spread", spread);
-        m.put("pauser", runs.get(0).pauser());
-        m.put("samplesPerRun", runs.get(0).intended().getTotalCount());
-        m.put("producerMaxBehindScheduleMicros", runs.stream().map(l -> l.maxBehindScheduleNanos() / 1000.0).toList());
+
+        /**
+         * W2 with idle strategy {@code idle} (null: the configured one); its {@code .hgrm} files are named after its
+         * folder.
+         */
+        private static Variant<Latency, LatencyEntry> w2(Workloads w, Sizes s, String label, String folder,
+                                                         String idle, Path results) {
+            return new Variant<>(label, folder, f -> w.w2(f, s.w2Count(), s.w2Rate(), s.w2Warmup(), idle),
+                    runs -> latency(runs, results.resolve(folder + ".hgrm"),
+                            results.resolve(folder + "-since-put.hgrm")));
+        }
+
+        List<Variant<?, ?>> inOrder() {
+            return List.of(busy, configuredIdle, rawLatency);
+        }
+
+        /** W2's entry, or null when W2 did not run. */
+        W2Entry entry(Sizes s) throws IOException {
+            LatencyEntry busyEntry = busy.entry();
+            return busyEntry == null ? null : new W2Entry(s.w2Count(), s.w2Rate(), s.w2Warmup(), W2Entry.FROM,
+                    busyEntry, configuredIdle.entry());
+        }
+
+        /** The curves of the latency plot: each variant's runs merged. */
+        Map<String, Histogram> curves(String defaultIdle) {
+            Map<String, Histogram> curves = new LinkedHashMap<>();
+            curves.put("W2 TaskQ, busy", merged(busy.runs()));
+            curves.put("W2 TaskQ, " + defaultIdle + " (default)", merged(configuredIdle.runs()));
+            curves.put("chronicle-raw 1:1, busy", merged(rawLatency.runs()));
+            return curves;
+        }
+    }
+
+    /**
+     * Percentiles of each run in µs; the entry's {@code pXXMicros} are medians over the runs, with min–max under
+     * {@code spread}. Writes the runs merged as one {@code .hgrm} (values in µs), and those measured from the put to
+     * {@code sincePutHgrm} unless it is null.
+     */
+    private static LatencyEntry latency(List<Latency> runs, Path hgrm, Path sincePutHgrm) throws IOException {
+        Spread spread = new Spread(percentile(runs, 50), percentile(runs, 90), percentile(runs, 99),
+                percentile(runs, 99.9), Stats.of(runs.stream().map(l -> l.intended().getMaxValue() / 1000.0).toList()));
         writeHgrm(merged(runs), hgrm);
-        m.put("hgrm", hgrm.getFileName().toString());
+        SincePut sincePutEntry = null;
         if (sincePutHgrm != null && runs.get(0).sincePut() != null) {
             Histogram sincePut = new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3);
             runs.forEach(l -> sincePut.add(l.sincePut()));
-            Map<String, Object> sp = new LinkedHashMap<>();
-            sp.put("p50Micros", sincePut.getValueAtPercentile(50) / 1000.0);
-            sp.put("p99Micros", sincePut.getValueAtPercentile(99) / 1000.0);
-            sp.put("note", "from Task.createdNanos (the put), all runs merged: not corrected for coordinated omission");
-            m.put("sincePut", sp);
+            sincePutEntry = new SincePut(sincePut.getValueAtPercentile(50) / 1000.0,
+                    sincePut.getValueAtPercentile(99) / 1000.0, SincePut.NOTE);
             writeHgrm(sincePut, sincePutHgrm);
         }
-        return m;
+        return new LatencyEntry(spread.p50Micros().median(), spread.p90Micros().median(),
+                spread.p99Micros().median(), spread.p999Micros().median(), spread.maxMicros().median(), spread,
+                runs.get(0).pauser(), runs.get(0).intended().getTotalCount(),
+                runs.stream().map(l -> l.maxBehindScheduleNanos() / 1000.0).toList(), hgrm.getFileName().toString(),
+                sincePutEntry);
     }
 
-    private static Histogram merged(List<Workloads.Latency> runs) {
+    /** Percentile {@code p} of each run's latency from the intended send time, in µs. */
+    private static Stats percentile(List<Latency> runs, double p) {
+        return Stats.of(runs.stream().map(l -> l.intended().getValueAtPercentile(p) / 1000.0).toList());
+    }
+
+    private static Histogram merged(List<Latency> runs) {
         Histogram all = new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3);
         runs.forEach(l -> all.add(l.intended()));
         return all;

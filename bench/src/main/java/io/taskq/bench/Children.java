@@ -1,5 +1,7 @@
 package io.taskq.bench;
 
+import io.taskq.cli.ChildProcesses;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The processes of one benchmark run: each started with its output in its own log file, waited for with a deadline,
- * and stopped by its own handle (never by name) if the run fails. Not thread-safe.
+ * and stopped by its own handle (never by name) with {@link ChildProcesses} if the run fails. Not thread-safe.
  */
 final class Children implements AutoCloseable {
     private final Path logs;
@@ -19,11 +21,18 @@ final class Children implements AutoCloseable {
         this.logs = logs;
     }
 
+    /** Starts {@code command} with its stdout and stderr in {@link #log}{@code (role)}. */
     Process start(String role, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log(role).toFile())
-                .start();
+        return add(role, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(role).toFile()));
+    }
+
+    /** Starts {@code command} with its stdout in {@code output} (its figures) and its stderr in the log. */
+    Process start(String role, List<String> command, Path output) throws IOException {
+        return add(role, new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(log(role).toFile()));
+    }
+
+    private Process add(String role, ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
         processes.add(p);
         roles.add(role);
         return p;
@@ -38,8 +47,7 @@ final class Children implements AutoCloseable {
         for (int i = 0; i < processes.size(); i++) {
             Process p = processes.get(i);
             if (!p.isAlive() && p.exitValue() != 0)
-                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") exited with " + p.exitValue()
-                        + "; see " + log(roles.get(i)));
+                throw exited(i);
         }
     }
 
@@ -57,21 +65,32 @@ final class Children implements AutoCloseable {
             Process p = processes.get(i);
             long left = deadlineNanos - System.nanoTime();
             if (!p.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS))
-                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") did not finish in time; see " + log(roles.get(i)));
+                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") did not finish in time; see "
+                        + log(roles.get(i)));
             if (p.exitValue() != 0)
-                throw new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") exited with " + p.exitValue()
-                        + "; see " + log(roles.get(i)));
+                throw exited(i);
         }
     }
 
-    /** Stops whatever is still running, its own processes only. */
+    private BenchFailure exited(int i) {
+        Process p = processes.get(i);
+        return new BenchFailure(roles.get(i) + " (pid " + p.pid() + ") exited with " + p.exitValue() + "; see "
+                + log(roles.get(i)));
+    }
+
+    /**
+     * Stops whatever is still running, its own processes only.
+     *
+     * @throws BenchFailure naming the processes that were still there even after SIGKILL
+     */
     @Override
     public void close() throws InterruptedException {
-        for (Process p : processes)
-            if (p.isAlive()) {
-                p.destroy();
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                    p.destroyForcibly();
-            }
+        if (ChildProcesses.stopAll(processes, ChildProcesses.DEFAULT_GRACE))
+            return;
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < processes.size(); i++)
+            if (processes.get(i).isAlive())
+                left.add(roles.get(i) + " (pid " + processes.get(i).pid() + ")");
+        throw new BenchFailure(String.join(", ", left) + " did not exit even when killed");
     }
 }

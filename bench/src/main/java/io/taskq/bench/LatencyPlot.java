@@ -46,7 +46,8 @@ final class LatencyPlot {
 
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH,
+                HEIGHT));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 LEFT, escape(title)));
@@ -54,21 +55,24 @@ final class LatencyPlot {
         for (int nines = 0; nines <= MAX_NINES; nines++) {
             double x = LEFT + plotW * nines / MAX_NINES;
             String label = nines == 0 ? "0%" : percentLabel(nines);
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n", x, TOP, x, TOP + plotH));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, TOP + plotH + 18, label));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                    + "stroke=\"#ddd\"/>%n", x, TOP, x, TOP + plotH));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x,
+                    TOP + plotH + 18, label));
         }
         for (int e = (int) yMin; e <= (int) yMax; e++) {
             double y = TOP + plotH - plotH * (e - yMin) / (yMax - yMin);
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", LEFT, y, LEFT + plotW, y));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT - 6, y + 4,
-                    micros(Math.pow(10, e))));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                    + "stroke=\"#ddd\"/>%n", LEFT, y, LEFT + plotW, y));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    LEFT - 6, y + 4, micros(Math.pow(10, e))));
         }
-        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>%n",
-                LEFT, TOP, plotW, plotH));
+        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                + "stroke=\"#333\"/>%n", LEFT, TOP, plotW, plotH));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>%n",
                 LEFT + plotW / 2, HEIGHT - 10));
-        s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">"
-                + "latency (log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+        s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
+                + "transform=\"rotate(-90 14 %d)\">latency (log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
 
         int i = 0;
         for (Map.Entry<String, Histogram> curve : curves.entrySet()) {
@@ -82,15 +86,16 @@ final class LatencyPlot {
                 double y = TOP + plotH - plotH * (Math.log10(us) - yMin) / (yMax - yMin);
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-                    colour, points.toString().trim()));
+            s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+                    + "points=\"%s\"/>%n", colour, points.toString().trim()));
             int ly = TOP + 10 + i * 36;
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n",
-                    WIDTH - RIGHT + 14, ly, WIDTH - RIGHT + 38, ly, colour));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", WIDTH - RIGHT + 44, ly + 4, escape(curve.getKey())));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#555\">p50 %s  p99 %s</text>%n",
-                    WIDTH - RIGHT + 44, ly + 18, micros(h.getValueAtPercentile(50) / 1000.0),
-                    micros(h.getValueAtPercentile(99) / 1000.0)));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                    + "stroke-width=\"3\"/>%n", WIDTH - RIGHT + 14, ly, WIDTH - RIGHT + 38, ly, colour));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", WIDTH - RIGHT + 44, ly + 4,
+                    escape(curve.getKey())));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#555\">"
+                    + "p50 %s  p99 %s</text>%n", WIDTH - RIGHT + 44, ly + 18,
+                    micros(h.getValueAtPercentile(50) / 1000.0), micros(h.getValueAtPercentile(99) / 1000.0)));
             i++;
         }
         s.append("</svg>\n");

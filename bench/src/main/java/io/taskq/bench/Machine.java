@@ -3,8 +3,6 @@ package io.taskq.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What the figures were measured on: CPUs the JVM sees, the CPU model, the JDK and the kernel. */
 record Machine(int cpus, String cpuModel, String jdk, String os) {
@@ -35,14 +33,5 @@ record Machine(int cpus, String cpuModel, String jdk, String os) {
 
     String oneLine() {
         return cpus + " CPUs (" + cpuModel + "), " + jdk + ", " + os;
-    }
-
-    Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpus", cpus);
-        m.put("cpuModel", cpuModel);
-        m.put("jdk", jdk);
-        m.put("os", os);
-        return m;
     }
 }

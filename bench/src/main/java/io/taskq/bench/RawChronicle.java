@@ -1,11 +1,11 @@
 package io.taskq.bench;
 
+import io.taskq.common.Await;
 import io.taskq.common.TaskQException;
-import io.taskq.workload.Workload;
-import io.taskq.cli.Options;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.wire.Excerpts;
 import io.taskq.common.wire.QueuedTask;
+import io.taskq.workload.Workload;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -15,11 +15,15 @@ import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.ValueIn;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code chronicle-raw} baseline: the least code that moves the same task record from one process to another
@@ -43,43 +47,45 @@ import java.util.Set;
  * Throughput = N / (consumer's {@code lastHandledNanos} - producer's {@code firstPutNanos}), both
  * {@code System.nanoTime()} (one clock for every process on Linux).
  */
-public final class RawChronicle {
+@Command(name = "RawChronicle", description = "The chronicle-raw baseline's producer and consumer processes.")
+public final class RawChronicle implements Callable<Integer> {
+    /** How long the producer waits for the consumer to finish the warm-up. */
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofMinutes(10);
+
     private RawChronicle() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int code;
-        try {
-            if (args.length == 0)
-                throw TaskQException.usage("usage: RawChronicle produce|consume ...");
-            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            code = switch (args[0]) {
-                case "produce" -> produce(rest);
-                case "consume" -> consume(rest);
-                default -> throw TaskQException.usage("RawChronicle: unknown mode '" + args[0] + "' (produce, consume)");
-            };
-        } catch (TaskQException e) {
-            System.err.println(e.getMessage());
-            code = e.exitCode();
-        }
-        System.exit(code);
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new RawChronicle(), args, System.out, System.err));
+    }
+
+    /** Without {@code produce} or {@code consume}. */
+    @Override
+    public Integer call() {
+        throw TaskQException.usage("usage: RawChronicle produce|consume ...");
     }
 
     private static SingleChronicleQueue open(Path dir) {
         return SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
     }
 
-    static int produce(String[] args) throws Exception {
-        Options o = Options.parse("RawChronicle produce", args, Set.of("dir", "count", "warm-up", "warm-signal", "rate", "result"),
-                Set.of(), false);
-        long count = o.longValue("count", 1, 100_000_000, 1);
-        long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
-        long rate = o.longValue("rate", 0, 10_000_000, 0);
+    @Command(name = "produce", description = "Appends the tasks.")
+    int produce(@Option(names = "--dir", required = true, paramLabel = "DIR") Path dir,
+                @Option(names = "--count", defaultValue = "1", paramLabel = "N") long count,
+                @Option(names = "--warm-up", defaultValue = "0", paramLabel = "W") long warmUp,
+                @Option(names = "--warm-signal", paramLabel = "FILE") Path warmSignal,
+                @Option(names = "--rate", defaultValue = "0", paramLabel = "R") long rate,
+                @Option(names = "--result", required = true, paramLabel = "FILE") Path result) throws Exception {
+        CommandLines.inRange("--count", count, 1, 100_000_000);
+        CommandLines.inRange("--warm-up", warmUp, 0, 100_000_000);
+        CommandLines.inRange("--rate", rate, 0, 10_000_000);
+        if (warmUp > 0 && warmSignal == null)
+            throw TaskQException.usage("--warm-up needs --warm-signal FILE");
         long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
         QueuedTask task = new QueuedTask();
         long firstPutNanos;
         long maxBehind = 0;
-        try (SingleChronicleQueue queue = open(Path.of(o.get("dir")));
+        try (SingleChronicleQueue queue = open(dir);
              ExcerptAppender appender = queue.createAppender()) {
             // Acquire the queue's store before the clock starts, as TaskProducer's start-up repair does under the
             // write lock, so neither side times the creation of the first cycle file.
@@ -89,7 +95,7 @@ public final class RawChronicle {
             for (long i = 0; i < warmUp; i++)
                 append(appender, task, i, System.nanoTime());
             if (warmUp > 0)
-                awaitFile(Path.of(o.get("warm-signal")));
+                awaitFile(warmSignal);
             long start = System.nanoTime() + 1_000_000;
             firstPutNanos = interval > 0 ? start : System.nanoTime();
             for (long i = warmUp; i < warmUp + count; i++) {
@@ -107,7 +113,7 @@ public final class RawChronicle {
         figures.put("count", count);
         figures.put("firstPutNanos", firstPutNanos);
         figures.put("maxBehindScheduleNanos", maxBehind);
-        RunFile.write(Path.of(o.get("result")), figures);
+        RunFile.write(result, figures);
         return 0;
     }
 
@@ -119,34 +125,42 @@ public final class RawChronicle {
         }
     }
 
-    /** Waits (up to 10 minutes) until the consumer has written {@code file}. */
+    /** Waits (up to {@link #WARM_UP_TIMEOUT}) until the consumer has written {@code file}. */
     private static void awaitFile(Path file) throws InterruptedException {
-        long deadline = System.nanoTime() + 600_000_000_000L;
-        while (!java.nio.file.Files.exists(file)) {
-            if (System.nanoTime() > deadline)
-                throw new IllegalStateException("the raw consumer never finished the warm-up (" + file + ")");
-            Thread.sleep(1);
+        if (!Await.FAST.until(WARM_UP_TIMEOUT, () -> Files.exists(file))) {
+            if (Thread.currentThread().isInterrupted())
+                throw new InterruptedException("interrupted while waiting for " + file);
+            throw new IllegalStateException("the raw consumer never finished the warm-up (" + file + ")");
         }
     }
 
-    static int consume(String[] args) throws Exception {
-        Options o = Options.parse("RawChronicle consume", args, Set.of("dir", "count", "warm-up", "warm-signal", "idle", "ready",
-                "result", "warmup", "out"), Set.of(), false);
-        long count = o.longValue("count", 1, 100_000_000, 1) + o.longValue("warm-up", 0, 100_000_000, 0);
-        long warmUp = o.longValue("warm-up", 0, 100_000_000, 0);
-        long warmup = o.longValue("warmup", 0, 100_000_000, 0);
-        String idle = o.has("idle") ? o.get("idle") : "busy";
+    @Command(name = "consume", description = "Tails until it has handled the tasks.")
+    int consume(@Option(names = "--dir", required = true, paramLabel = "DIR") Path dir,
+                @Option(names = "--count", defaultValue = "1", paramLabel = "N") long timed,
+                @Option(names = "--warm-up", defaultValue = "0", paramLabel = "W") long warmUp,
+                @Option(names = "--warm-signal", paramLabel = "FILE") Path warmSignal,
+                @Option(names = "--idle", defaultValue = "busy", paramLabel = "NAME") String idle,
+                @Option(names = "--ready", required = true, paramLabel = "FILE") Path ready,
+                @Option(names = "--result", required = true, paramLabel = "FILE") Path result,
+                @Option(names = "--warmup", defaultValue = "0", paramLabel = "W") long warmup,
+                @Option(names = "--out", paramLabel = "PREFIX") String out) throws Exception {
+        CommandLines.inRange("--count", timed, 1, 100_000_000);
+        CommandLines.inRange("--warm-up", warmUp, 0, 100_000_000);
+        CommandLines.inRange("--warmup", warmup, 0, 100_000_000);
+        if (warmUp > 0 && warmSignal == null)
+            throw TaskQException.usage("--warm-up needs --warm-signal FILE");
+        long count = timed + warmUp;
         Pauser pauser = IdleStrategies.create(idle);
-        Histogram latency = o.has("out") ? new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3) : null;
+        Histogram latency = out != null ? new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3) : null;
         QueuedTask task = new QueuedTask();
         StringBuilder event = new StringBuilder();
         long done = 0;
         long sumValue = 0;
         double sumPayload = 0;
         long lastHandledNanos = 0;
-        try (SingleChronicleQueue queue = open(Path.of(o.get("dir")));
+        try (SingleChronicleQueue queue = open(dir);
              ExcerptTailer tailer = queue.createTailer()) {
-            RunFile.write(Path.of(o.get("ready")), Map.of("pid", ProcessHandle.current().pid(),
+            RunFile.write(ready, Map.of("pid", ProcessHandle.current().pid(),
                     "idle", IdleStrategies.describe(idle, pauser)));
             while (done < count) {
                 boolean got;
@@ -171,20 +185,21 @@ public final class RawChronicle {
                 sumPayload += resultPayload;
                 lastHandledNanos = end;
                 if (done == warmUp)
-                    RunFile.write(Path.of(o.get("warm-signal")), Map.of("done", done));
+                    RunFile.write(warmSignal, Map.of("done", done));
                 if (latency != null && task.seq() >= warmup)
-                    latency.recordValue(Math.min(LatencyRecordingHandler.HIGHEST_NANOS, Math.max(0, end - task.createdNanos())));
+                    latency.recordValue(Math.min(LatencyRecordingHandler.HIGHEST_NANOS,
+                            Math.max(0, end - task.createdNanos())));
             }
         }
         if (latency != null)
-            LatencyRecordingHandler.write(latency, Path.of(o.get("out") + ".intended.hdr"));
+            LatencyRecordingHandler.write(latency, Path.of(out + ".intended.hdr"));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("done", done);
         figures.put("sumValue", sumValue);
         figures.put("sumPayload", sumPayload);
         figures.put("lastHandledNanos", lastHandledNanos);
         figures.put("idle", IdleStrategies.describe(idle, pauser));
-        RunFile.write(Path.of(o.get("result")), figures);
+        RunFile.write(result, figures);
         return 0;
     }
 }

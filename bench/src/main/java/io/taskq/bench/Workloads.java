@@ -1,9 +1,11 @@
 package io.taskq.bench;
 
-import io.taskq.workload.Workload;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.taskq.cli.JvmLauncher;
+import io.taskq.common.Await;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
+import io.taskq.workload.Workload;
 import net.openhft.chronicle.queue.RollCycles;
 import org.HdrHistogram.Histogram;
 
@@ -11,9 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,8 +31,14 @@ import java.util.stream.Stream;
  * deleted once it has verified; its logs stay next to it.
  */
 final class Workloads {
+    /** The figures of one run. */
+    interface Run {
+        /** The run's headline figure, for the progress line. */
+        String summary();
+    }
+
     /** One throughput run. */
-    record Throughput(long count, long elapsedNanos, long putPhaseNanos, List<Long> perConsumerDone) {
+    record Throughput(long count, long elapsedNanos, long putPhaseNanos, List<Long> perConsumerDone) implements Run {
         Throughput(long count, long elapsedNanos) {
             this(count, elapsedNanos, 0, List.of());
         }
@@ -36,14 +46,34 @@ final class Workloads {
         double tasksPerSec() {
             return count * 1e9 / elapsedNanos;
         }
+
+        @Override
+        public String summary() {
+            return String.format(Locale.ROOT, "%,.0f tasks/s", tasksPerSec());
+        }
     }
 
-    /** One latency run: nanoseconds from the intended send time to the end of handling; {@code sincePut} may be null. */
-    record Latency(Histogram intended, Histogram sincePut, String pauser, long maxBehindScheduleNanos) {
+    /**
+     * One latency run: nanoseconds from the intended send time to the end of handling; {@code sincePut} (from the
+     * put) may be null.
+     */
+    record Latency(Histogram intended, Histogram sincePut, String pauser, long maxBehindScheduleNanos) implements Run {
+        @Override
+        public String summary() {
+            return String.format(Locale.ROOT, "p50 %.1f us, p99 %.1f us", intended.getValueAtPercentile(50) / 1000.0,
+                    intended.getValueAtPercentile(99) / 1000.0);
+        }
+    }
+
+    /**
+     * What {@code seed_queue.py} prints: its settings, its own clock and the totals its consumers computed.
+     */
+    record PythonRun(long count, int perPut, boolean tuned, int consumers, long elapsedNanos, long done,
+                     long sumValue, double sumPayload, List<Integer> consumerExitCodes) {
     }
 
     private static final Pattern IDLE_RUNS = Pattern.compile("idle runs (.*?), exit-on-eos");
-    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path work;
     private final RollCycles rollCycle;
@@ -68,13 +98,13 @@ final class Workloads {
         Path data = run.resolve("data");
         try (Children children = new Children(run)) {
             for (int k = 0; k < consumers; k++)
-                children.start("consumer-" + k, JvmLauncher.command("consumer-" + k, List.of(),
-                        List.of("consume", "--index", String.valueOf(k), "--exit-on-eos", "--data-dir", data.toString())));
+                children.start("consumer-" + k, JvmLauncher.command("consumer-" + k, List.of(), List.of("consume",
+                        "--index", String.valueOf(k), "--exit-on-eos", "--data-dir", data.toString())));
             awaitSlots(children, data, consumers);
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
-                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
-                            "--result", result.toString())));
+                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count),
+                            "--warm-up", String.valueOf(warmUp), "--result", result.toString())));
             children.awaitAll(deadline(warmUp + count, 20_000));
             Properties p = RunFile.read(result);
             List<Long> perConsumer = verify(name, data, warmUp + count);
@@ -94,17 +124,19 @@ final class Workloads {
         Path schedule = run.resolve("schedule");
         Path out = run.resolve("latency");
         try (Children children = new Children(run)) {
-            List<String> args = new ArrayList<>(List.of("consume", "--index", "0", "--exit-on-eos", "--data-dir", data.toString(),
-                    "--handler", LatencyRecordingHandler.NAME));
+            List<String> args = new ArrayList<>(List.of("consume", "--index", "0", "--exit-on-eos",
+                    "--data-dir", data.toString(), "--handler", LatencyRecordingHandler.NAME));
             if (idle != null)
                 args.addAll(List.of("--idle", idle));
-            children.start("consumer-0", JvmLauncher.command("consumer-0", List.of("-Dtaskq.bench.schedule=" + schedule,
-                    "-Dtaskq.bench.count=" + count, "-Dtaskq.bench.warmup=" + warmup, "-Dtaskq.bench.out=" + out), args));
+            children.start("consumer-0", JvmLauncher.command("consumer-0", List.of(
+                    "-Dtaskq.bench.schedule=" + schedule, "-Dtaskq.bench.count=" + count,
+                    "-Dtaskq.bench.warmup=" + warmup, "-Dtaskq.bench.out=" + out), args));
             awaitSlots(children, data, 1);
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
-                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count), "--rate", String.valueOf(rate),
-                            "--schedule", schedule.toString(), "--result", result.toString())));
+                    List.of("--data-dir", data.toString(), "--count", String.valueOf(count),
+                            "--rate", String.valueOf(rate), "--schedule", schedule.toString(),
+                            "--result", result.toString())));
             children.awaitAll(deadline(count, rate / 2));
             verify(name, data, count);
             deleteData(data);
@@ -123,7 +155,8 @@ final class Workloads {
         Path run = fresh(name);
         Properties consumer = raw(run, count, warmUp, 0, 0, false);
         Properties producer = RunFile.read(run.resolve("producer.result"));
-        long elapsed = Long.parseLong(consumer.getProperty("lastHandledNanos")) - Long.parseLong(producer.getProperty("firstPutNanos"));
+        long elapsed = Long.parseLong(consumer.getProperty("lastHandledNanos"))
+                - Long.parseLong(producer.getProperty("firstPutNanos"));
         return new Throughput(count, elapsed);
     }
 
@@ -132,8 +165,8 @@ final class Workloads {
         Path run = fresh(name);
         Properties consumer = raw(run, count, 0, rate, warmup, true);
         Properties producer = RunFile.read(run.resolve("producer.result"));
-        return new Latency(LatencyRecordingHandler.read(run.resolve("latency.intended.hdr")), null, consumer.getProperty("idle"),
-                Long.parseLong(producer.getProperty("maxBehindScheduleNanos")));
+        return new Latency(LatencyRecordingHandler.read(run.resolve("latency.intended.hdr")), null,
+                consumer.getProperty("idle"), Long.parseLong(producer.getProperty("maxBehindScheduleNanos")));
     }
 
     private Properties raw(Path run, long count, long warmUp, long rate, long warmup, boolean latency)
@@ -143,25 +176,34 @@ final class Workloads {
         Path ready = run.resolve("consumer.ready");
         Path consumerResult = run.resolve("consumer.result");
         try (Children children = new Children(run)) {
-            List<String> c = new ArrayList<>(List.of("consume", "--dir", queue.toString(), "--count", String.valueOf(count),
-                    "--warm-up", String.valueOf(warmUp), "--warm-signal", warmSignal.toString(),
-                    "--idle", "busy", "--ready", ready.toString(), "--result", consumerResult.toString()));
+            List<String> c = new ArrayList<>(List.of("consume", "--dir", queue.toString(),
+                    "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
+                    "--warm-signal", warmSignal.toString(), "--idle", "busy", "--ready", ready.toString(),
+                    "--result", consumerResult.toString()));
             if (latency)
                 c.addAll(List.of("--warmup", String.valueOf(warmup), "--out", run.resolve("latency").toString()));
-            children.start("raw-consumer", JvmLauncher.command("raw-consumer", List.of(), RawChronicle.class.getName(), c));
-            long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
-            while (!Files.exists(ready)) {
+            children.start("raw-consumer",
+                    JvmLauncher.command("raw-consumer", List.of(), RawChronicle.class.getName(), c));
+            String notStarted = "the raw Chronicle consumer did not start; see " + children.log("raw-consumer");
+            boolean started = Await.STEADY.until(START_TIMEOUT, () -> {
+                if (Files.exists(ready))
+                    return true;
                 children.checkNoneFailed();
-                if (children.anyExited() || System.nanoTime() > deadline)
-                    throw new BenchFailure("the raw Chronicle consumer did not start; see " + children.log("raw-consumer"));
-                Thread.sleep(10);
-            }
-            List<String> p = new ArrayList<>(List.of("produce", "--dir", queue.toString(), "--count", String.valueOf(count),
-                    "--warm-up", String.valueOf(warmUp), "--warm-signal", warmSignal.toString(),
-                    "--result", run.resolve("producer.result").toString()));
+                if (children.anyExited())
+                    throw new BenchFailure(notStarted);
+                return false;
+            });
+            if (!started && Thread.currentThread().isInterrupted())
+                throw new InterruptedException("interrupted while waiting for the raw Chronicle consumer");
+            if (!started)
+                throw new BenchFailure(notStarted);
+            List<String> p = new ArrayList<>(List.of("produce", "--dir", queue.toString(),
+                    "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
+                    "--warm-signal", warmSignal.toString(), "--result", run.resolve("producer.result").toString()));
             if (rate > 0)
                 p.addAll(List.of("--rate", String.valueOf(rate)));
-            children.start("raw-producer", JvmLauncher.command("raw-producer", List.of(), RawChronicle.class.getName(), p));
+            children.start("raw-producer",
+                    JvmLauncher.command("raw-producer", List.of(), RawChronicle.class.getName(), p));
             children.awaitAll(deadline(warmUp + count, rate > 0 ? rate / 2 : 20_000));
         }
         Properties r = RunFile.read(consumerResult);
@@ -174,40 +216,34 @@ final class Workloads {
     }
 
     /**
-     * python-seed: the textbook program with 3 consumers and {@code perPut} tasks per put, as the article writes it or,
-     * with {@code tuned}, with an unsynchronized Array and a plain blocking get; its own clock.
+     * python-seed: the textbook program with 3 consumers and {@code perPut} tasks per put, as the article writes it
+     * or, with {@code tuned}, with an unsynchronized Array and a plain blocking get; its own clock.
      */
     Throughput python(String name, long count, int perPut, boolean tuned) throws IOException, InterruptedException {
         Path run = fresh(name);
         Path out = run.resolve("python.out");
-        Path log = run.resolve("python.log");
-        List<String> command = new ArrayList<>(List.of(python, pythonScript.toString(), "--count", String.valueOf(count),
-                "--consumers", "3", "--per-put", String.valueOf(perPut)));
+        List<String> command = new ArrayList<>(List.of(python, pythonScript.toString(),
+                "--count", String.valueOf(count), "--consumers", "3", "--per-put", String.valueOf(perPut)));
         if (tuned)
             command.add("--tuned");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
-        try {
+        try (Children children = new Children(run)) {
+            Process p = children.start("python", command, out);
+            Path log = children.log("python");
             if (!p.waitFor(deadline(count, 5_000) - System.nanoTime(), TimeUnit.NANOSECONDS))
                 throw new BenchFailure(name + ": the Python baseline did not finish in time; see " + log);
             if (p.exitValue() != 0)
                 throw new BenchFailure(name + ": the Python baseline exited with " + p.exitValue() + "; see " + log);
-        } finally {
-            if (p.isAlive()) {
-                p.destroy();
-                if (!p.waitFor(10, TimeUnit.SECONDS))
-                    p.destroyForcibly();
-            }
         }
         String json = Files.readString(out, StandardCharsets.UTF_8);
-        check(name, count, (long) number(json, "done"), (long) number(json, "sumValue"), number(json, "sumPayload"));
-        return new Throughput(count, (long) number(json, "elapsedNanos"));
-    }
-
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\\s*(-?[0-9.eE+]+)").matcher(json);
-        if (!m.find())
-            throw new BenchFailure("the Python baseline printed no '" + key + "': " + json.strip());
-        return Double.parseDouble(m.group(1));
+        PythonRun figures;
+        try {
+            figures = BenchJson.readComplete(json, PythonRun.class);
+        } catch (JsonProcessingException e) {
+            throw new BenchFailure(name + ": the Python baseline printed " + json.strip() + ", not its figures ("
+                    + e.getOriginalMessage() + ")");
+        }
+        check(name, count, figures.done(), figures.sumValue(), figures.sumPayload());
+        return new Throughput(count, figures.elapsedNanos());
     }
 
     /**
@@ -235,10 +271,12 @@ final class Workloads {
 
     /** Waits until {@code slots} consumers hold their slots, so the producer's clock does not include JVM start-up. */
     private void awaitSlots(Children children, Path data, int slots) throws InterruptedException {
-        boolean taken = Progress.awaitUsedSlots(data, rollCycle, slots, System.nanoTime() + START_TIMEOUT_NANOS, () -> {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        boolean taken = Progress.awaitUsedSlots(data, rollCycle, slots, deadline, () -> {
             children.checkNoneFailed();
             if (children.anyExited())
-                throw new BenchFailure("a consumer exited before the producer started; see the logs in " + data.getParent());
+                throw new BenchFailure("a consumer exited before the producer started; see the logs in "
+                        + data.getParent());
             return true;
         });
         if (!taken)
@@ -259,7 +297,7 @@ final class Workloads {
 
     /** Start-up allowance plus the run at no less than {@code minRate} tasks/s. */
     private static long deadline(long count, long minRate) {
-        return System.nanoTime() + START_TIMEOUT_NANOS + TimeUnit.SECONDS.toNanos(count / Math.max(1, minRate));
+        return System.nanoTime() + START_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(count / Math.max(1, minRate));
     }
 
     static void deleteData(Path dir) throws IOException {

@@ -16,7 +16,7 @@ final class KeyDefaults implements IDefaultValueProvider {
     @Override
     public String defaultValue(ArgSpec argSpec) {
         ConfigKey<?> key = key(argSpec);
-        return key == null ? null : key.defaultValue();
+        return key == null ? null : key.defaultText();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.taskq.cli;
 
 import io.taskq.common.config.ConfigKey;
-import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -46,23 +45,11 @@ public final class Launch {
     }
 
     /**
-     * For the bench module's hand-parsed {@link Options}: flags named in {@code flagKeys} (flag without dashes to
-     * config key) override the matching configuration keys.
+     * The configuration for a command line that is not one of {@code taskq}'s own (the bench harness's): the file
+     * {@code explicitFile} if not null, else the usual search; {@code overrides} maps a key name to
+     * {@code {value, option name}}.
      */
-    public static TaskQConfig config(Options options, Map<String, String> flagKeys) {
-        Map<String, String[]> overrides = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : flagKeys.entrySet())
-            if (options.has(e.getKey()))
-                overrides.put(e.getValue(), new String[]{options.get(e.getKey()), "--" + e.getKey()});
-        return load(options.has("config") ? Path.of(options.get("config")) : null, overrides);
-    }
-
-    /** The usual override for {@link #config(Options, Map)}: {@code --data-dir} sets {@code data-dir}. */
-    public static Map<String, String> dataDirFlag() {
-        return Map.of("data-dir", Keys.DATA_DIR.name());
-    }
-
-    private static TaskQConfig load(Path explicitFile, Map<String, String[]> overrides) {
+    public static TaskQConfig load(Path explicitFile, Map<String, String[]> overrides) {
         Map<String, String> env = System.getenv();
         Path file = explicitFile;
         if (file == null && env.get("TASKQ_CONFIG") != null)

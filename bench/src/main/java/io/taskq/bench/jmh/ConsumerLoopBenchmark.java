@@ -53,7 +53,8 @@ public class ConsumerLoopBenchmark {
     @Setup(Level.Trial)
     public void fill() {
         dir = TempDirs.create("consume");
-        // Enough for the default iteration counts; more (-wi/-i) would run dry, which the check after the trial catches.
+        // Enough for the default iteration counts; more (-wi/-i) would run dry, which the check after the trial
+        // catches.
         expected = (long) TASKS_PER_ITERATION * (WARMUPS + MEASUREMENTS);
         try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             for (long i = 0; i < expected; i++)
@@ -70,7 +71,8 @@ public class ConsumerLoopBenchmark {
         TempDirs.delete(dir);
         if (f.done != expected || f.sumValue != Workload.expectedSumValue(expected))
             throw new IllegalStateException("handled " + f.done + " tasks with sumValue " + f.sumValue + ", expected "
-                    + expected + " and " + Workload.expectedSumValue(expected) + " (run with the default iteration counts)");
+                    + expected + " and " + Workload.expectedSumValue(expected)
+                    + " (run with the default iteration counts)");
     }
 
     @Benchmark
