@@ -53,14 +53,16 @@ class MainTest {
     void shouldSuggestTheOptionAMistypedOneProbablyMeant() {
         assertRejected("taskq produce: unknown option --cuont (did you mean: --count?)", "produce", "--cuont", "5");
         assertRejected("taskq produce: unknown option --cuont (did you mean: --count?)", "produce", "--cuont=5");
-        assertRejected("taskq produce: unknown option --wait (did you mean: --wait-consumers?)", "produce", "--wait", "2");
+        assertRejected("taskq produce: unknown option --wait (did you mean: --wait-consumers?)",
+                "produce", "--wait", "2");
         assertRejected("taskq status: unknown option --frobnicate (see taskq status --help)", "status", "--frobnicate");
     }
 
     @Test
     void shouldNameTheOptionAndValueAndWhatIsAllowed() {
         assertRejected("taskq produce: --count=-5: must be 0..1000000000000", "produce", "--count", "-5");
-        assertRejected("taskq produce: --count=abc: must be a whole number in 0..1000000000000", "produce", "--count=abc");
+        assertRejected("taskq produce: --count=abc: must be a whole number in 0..1000000000000",
+                "produce", "--count=abc");
         assertRejected("taskq produce: --wait-consumers=5000: must be 0..4096", "produce", "--count", "1",
                 "--wait-consumers", "5000");
         assertRejected("taskq consume: --index=any: must be a slot number (0..slots.max-1) or auto",
@@ -119,7 +121,8 @@ class MainTest {
         int code = new OneLineErrors().handleExecutionException(new IllegalStateException("boom"),
                 commandLine.getSubcommands().get("status"), null);
         assertEquals(1, code);
-        assertEquals("taskq status: failed: java.lang.IllegalStateException: boom\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("taskq status: failed: java.lang.IllegalStateException: boom\n",
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
