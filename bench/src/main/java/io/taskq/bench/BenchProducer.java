@@ -1,5 +1,6 @@
 package io.taskq.bench;
 
+import io.taskq.cli.OptionValues;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
@@ -52,7 +53,7 @@ public final class BenchProducer implements Callable<Integer> {
     @Option(names = "--result", required = true, paramLabel = "FILE", description = "where the figures go")
     private Path result;
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
-            converter = CommandLines.DurationConverter.class, description = "longest wait for join")
+            converter = OptionValues.TimeSpan.class, description = "longest wait for join")
     private Duration timeout;
 
     private BenchProducer() {

@@ -1,30 +1,18 @@
 package io.taskq.bench;
 
 import io.taskq.cli.Launch;
+import io.taskq.cli.OneLineErrors;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.MissingParameterException;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.OverwrittenOptionException;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs the picocli commands of bench's entry points ({@link BenchMain}, {@link BenchProducer}, {@link RawChronicle})
@@ -48,7 +36,7 @@ final class CommandLines {
                 .setErr(errors)
                 .setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF))
                 .setParameterExceptionHandler((e, given) -> {
-                    errors.println(name(e.getCommandLine()) + ": " + usageError(e, given));
+                    errors.println(name(e.getCommandLine()) + ": " + OneLineErrors.describe(e, given));
                     return TaskQException.EXIT_USAGE;
                 })
                 .setExecutionExceptionHandler((e, line, parsed) -> failed(e, name(line), errors))
@@ -76,53 +64,11 @@ final class CommandLines {
         return TaskQException.EXIT_FAILED;
     }
 
-    /** picocli's parse errors in the words of every taskq command, on one line. */
-    static String usageError(ParameterException e, String[] args) {
-        String seeHelp = e.getCommandLine().getCommandSpec().findOption("--help") == null ? ""
-                : " (see " + name(e.getCommandLine()) + " --help)";
-        if (e instanceof UnmatchedArgumentException u && u.isUnknownOption()) {
-            List<String> suggestions = u.getSuggestions();
-            return "unknown option " + u.getUnmatched().get(0) + seeHelp
-                    + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?");
-        }
-        if (e instanceof MissingParameterException m) {
-            List<String> missing = new ArrayList<>();
-            for (ArgSpec spec : m.getMissing()) {
-                if (spec instanceof OptionSpec option && given(option, args))
-                    return "option " + option.longestName() + " needs a value";
-                missing.add(spec instanceof OptionSpec option ? option.longestName() : spec.paramLabel());
-            }
-            return "missing " + String.join(", ", missing) + seeHelp;
-        }
-        if (e instanceof OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec option)
-            return "option " + option.longestName() + " given twice";
-        if (e.getCause() instanceof TypeConversionException t && e.getArgSpec() instanceof OptionSpec option)
-            return option.longestName() + "=" + e.getValue() + ": " + t.getMessage();
-        return e.getMessage().replace(System.lineSeparator(), " ").strip();
-    }
-
-    private static boolean given(OptionSpec option, String[] args) {
-        Set<String> names = Set.of(option.names());
-        return Arrays.stream(args).anyMatch(a -> names.contains(a.contains("=") ? a.substring(0, a.indexOf('=')) : a));
-    }
-
     /** A whole number in {@code min..max}, as {@code --name=value} was given; else a usage error naming it. */
     static long inRange(String option, long value, long min, long max) {
         if (value < min || value > max)
             throw TaskQException.usage(option + "=" + value + ": must be " + min + ".." + max);
         return value;
-    }
-
-    /** A duration such as {@code 500ms}, {@code 30s} or {@code 5m}, as in the configuration file. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Keys.parseDuration(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 
     /**

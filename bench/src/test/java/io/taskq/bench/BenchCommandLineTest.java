@@ -46,8 +46,8 @@ class BenchCommandLineTest {
 
     @Test
     void aMistypedOptionIsNamedWithASuggestion() {
-        usageError("taskq bench: unknown option --jsn (see taskq bench --help); did you mean --json?", "--jsn");
-        usageError("taskq bench: unknown option --rus (see taskq bench --help); did you mean --runs?", "--rus", "2");
+        usageError("taskq bench: unknown option --jsn (did you mean: --json?)", "--jsn");
+        usageError("taskq bench: unknown option --rus (did you mean: --runs?)", "--rus", "2");
     }
 
     @Test

@@ -26,13 +26,13 @@ import java.util.List;
  * the {@link TaskQException}'s own code for what a command refuses, 1 with {@code failed: <exception>} for anything
  * else (whose stack trace is logged).
  */
-final class OneLineErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
+public final class OneLineErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(OneLineErrors.class);
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
-        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(ex));
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(ex, args));
         command.getErr().flush();
         return TaskQException.EXIT_USAGE;
     }
@@ -57,8 +57,8 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
         return exitCode;
     }
 
-    /** What is wrong with the command line, without the command's name. */
-    static String describe(ParameterException ex) {
+    /** What is wrong with the command line {@code args}, without the command's name. */
+    public static String describe(ParameterException ex, String[] args) {
         CommandSpec spec = ex.getCommandLine().getCommandSpec();
         String help = " (see " + spec.qualifiedName() + " --help)";
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
@@ -80,15 +80,22 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
             return "option " + o.longestName() + " given twice";
         if (ex instanceof MissingParameterException missing && !missing.getMissing().isEmpty()) {
             ArgSpec first = missing.getMissing().get(0);
-            if (first instanceof OptionSpec o)
+            if (first instanceof OptionSpec o && given(o, args))
                 return "option " + o.longestName() + " needs a value";
-            return "missing " + first.paramLabel() + help;
+            return "missing " + (first instanceof OptionSpec o ? o.longestName() : first.paramLabel()) + help;
         }
         if (ex.getCause() instanceof TypeConversionException conversion && ex.getArgSpec() != null) {
             String name = ex.getArgSpec() instanceof OptionSpec o ? o.longestName() : ex.getArgSpec().paramLabel();
             return name + "=" + ex.getValue() + ": " + conversion.getMessage();
         }
         return ex.getMessage();
+    }
+
+    /** True if the command line named {@code option} (its value is what was missing). */
+    private static boolean given(OptionSpec option, String[] args) {
+        List<String> names = Arrays.asList(option.names());
+        return Arrays.stream(args)
+                .anyMatch(arg -> names.contains(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg));
     }
 
     private static String didYouMean(List<String> suggestions, String otherwise) {

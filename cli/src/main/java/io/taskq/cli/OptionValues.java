@@ -12,7 +12,7 @@ import java.time.Duration;
  * Converters for option values that are not configuration keys. Each says what is allowed; {@link OneLineErrors}
  * puts the option and the value in front: {@code --count=-5: must be 0..1000000000000}.
  */
-final class OptionValues {
+public final class OptionValues {
     private OptionValues() {
     }
 
@@ -70,7 +70,7 @@ final class OptionValues {
     }
 
     /** A duration such as {@code 500ms}, {@code 30s} or {@code 5m}. */
-    static final class TimeSpan implements ITypeConverter<Duration> {
+    public static final class TimeSpan implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
             try {
