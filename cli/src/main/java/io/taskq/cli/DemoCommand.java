@@ -115,8 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             names.add("producer");
 
             // The consumers created the directory, so it can be opened once for progress and the summary.
-            try (DataDirectory d = DataDirectory.openExisting(data, config.get(Keys.ROLL_CYCLE),
-                    config.dataDirAccess())) {
+            try (DataDirectory d = Launch.openExisting(config, data)) {
                 return finish(d, count, processes, names, logs, out, err);
             }
         } finally {

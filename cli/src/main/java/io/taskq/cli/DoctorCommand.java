@@ -87,7 +87,7 @@ final class DoctorCommand implements Callable<Integer> {
         DataDirectory data;
         List<QueueLocks.Lock> locks;
         try {
-            data = DataDirectory.openExisting(dir, config.get(Keys.ROLL_CYCLE), config.dataDirAccess());
+            data = Launch.openExisting(config, dir);
             try {
                 locks = QueueLocks.read(dir.resolve(DataDirectory.TASKS));
             } catch (RuntimeException e) {

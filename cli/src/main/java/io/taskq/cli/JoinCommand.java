@@ -49,8 +49,7 @@ final class JoinCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = taskq.out();
         TaskQConfig config = Launch.config(spec);
-        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE),
-                config.dataDirAccess())) {
+        try (DataDirectory data = Launch.openExisting(config)) {
             long target = data.ledger().submitted();
             long start = System.nanoTime();
             boolean done = all ? Joiner.awaitAll(data, timeout) : Joiner.awaitDone(data, target, timeout);

@@ -1,7 +1,9 @@
 package io.taskq.cli;
 
 import io.taskq.common.config.ConfigKey;
+import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.store.DataDirectory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -60,5 +62,18 @@ public final class Launch {
                 file = candidate;
         }
         return TaskQConfig.load(file, env, overrides);
+    }
+
+    /**
+     * Opens the configured data directory, which must exist, with every check a command makes before it reads
+     * ({@code data-dir}, {@code queue.roll-cycle} and the permissions of {@code config}).
+     */
+    static DataDirectory openExisting(TaskQConfig config) {
+        return openExisting(config, config.get(Keys.DATA_DIR));
+    }
+
+    /** {@link #openExisting(TaskQConfig)} for the data directory {@code dir} instead of the configured one. */
+    static DataDirectory openExisting(TaskQConfig config, Path dir) {
+        return DataDirectory.openExisting(dir, config.get(Keys.ROLL_CYCLE), config.dataDirAccess());
     }
 }

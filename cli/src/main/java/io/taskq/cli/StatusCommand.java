@@ -54,8 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         Duration every = interval != null ? interval : watch ? Duration.ofSeconds(1) : Duration.ofMillis(200);
         TaskQConfig config = Launch.config(spec);
         long leaseMillis = config.get(Keys.LEASE).toMillis();
-        try (DataDirectory data = DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE),
-                config.dataDirAccess())) {
+        try (DataDirectory data = Launch.openExisting(config)) {
             Progress before = Progress.read(data);
             long beforeNanos = System.nanoTime();
             do {

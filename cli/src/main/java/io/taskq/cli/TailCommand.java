@@ -50,8 +50,7 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() {
         TaskQConfig config = Launch.config(spec);
         // The same checks as every other command: a damaged ledger, map or queue directory is refused, not printed.
-        DataDirectory.openExisting(config.get(Keys.DATA_DIR), config.get(Keys.ROLL_CYCLE), config.dataDirAccess())
-                .close();
+        Launch.openExisting(config).close();
         Path tasks = config.get(Keys.DATA_DIR).resolve(DataDirectory.TASKS);
         if (!Files.isDirectory(tasks) || !hasCycleFile(tasks))
             throw TaskQException.usage("taskq tail: no task queue at " + tasks
