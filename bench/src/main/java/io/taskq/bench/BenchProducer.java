@@ -1,6 +1,7 @@
 package io.taskq.bench;
 
 import io.taskq.cli.OptionValues;
+import io.taskq.cli.Pacer;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The producer process of W1 and W2 (a separate JVM the harness starts with {@link io.taskq.cli.JvmLauncher}):
@@ -97,7 +97,7 @@ public final class BenchProducer implements Callable<Integer> {
             for (long i = warmUp; i < warmUp + count; i++) {
                 if (interval > 0) {
                     long due = scheduleStart + i * interval;
-                    long now = awaitDue(due);
+                    long now = Pacer.awaitDue(due);
                     maxBehindNanos = Math.max(maxBehindNanos, now - due);
                     if (i == 0)
                         firstPutNanos = now;
@@ -123,19 +123,6 @@ public final class BenchProducer implements Callable<Integer> {
             figures.put("joined", joined);
             RunFile.write(result, figures);
             return joined ? 0 : TaskQException.EXIT_TIMEOUT;
-        }
-    }
-
-    /** Waits until {@code due} (parks when far, spins when near) and returns the time the wait ended. */
-    static long awaitDue(long due) {
-        for (long now = System.nanoTime(); ; now = System.nanoTime()) {
-            long left = due - now;
-            if (left <= 0)
-                return now;
-            if (left > 50_000)
-                LockSupport.parkNanos(left - 20_000);
-            else
-                Thread.onSpinWait();
         }
     }
 }

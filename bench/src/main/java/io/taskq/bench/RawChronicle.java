@@ -1,5 +1,6 @@
 package io.taskq.bench;
 
+import io.taskq.cli.Pacer;
 import io.taskq.common.Await;
 import io.taskq.common.TaskQException;
 import io.taskq.common.idle.IdleStrategies;
@@ -102,7 +103,7 @@ public final class RawChronicle implements Callable<Integer> {
                 long stamp;
                 if (interval > 0) {
                     stamp = start + i * interval;
-                    maxBehind = Math.max(maxBehind, BenchProducer.awaitDue(stamp) - stamp);
+                    maxBehind = Math.max(maxBehind, Pacer.awaitDue(stamp) - stamp);
                 } else {
                     stamp = System.nanoTime();
                 }

@@ -3,10 +3,10 @@ package io.taskq.cli;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Paces puts to a steady rate by the intended send time of each task, so that a stall is caught up, not lost.
- * Not thread-safe.
+ * Paces puts to a steady rate by the intended send time of each task, so that a stall is caught up, not lost:
+ * {@code produce --rate} and the benchmark harness's paced producers. An instance is not thread-safe.
  */
-final class Pacer {
+public final class Pacer {
     /** Below this much time left, spin instead of parking: a park overshoots by tens of microseconds. */
     private static final long SPIN_NANOS = 50_000;
     /** How much earlier than due a park is asked to return, to leave time for the spin. */
@@ -22,10 +22,20 @@ final class Pacer {
 
     /** Returns once task {@code i} (counting from 0 at construction) is due. */
     void await(long i) {
-        if (intervalNanos == 0)
-            return;
-        long due = start + i * intervalNanos;
-        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+        if (intervalNanos != 0)
+            awaitDue(start + i * intervalNanos);
+    }
+
+    /**
+     * Waits until {@link System#nanoTime()} reaches {@code due}: parks while it is far, spins when it is near.
+     *
+     * @return the time the wait ended, which is late by however long the machine kept this thread from running
+     */
+    public static long awaitDue(long due) {
+        for (long now = System.nanoTime(); ; now = System.nanoTime()) {
+            long left = due - now;
+            if (left <= 0)
+                return now;
             if (left > SPIN_NANOS)
                 LockSupport.parkNanos(left - PARK_MARGIN_NANOS);
             else
