@@ -97,9 +97,10 @@ final class ConsumeCommand implements Callable<Integer> {
         boolean endOfStream;
         try {
             endOfStream = consumer.run(pauser, exitOnEos);
-        } catch (Exception e) {
-            LOG.error("Slot {}: handler '{}' failed; the task in hand was not committed and runs again when this "
-                    + "index restarts", slot, settings.handler(), e);
+        } catch (RuntimeException e) {
+            // A handler's failures are retried and dead-lettered inside run; this is the consumer itself failing.
+            LOG.error("Slot {}: stopped by an error; its unfinished work waits in the slot for a restart or an "
+                    + "adopter", slot, e);
             consumer.close();
             finished.countDown();
             return TaskQException.EXIT_FAILED;

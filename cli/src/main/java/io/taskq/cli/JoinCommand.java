@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code taskq join [--all] [--timeout D] [--data-dir DIR]}: exits 0 once every task submitted before the call is
- * done (with {@code --all}: once the stream is sealed and all of it is done), 3 at the timeout.
+ * {@code taskq join [--all] [--timeout D] [--data-dir DIR]}: returns once every task submitted before the call is
+ * finished, done or dead (with {@code --all}: once the stream is sealed and all of it is finished). Exits 0 when no
+ * task is dead, 5 when some are, and 3 at the timeout.
  */
 @Command(name = "join", sortOptions = false,
-        description = "wait until submitted tasks are done (--all: until the sealed stream is done)")
+        description = "wait until submitted tasks are done or dead (--all: the whole sealed stream); exit 5 if some "
+                + "are dead")
 final class JoinCommand implements Callable<Integer> {
     /** No --timeout: wait as good as forever. */
     private static final Duration NO_TIMEOUT = Duration.ofDays(365 * 100L);
@@ -60,9 +62,22 @@ final class JoinCommand implements Callable<Integer> {
                         + (all && !p.sealed() ? " (stream not sealed)" : ""));
                 return TaskQException.EXIT_TIMEOUT;
             }
-            out.printf("join: %s tasks done (waited %.2f s)%n",
-                    Terminal.count(all ? p.sealedCount() : target), (System.nanoTime() - start) / 1e9);
-            return 0;
+            return finished(p, Terminal.count(all ? p.sealedCount() : target) + " tasks done",
+                    System.nanoTime() - start, out);
         }
+    }
+
+    /**
+     * What a join that returned says: exit 0 when no task is dead, 5 ({@link TaskQException#EXIT_DEAD}) when some
+     * are, with the counts. {@code produce --join} says the same.
+     */
+    static int finished(Progress p, String allDone, long waitedNanos, PrintStream out) {
+        if (p.dead() > 0) {
+            out.printf("join: %s done, %s dead (taskq dead lists them; waited %.2f s)%n", Terminal.count(p.done()),
+                    Terminal.count(p.dead()), waitedNanos / 1e9);
+            return TaskQException.EXIT_DEAD;
+        }
+        out.printf("join: %s (waited %.2f s)%n", allDone, waitedNanos / 1e9);
+        return 0;
     }
 }

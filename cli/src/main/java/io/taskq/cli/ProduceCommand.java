@@ -96,8 +96,11 @@ final class ProduceCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long sealedAt = seal ? producer.seal() : -1;
                 out.println(summary(submitted, seconds, sealedAt));
-                if (join && !join(producer, out))
-                    return TaskQException.EXIT_TIMEOUT;
+                if (join) {
+                    int joined = join(producer, out);
+                    if (joined != 0)
+                        return joined;
+                }
                 return verify ? verify(producer, out) : 0;
             }
         }
@@ -184,16 +187,19 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until the tasks (with --seal: the whole stream) are done; false at the timeout. */
-    private boolean join(TaskProducer producer, PrintStream out) {
+    /**
+     * Waits until the tasks (with --seal: the whole stream) are done or dead: exit code 0, 5 if some are dead, 3 at
+     * the timeout.
+     */
+    private int join(TaskProducer producer, PrintStream out) {
         long joinStart = System.nanoTime();
         boolean done = seal ? producer.joinAll(timeout) : producer.join(timeout);
         if (!done) {
             out.println("join: timed out after " + Keys.format(timeout) + " with tasks still pending");
-            return false;
+            return TaskQException.EXIT_TIMEOUT;
         }
-        out.printf("join: all tasks done (waited %.2f s)%n", (System.nanoTime() - joinStart) / 1e9);
-        return true;
+        return JoinCommand.finished(Progress.read(producer.data()), "all tasks done", System.nanoTime() - joinStart,
+                out);
     }
 
     /** Checks the finished job against the synthetic workload's closed form: exit code 0 or 1. */

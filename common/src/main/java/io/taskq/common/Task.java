@@ -25,6 +25,15 @@ public interface Task {
 
     double payload();
 
+    /**
+     * Which handler call this is for the task: 1 for the first, 2 after one failed call, up to
+     * {@code consumer.max-attempts}. A call repeated because a consumer was killed keeps its number: only recorded
+     * failures count.
+     */
+    default int attempt() {
+        return 1;
+    }
+
     /** True when the task carries a body of at least one byte. */
     boolean hasBody();
 

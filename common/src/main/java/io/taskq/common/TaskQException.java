@@ -19,6 +19,8 @@ public class TaskQException extends RuntimeException {
      * tasks. Every task accepted before that is in the queue and will be handled; the stream is not sealed.
      */
     public static final int EXIT_NO_SPACE = 4;
+    /** A join found every task finished, but some of them dead (dead-lettered after their last attempt). */
+    public static final int EXIT_DEAD = 5;
 
     private final int exitCode;
 

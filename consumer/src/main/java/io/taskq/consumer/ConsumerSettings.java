@@ -24,7 +24,8 @@ public final class ConsumerSettings {
 
     /** The configuration keys a consumer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
-            Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
+            Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.MAX_ATTEMPTS, Keys.RETRY_BACKOFF, Keys.RETRY_MAX_BACKOFF,
+            Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     private final Path dataDir;
@@ -37,6 +38,9 @@ public final class ConsumerSettings {
     private final Duration heartbeat;
     private final Duration lease;
     private final Duration stopGrace;
+    private final int maxAttempts;
+    private final Duration retryBackoff;
+    private final Duration retryMaxBackoff;
     private final int keepCycles;
     private final DataDirAccess access;
 
@@ -51,6 +55,9 @@ public final class ConsumerSettings {
         this.heartbeat = b.heartbeat;
         this.lease = b.lease;
         this.stopGrace = b.stopGrace;
+        this.maxAttempts = b.maxAttempts;
+        this.retryBackoff = b.retryBackoff;
+        this.retryMaxBackoff = b.retryMaxBackoff;
         this.keepCycles = b.keepCycles;
         this.access = b.access;
     }
@@ -80,9 +87,27 @@ public final class ConsumerSettings {
                 .heartbeat(config.get(Keys.HEARTBEAT))
                 .lease(config.get(Keys.LEASE))
                 .stopGrace(config.get(Keys.STOP_GRACE))
+                .maxAttempts(config.get(Keys.MAX_ATTEMPTS))
+                .retryBackoff(config.get(Keys.RETRY_BACKOFF))
+                .retryMaxBackoff(config.get(Keys.RETRY_MAX_BACKOFF))
                 .keepCycles(config.get(Keys.KEEP_CYCLES))
                 .access(config.dataDirAccess())
                 .build();
+    }
+
+    /** Most handler calls per task before it is dead-lettered ({@code consumer.max-attempts}). */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** The wait before a failed task's first retry ({@code consumer.retry-backoff}). */
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    /** The longest wait between two attempts ({@code consumer.retry-max-backoff}). */
+    public Duration retryMaxBackoff() {
+        return retryMaxBackoff;
     }
 
     /** The data directory ({@code data-dir}). */
@@ -157,8 +182,11 @@ public final class ConsumerSettings {
                 + Keys.BATCH_SIZE.name() + "=" + batchSize + ", " + Keys.IDLE.name() + "=" + idle + ", "
                 + Keys.HANDLER.name() + "=" + handler + ", " + Keys.HEARTBEAT.name() + "=" + Keys.format(heartbeat)
                 + ", " + Keys.LEASE.name() + "=" + Keys.format(lease) + ", " + Keys.STOP_GRACE.name() + "="
-                + Keys.format(stopGrace) + ", " + Keys.SLOTS_MAX.name() + "=" + slots + ", " + Keys.ROLL_CYCLE.name()
-                + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "=" + Keys.KEEP_CYCLES.format(keepCycles) + ", "
+                + Keys.format(stopGrace) + ", " + Keys.MAX_ATTEMPTS.name() + "=" + maxAttempts + ", "
+                + Keys.RETRY_BACKOFF.name() + "=" + Keys.format(retryBackoff) + ", " + Keys.RETRY_MAX_BACKOFF.name()
+                + "=" + Keys.format(retryMaxBackoff) + ", " + Keys.SLOTS_MAX.name() + "=" + slots + ", "
+                + Keys.ROLL_CYCLE.name() + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "="
+                + Keys.KEEP_CYCLES.format(keepCycles) + ", "
                 + access;
     }
 
@@ -177,6 +205,9 @@ public final class ConsumerSettings {
         private String handler = Keys.HANDLER.defaultValue();
         private Duration heartbeat = Keys.HEARTBEAT.defaultValue();
         private Duration lease = Keys.LEASE.defaultValue();
+        private int maxAttempts = Keys.MAX_ATTEMPTS.defaultValue();
+        private Duration retryBackoff = Keys.RETRY_BACKOFF.defaultValue();
+        private Duration retryMaxBackoff = Keys.RETRY_MAX_BACKOFF.defaultValue();
         private Duration stopGrace = Keys.STOP_GRACE.defaultValue();
         private int keepCycles = Keys.KEEP_CYCLES.defaultValue();
         private DataDirAccess access = Keys.defaultDataDirAccess();
@@ -242,6 +273,24 @@ public final class ConsumerSettings {
         /** {@code consumer.stop-grace}: 0s..1h. */
         public Builder stopGrace(Duration stopGrace) {
             this.stopGrace = Keys.STOP_GRACE.check(stopGrace);
+            return this;
+        }
+
+        /** {@code consumer.max-attempts}: 1..100. */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = Keys.MAX_ATTEMPTS.check(maxAttempts);
+            return this;
+        }
+
+        /** {@code consumer.retry-backoff}: 0s..1h. */
+        public Builder retryBackoff(Duration backoff) {
+            this.retryBackoff = Keys.RETRY_BACKOFF.check(backoff);
+            return this;
+        }
+
+        /** {@code consumer.retry-max-backoff}: 0s..1d. */
+        public Builder retryMaxBackoff(Duration backoff) {
+            this.retryMaxBackoff = Keys.RETRY_MAX_BACKOFF.check(backoff);
             return this;
         }
 

@@ -6,20 +6,24 @@ import io.taskq.common.TaskResult;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.ClaimProtocol;
 import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.DeadLetters;
 import io.taskq.common.store.Ledger;
 import io.taskq.common.store.OrphanAdoption;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.ProcessLiveness;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
+import io.taskq.common.store.RetryTable;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
+import io.taskq.common.wire.DeadLetter;
 import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.threads.Pauser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,6 +35,13 @@ import java.util.concurrent.locks.LockSupport;
  * owner left undecided and resumes its unfinished batch at the first seq not yet committed. Between batches it adopts
  * the unfinished batch of a slot whose owner is gone and whose heartbeat is older than the lease, before it claims
  * new work (see {@link OrphanAdoption}); adopted tasks count in this consumer's slot.
+ * <p>
+ * <b>Failures.</b> A handler that throws fails that attempt only. The task is scheduled again after a backoff
+ * (exponential, with jitter) in one of the slot's retry entries, in the same slot update that closes the attempt, and
+ * the consumer goes on with its other tasks; due retries are handled between tasks. After
+ * {@code consumer.max-attempts} failed calls the task is dead: counted in the slot and written to the dead-letter
+ * queue ({@link DeadLetters}). A consumer whose retry entries are nearly all in use claims less, or nothing, until
+ * some are free.
  * <p>
  * Not thread-safe: one thread runs it, except {@link #requestStop}, which any thread may call.
  */
@@ -49,6 +60,15 @@ public final class TaskConsumer implements Closeable {
     private final TaskReader reader;
     private final TaskHandler handler;
     private final int batchSize;
+    private final int maxAttempts;
+    private final long retryBackoffMillis;
+    private final long retryMaxBackoffMillis;
+    private final RetryTable retries;
+    private final DeadLetters deadLetters;
+    /** When the earliest retry entry is due, epoch millis; Long.MAX_VALUE when there is none. */
+    private long nextRetryDue = Long.MAX_VALUE;
+    private long failuresLogged;
+    private long deadLogged;
     /** The idle strategy's name, for {@link #run(boolean)}. */
     private final String idle;
     private final long heartbeatMillis;
@@ -80,9 +100,14 @@ public final class TaskConsumer implements Closeable {
                     + " (the data directory " + data.dir() + " has " + data.slots().size() + " slots)");
         this.slot = data.slots().slot(index);
         this.claims = new ClaimProtocol(ledger, data.slots());
-        this.adoption = new OrphanAdoption(ledger, data.slots(), claims);
+        this.adoption = new OrphanAdoption(ledger, data.slots(), claims, this::ensureDeadLetter);
         this.handler = handler;
         this.batchSize = settings.batchSize();
+        this.maxAttempts = settings.maxAttempts();
+        this.retryBackoffMillis = settings.retryBackoff().toMillis();
+        this.retryMaxBackoffMillis = settings.retryMaxBackoff().toMillis();
+        this.retries = new RetryTable(slot);
+        this.deadLetters = data.deadLetters();
         this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         this.leaseMillis = settings.lease().toMillis();
@@ -162,6 +187,17 @@ public final class TaskConsumer implements Closeable {
         OrphanAdoption.settleAdopterOf(data.slots(), slot);
         OrphanAdoption.settleOwnAdoption(data.slots(), slot);
         claims.settle(index, slot);
+        slot.cleanRetryEntries();
+        slot.readFigures(mirror);
+        retries.load();
+        nextRetryDue = retries.count() == 0 ? Long.MAX_VALUE : retries.dueMillis(retries.earliest());
+        if (retries.count() > 0)
+            LOG.info("Slot {}: {} failed task(s) wait for their retry", index, retries.count());
+        if (mirror.pendingDeadSeq >= 0) {
+            ensureDeadLetter(index, mirror);
+            mirror.pendingDeadSeq = -1;
+            slot.publishFigures(mirror);
+        }
         long resumeAt = ClaimProtocol.nextInFlight(index, slot, mirror, ledger.claimCursor());
         if (resumeAt >= 0) {
             batchLo = slot.claimLo();
@@ -174,53 +210,51 @@ public final class TaskConsumer implements Closeable {
     }
 
     /**
-     * Claims a batch if none is in hand, then handles up to {@value #MAX_TASKS_PER_WORK} tasks of it.
+     * Handles the retries that are due, then claims a batch if none is in hand and handles up to
+     * {@value #MAX_TASKS_PER_WORK} tasks of it. A handler that throws fails that attempt only (see the class comment).
      *
-     * @return the number of tasks handled; 0 when there was nothing to do
-     * @throws Exception whatever the handler threw; that task is not committed
+     * @return the number of handler calls made; 0 when there was nothing to do
      */
-    public int doWork() throws Exception {
+    public int doWork() {
         long now = System.currentTimeMillis();
         if (now >= nextHeartbeat) {
             slot.heartbeat(now);
             nextHeartbeat = now + heartbeatMillis;
         }
+        int handled = now >= nextRetryDue ? handleDueRetries(now) : 0;
         if (next >= hi) {
             if (stopRequested)
-                return 0;
+                return handled;
             if (now >= nextOrphanScan) {
                 nextOrphanScan = now + heartbeatMillis;
-                long adopted = adoption.adoptOne(index, slot, ownerWord, leaseMillis, now);
-                if (adopted > 0) {
-                    batchLo = slot.claimLo();
-                    next = batchLo;
-                    hi = batchLo + adopted;
-                    setState(SlotState.RUNNING);
-                    LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi,
-                            slot.adoptedFrom());
-                }
+                adoptOrphan(now);
             }
         }
         if (next >= hi) {
-            long claimed = claims.claim(index, slot, batchSize);
+            int room = Math.min(batchSize, retries.room());
+            long claimed = room == 0 ? 0 : claims.claim(index, slot, room);
             if (claimed == 0) {
-                setState(SlotState.IDLE);
-                return 0;
+                setState(retries.count() > 0 ? SlotState.RUNNING : SlotState.IDLE);
+                return handled;
             }
             batchLo = slot.claimLo();
             next = batchLo;
             hi = batchLo + claimed;
             setState(SlotState.RUNNING);
         }
-        int handled = 0;
         while (next < hi && handled < MAX_TASKS_PER_WORK) {
             if (!reader.read(next, task)) {
                 releaseSeqsBeyondEndOfStream();
                 break;
             }
+            task.attempt(1);
             slot.countAttempt();
-            handler.handle(task, result);
-            commit();
+            Throwable failure = call();
+            if (failure == null)
+                commit(next, -1);
+            else
+                fail(next, 0, -1, failure);
+            next++;
             handled++;
             if (stopRequested && System.nanoTime() >= stopDeadlineNanos)
                 break;
@@ -228,23 +262,188 @@ public final class TaskConsumer implements Closeable {
         return handled;
     }
 
-    private void commit() {
+    /** Calls the handler for {@link #task}; returns what it threw, or null. The JVM's own errors are not caught. */
+    private Throwable call() {
+        try {
+            handler.handle(task, result);
+            return null;
+        } catch (VirtualMachineError e) {
+            if (e instanceof StackOverflowError)
+                return e;
+            throw e;
+        } catch (Throwable e) { // a handler's failure, whatever it is, is that attempt's
+            return e;
+        }
+    }
+
+    private void adoptOrphan(long now) {
+        int before = retries.count();
+        long adopted = adoption.adoptOne(index, slot, ownerWord, mirror, retries, leaseMillis, now);
+        if (retries.count() > before) {
+            nextRetryDue = retries.dueMillis(retries.earliest());
+            LOG.info("Slot {}: adopted {} failed task(s) waiting for their retry from slot {}", index,
+                    retries.count() - before, slot.adoptedFrom());
+        }
+        if (adopted > 0) {
+            batchLo = slot.claimLo();
+            next = batchLo;
+            hi = batchLo + adopted;
+            setState(SlotState.RUNNING);
+            LOG.info("Slot {}: adopted the orphaned seqs [{}, {}) of slot {}", index, batchLo, hi,
+                    slot.adoptedFrom());
+        }
+    }
+
+    /** Handles retry entries that are due, earliest first, at most {@value #MAX_TASKS_PER_WORK}. */
+    private int handleDueRetries(long now) {
+        int handled = 0;
+        for (int e = retries.earliest(); e >= 0 && retries.dueMillis(e) <= now && handled < MAX_TASKS_PER_WORK;
+             e = retries.earliest()) {
+            long seq = retries.seq(e);
+            if (!reader.read(seq, task))
+                break; // cannot happen for a task read before; try again later
+            long failed = retries.failures(e);
+            task.attempt((int) failed + 1);
+            slot.countAttempt();
+            Throwable failure = call();
+            if (failure == null)
+                commit(seq, e);
+            else
+                fail(seq, failed, e, failure);
+            handled++;
+        }
+        int e = retries.earliest();
+        nextRetryDue = e < 0 ? Long.MAX_VALUE : retries.dueMillis(e);
+        return handled;
+    }
+
+    /** Counts task {@code seq} done: the next seq of the batch, or the task in retry entry {@code retryEntry}. */
+    private void commit(long seq, int retryEntry) {
         long now = System.nanoTime();
         long latency = now - task.createdNanos();
         SlotFigures f = mirror;
         f.done++;
         f.sumValue += result.value();
         f.sumPayload += result.payload();
-        f.lastSeq = next;
+        f.lastSeq = seq;
         f.lastResultValue = result.value();
         f.lastResultPayload = result.payload();
-        f.batchLo = batchLo;
-        f.batchHi = hi;
-        f.doneUpTo = next + 1;
+        if (retryEntry < 0)
+            closeInBatch(seq);
+        else
+            retries.remove(retryEntry);
         f.latencySumNanos += latency;
         slot.publishFigures(f);
         slot.recordLatency(latency, now);
-        next++;
+    }
+
+    private void closeInBatch(long seq) {
+        mirror.batchLo = batchLo;
+        mirror.batchHi = hi;
+        mirror.doneUpTo = seq + 1;
+    }
+
+    /**
+     * Records a failed call of task {@code seq}, which had failed {@code failedBefore} times: in one slot update the
+     * attempt is closed and the task either scheduled again or counted dead. A dead task's letter is announced in that
+     * update and written right after it, so a kill in between is repaired by whoever takes the slot next.
+     */
+    private void fail(long seq, long failedBefore, int retryEntry, Throwable error) {
+        long attempts = failedBefore + 1;
+        SlotFigures f = mirror;
+        f.failures++;
+        if (retryEntry < 0)
+            closeInBatch(seq);
+        else
+            retries.remove(retryEntry);
+        if (attempts >= maxAttempts) {
+            f.dead++;
+            f.deadSerial++;
+            f.pendingDeadSeq = seq;
+            f.pendingDeadAttempts = attempts;
+            slot.publishFigures(f);
+            deadLetters.append(letter(seq, (int) attempts, f.deadSerial, error));
+            f.pendingDeadSeq = -1;
+            slot.publishFigures(f);
+            logDead(seq, attempts, error);
+        } else {
+            long due = System.currentTimeMillis() + backoffMillis(attempts);
+            retries.add(seq, due, attempts, 0);
+            nextRetryDue = Math.min(nextRetryDue, due);
+            slot.publishFigures(f);
+            logFailure(seq, attempts, due, error);
+        }
+    }
+
+    /** The wait after the {@code failures}-th failure: the backoff doubled per earlier failure, capped, 50..100%. */
+    private long backoffMillis(long failures) {
+        long full = retryBackoffMillis;
+        for (long i = 1; i < failures && full < retryMaxBackoffMillis; i++)
+            full *= 2;
+        full = Math.min(full, retryMaxBackoffMillis);
+        return full / 2 + ThreadLocalRandom.current().nextLong(full - full / 2 + 1);
+    }
+
+    private DeadLetter letter(long seq, int attempts, long serial, Throwable error) {
+        DeadLetter d = new DeadLetter();
+        d.seq = seq;
+        d.attempts = attempts;
+        d.slot = index;
+        d.serial = serial;
+        d.failedAtMillis = System.currentTimeMillis();
+        if (error != null) {
+            d.errorClass = error.getClass().getName();
+            d.errorMessage = error.getMessage() == null ? "" : error.getMessage();
+            StringBuilder stack = new StringBuilder();
+            StackTraceElement[] frames = error.getStackTrace();
+            for (int i = 0; i < Math.min(8, frames.length); i++)
+                stack.append(i == 0 ? "" : "\n").append("at ").append(frames[i]);
+            d.stack = stack.toString();
+        } else {
+            d.errorClass = "";
+            d.errorMessage = DeadLetter.ERROR_NOT_RECORDED;
+        }
+        d.createdNanos = task.createdNanos();
+        d.value = task.value();
+        d.payload = task.payload();
+        d.body = task.bodyBytes();
+        return d;
+    }
+
+    /**
+     * Writes the dead letter slot {@code slotIndex} announced in {@code figures} unless the queue has it: a consumer
+     * was killed between counting the task dead and writing its letter. The error died with that consumer.
+     */
+    private void ensureDeadLetter(int slotIndex, SlotFigures figures) {
+        if (deadLetters.containsRecord(slotIndex, figures.deadSerial))
+            return;
+        long seq = figures.pendingDeadSeq;
+        while (!reader.read(seq, task))
+            LockSupport.parkNanos(1_000_000); // it was read before; only a rewind away
+        DeadLetter d = letter(seq, (int) figures.pendingDeadAttempts, figures.deadSerial, null);
+        d.slot = slotIndex;
+        deadLetters.append(d);
+        LOG.warn("Slot {}: wrote the dead letter of seq {} that slot {} counted before it was stopped", index, seq,
+                slotIndex);
+    }
+
+    private void logFailure(long seq, long attempts, long due, Throwable error) {
+        if (++failuresLogged <= 10 || LOG.isDebugEnabled())
+            LOG.warn("Slot {}: seq {} failed attempt {} of {} ({}); retrying in {} ms{}", index, seq, attempts,
+                    maxAttempts, describe(error), Math.max(0, due - System.currentTimeMillis()),
+                    failuresLogged == 10 ? " (further failures are logged at debug level)" : "");
+    }
+
+    private void logDead(long seq, long attempts, Throwable error) {
+        long n = ++deadLogged;
+        if (n <= 10 || Long.bitCount(n) == 1 || LOG.isDebugEnabled())
+            LOG.warn("Slot {}: seq {} is dead after {} attempts ({}); {} dead in this slot, see taskq dead", index,
+                    seq, attempts, describe(error), mirror.dead);
+    }
+
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getName()
+                : error.getClass().getName() + ": " + error.getMessage();
     }
 
     /**
@@ -280,13 +479,18 @@ public final class TaskConsumer implements Closeable {
      */
     public boolean reachedEndOfStream() {
         long sealed = ledger.sealedCount();
-        if (sealed < 0 || next < hi || Ledger.claimPosition(ledger.claimCursor()) < sealed)
+        if (sealed < 0 || next < hi || retries.count() > 0 || Ledger.claimPosition(ledger.claimCursor()) < sealed)
             return false;
         long now = System.currentTimeMillis();
         if (now < nextEndOfStreamCheck)
             return false;
         nextEndOfStreamCheck = now + Math.min(heartbeatMillis, 100);
         return Progress.read(data).allDone();
+    }
+
+    /** Tasks of this slot waiting for a retry. */
+    public int retriesWaiting() {
+        return retries.count();
     }
 
     /** True while a claimed batch is unfinished. */
@@ -299,9 +503,8 @@ public final class TaskConsumer implements Closeable {
      * strategy the settings name ({@code consumer.idle}).
      *
      * @return true if it stopped at end of stream
-     * @throws Exception whatever the handler threw; that task is not committed
      */
-    public boolean run(boolean exitOnEndOfStream) throws Exception {
+    public boolean run(boolean exitOnEndOfStream) {
         return run(IdleStrategies.create(idle), exitOnEndOfStream);
     }
 
@@ -309,9 +512,8 @@ public final class TaskConsumer implements Closeable {
      * Runs until stopped, or until end of stream when {@code exitOnEndOfStream}, waiting for work with {@code pauser}.
      *
      * @return true if it stopped at end of stream
-     * @throws Exception whatever the handler threw; that task is not committed
      */
-    public boolean run(Pauser pauser, boolean exitOnEndOfStream) throws Exception {
+    public boolean run(Pauser pauser, boolean exitOnEndOfStream) {
         for (; ; ) {
             int work = doWork();
             if (work > 0) {
@@ -357,6 +559,9 @@ public final class TaskConsumer implements Closeable {
             LOG.warn("Slot {}: stopped with seqs [{}, {}) claimed but not handled; a consumer with --index {} resumes "
                     + "them, or another consumer adopts them once the heartbeat is older than consumer.lease", index,
                     next, hi, index);
+        if (retries.count() > 0)
+            LOG.warn("Slot {}: stopped with {} failed task(s) waiting for their retry; they wait in the slot like an "
+                    + "unfinished batch", index, retries.count());
         reader.close();
         data.close();
     }

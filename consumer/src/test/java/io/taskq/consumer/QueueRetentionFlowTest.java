@@ -30,7 +30,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -126,14 +125,16 @@ class QueueRetentionFlowTest {
 
                 @Override
                 public void handle(Task task, TaskResult result) throws Exception {
-                    if (task.seq() == 5)
+                    if (task.seq() == 5 && task.attempt() == 1)
                         throw new IllegalStateException("handler fails at seq 5");
                     example.handle(task, result);
                 }
             };
-            // Slot 1 claims [0, 10) and stops at seq 5: its batch stays unfinished in its slot.
-            try (TaskConsumer stuck = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(), failAtSeq5)) {
-                assertThrows(IllegalStateException.class, stuck::doWork);
+            // Slot 1 claims [0, 10); seq 5 fails its first attempt and waits in the slot for its retry (2 to 4 s).
+            try (TaskConsumer stuck = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES)
+                    .retryBackoff(Duration.ofSeconds(4)).build(), failAtSeq5)) {
+                assertEquals(10, stuck.doWork());
+                assertEquals(1, stuck.retriesWaiting());
             }
             // Slot 0 handles everything else, pruning as it enters each cycle: but seq 5 is not done, so nothing goes.
             // Its lease is long, so it does not adopt slot 1's batch while it runs.
@@ -145,10 +146,17 @@ class QueueRetentionFlowTest {
             assertEquals(List.of(), retention.prune());
             assertEquals(written, cycleFiles(), "cycle 0 holds an unfinished task, and the files after it wait for it");
 
-            // Restart slot 1: it resumes [5, 10) in cycle 0 and stays open, its reader parked in cycle 0.
+            // Restart slot 1: it retries seq 5 in cycle 0 once it is due, and stays open, its reader parked in cycle 0.
             try (TaskConsumer resumed = TaskConsumer.open(settings(1, 10, Keys.KEEP_ALL_CYCLES).build(),
                     new ExampleHandler())) {
-                assertEquals(5, resumed.doWork(), "resumes seqs 5..9");
+                assertEquals(1, resumed.retriesWaiting());
+                int calls = 0;
+                while (resumed.retriesWaiting() > 0 && calls == 0) {
+                    calls += resumed.doWork();
+                    Thread.sleep(10);
+                }
+                assertEquals(1, calls, "retries seq 5");
+                assertEquals(0, resumed.retriesWaiting());
                 assertEquals(N, Progress.read(data).watermark(), "every task is done now");
                 assertEquals(List.of(), retention.prune(), "slot 1's live reader is still in cycle 0");
                 assertEquals(written, cycleFiles());

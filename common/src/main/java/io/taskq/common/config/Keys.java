@@ -72,6 +72,15 @@ public final class Keys {
             Duration.ZERO, Duration.ofHours(1),
             "On SIGTERM a consumer finishes its claimed batch for at most this long, then stops after the task in "
                     + "hand.");
+    public static final ConfigKey<Integer> MAX_ATTEMPTS = intKey("consumer.max-attempts", 5, 1, 100,
+            "Most handler calls a task gets when its handler throws: after the last failed one the task is "
+                    + "dead-lettered (1: no retry). Calls repeated because a consumer was killed do not count.");
+    public static final ConfigKey<Duration> RETRY_BACKOFF = durationKey("consumer.retry-backoff",
+            Duration.ofMillis(100), Duration.ZERO, Duration.ofHours(1),
+            "Wait before the first retry of a failed task; it doubles with each failure, with jitter (a random "
+                    + "50..100% of it), up to consumer.retry-max-backoff.");
+    public static final ConfigKey<Duration> RETRY_MAX_BACKOFF = durationKey("consumer.retry-max-backoff",
+            Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(1), "Longest wait between two attempts of a task.");
     public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
     public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
@@ -88,7 +97,8 @@ public final class Keys {
 
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
             ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE, HANDLER, HEARTBEAT, LEASE,
-            STOP_GRACE, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT, DEMO_DATA_DIR);
+            STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
+            DEMO_DATA_DIR);
 
     private Keys() {
     }

@@ -34,13 +34,15 @@ public final class DataDirectory implements Closeable {
     private final Ledger ledger;
     private final SlotTable slots;
     private final RollCycles rollCycle;
+    private final DeadLetters deadLetters;
     private SingleChronicleQueue queue;
 
-    private DataDirectory(Path dir, Ledger ledger, SlotTable slots, RollCycles rollCycle) {
+    private DataDirectory(Path dir, Ledger ledger, SlotTable slots, RollCycles rollCycle, DataDirAccess access) {
         this.dir = dir;
         this.ledger = ledger;
         this.slots = slots;
         this.rollCycle = rollCycle;
+        this.deadLetters = new DeadLetters(dir, rollCycle, access);
     }
 
     /** {@link #openOrCreate(Path, int, RollCycles, DataDirAccess)} with the default access: owner only. */
@@ -119,7 +121,7 @@ public final class DataDirectory implements Closeable {
             ResultsMapFile.check(dir.resolve(RESULTS), ledger.resultsLength());
             QueueFiles.check(dir.resolve(TASKS));
             SlotTable slots = SlotTable.open(dir.resolve(RESULTS), ledger.slots());
-            return new DataDirectory(dir, ledger, slots, rollCycle);
+            return new DataDirectory(dir, ledger, slots, rollCycle, access);
         } catch (RuntimeException e) {
             ledger.close();
             throw e;
@@ -153,6 +155,11 @@ public final class DataDirectory implements Closeable {
         return slots;
     }
 
+    /** The dead-letter queue, {@code dead/}; created on the first dead letter. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
     /**
      * The task queue, opened on first use. The queue's files are created lazily by the first append.
      *
@@ -178,6 +185,7 @@ public final class DataDirectory implements Closeable {
     public synchronized void close() {
         if (queue != null)
             queue.close();
+        deadLetters.close();
         slots.close();
         ledger.close();
     }

@@ -1,29 +1,35 @@
 package io.taskq.common.store;
 
 /**
- * Lets a live consumer take over the unfinished batch of an orphaned slot, so that work claimed by a consumer that
+ * Lets a live consumer take over the unfinished work of an orphaned slot, so that work claimed by a consumer that
  * is gone for good is finished without waiting for a consumer with that index to come back.
  * <p>
  * A slot is <em>orphaned</em> when its owner process is gone (dead, or it stopped and released the slot), its
- * heartbeat is older than the lease, and it has claimed seqs it has not finished. Adopter {@code A} takes orphan
- * {@code X}'s rest {@code [next, hi)} in these steps, each one write or CAS:
+ * heartbeat is older than the lease, and it has unfinished work: claimed seqs it has not finished, tasks in backoff
+ * (retry entries), or a dead letter it announced but may not have written. Adopter {@code A} takes orphan {@code X}'s
+ * work in these steps, each one write or CAS:
  * <ol>
  *     <li>take {@code X} with one CAS of its owner word, from the dead owner's word to {@code A}'s; a live owner
  *     (a restarted consumer, another adopter) cannot be displaced, so two adopters never take one orphan;</li>
  *     <li>settle what an earlier adopter of {@code X} left undecided, then {@code X}'s own undecided adoption or
- *     pending claim ({@link ClaimProtocol#settle}), and read where its batch stands;</li>
- *     <li>name {@code A} as {@code X}'s adopter;</li>
- *     <li>record in {@code A} an ADOPTING claim of {@code [next, hi)} from {@code X};</li>
- *     <li>close {@code X}'s batch: publish {@code X}'s figures with {@code doneUpTo = hi}, counting nothing;</li>
- *     <li>confirm {@code A}'s claim, clear {@code X}'s adopter and give {@code X} back, released, to the
- *     original owner's word.</li>
+ *     pending claim ({@link ClaimProtocol#settle}), drop retry entries a kill left half-written, and read where its
+ *     work stands; write {@code X}'s announced dead letter if it is missing;</li>
+ *     <li>take a new adopt token in {@code A} and name {@code A} as {@code X}'s adopter;</li>
+ *     <li>record in {@code A} an ADOPTING claim of {@code X}'s rest {@code [next, hi)} (empty if only retries are
+ *     left);</li>
+ *     <li>copy {@code X}'s retry entries into {@code A}, tagged with the token, and publish {@code A}'s figures;
+ *     tagged entries count only while the ADOPTING claim is undecided or won;</li>
+ *     <li>close {@code X}: publish {@code X}'s figures with the batch finished, its retry entries ended, no pending
+ *     dead letter and {@code movedToken} = the token. It counts nothing. This is the decision point;</li>
+ *     <li>confirm {@code A}'s claim, clear the tags, clear {@code X}'s adopter and give {@code X} back, released,
+ *     to the original owner's word.</li>
  * </ol>
  * A kill between any two steps is decidable afterwards: an ADOPTING claim won if and only if {@code X}'s figures
- * show the batch closed. Nobody else writes {@code X}'s figures before that is decided, because whoever takes
+ * carry its token. Nobody else writes {@code X}'s figures before that is decided, because whoever takes
  * {@code X} next (a restarted consumer with its index, or another adopter) first settles the adopter that
  * {@code X} names ({@link #settleAdopterOf}), and a restarted {@code A} settles its own claim
  * ({@link #settleOwnAdoption}). Both decide with one CAS from ADOPTING, so they cannot disagree. The adopted tasks
- * are then handled and counted in {@code A}'s slot like any claimed batch.
+ * are then handled and counted in {@code A}'s slot like any claimed batch, and its retries like its own.
  * <p>
  * No step takes a lock, so nothing waits on a dead process. Thread-safe; a consumer adopts into its own slot only.
  */
@@ -32,28 +38,42 @@ public final class OrphanAdoption {
     private final SlotTable slots;
     private final ClaimProtocol claims;
     private final SlotFigures scratch = new SlotFigures();
+    private final long[] retries = new long[2];
+    private final DeadLetterRecovery deadLetters;
 
-    public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims) {
+    /** Writes the dead letter a killed slot announced in its figures, unless it is already in the queue. */
+    public interface DeadLetterRecovery {
+        /**
+         * Makes sure slot {@code slot}'s dead letter {@code figures.deadSerial}, for task {@code
+         * figures.pendingDeadSeq} after {@code figures.pendingDeadAttempts} attempts, is in the dead-letter queue.
+         */
+        void ensureWritten(int slot, SlotFigures figures);
+    }
+
+    public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims, DeadLetterRecovery deadLetters) {
         this.ledger = ledger;
         this.slots = slots;
         this.claims = claims;
+        this.deadLetters = deadLetters;
     }
 
     /**
-     * True if slot {@code x} has claimed seqs its owner will not finish: the owner is gone, its heartbeat is older
-     * than {@code leaseMillis}, and an unfinished batch is recorded. Reads only; any process.
+     * True if slot {@code x} has work its owner will not finish: the owner is gone, its heartbeat is older than
+     * {@code leaseMillis}, and it has an unfinished batch, retry entries or a dead letter announced but perhaps not
+     * written. Reads only; any process.
      */
-    public static boolean orphaned(int x, ResultSlot slot, SlotFigures scratch, long cursorWord, long leaseMillis,
-                                   long nowMillis) {
+    public static boolean orphaned(int x, ResultSlot slot, SlotFigures scratch, long[] retries, long cursorWord,
+                                   long leaseMillis, long nowMillis) {
         long heartbeat = slot.heartbeatMillis();
-        // Cheap reads first: most slots have no claim in hand or a fresh heartbeat.
-        if (ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE
-                || !isOrphan(true, heartbeat, false, leaseMillis, nowMillis))
+        // Cheap reads first: most slots have a fresh heartbeat, or never claimed nor failed anything.
+        if (!isOrphan(true, heartbeat, false, leaseMillis, nowMillis)
+                || ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE && slot.retryHighWater() == 0)
             return false;
-        slot.readFigures(scratch);
-        if (ClaimProtocol.nextInFlight(x, slot, scratch, cursorWord) < 0)
-            return false;
-        return isOrphan(true, heartbeat, ResultSlot.heldByLiveProcess(slot.ownerWord()), leaseMillis, nowMillis);
+        slot.readFiguresAndRetries(scratch, retries);
+        boolean unfinished = ClaimProtocol.nextInFlight(x, slot, scratch, cursorWord) >= 0 || retries[0] > 0
+                || scratch.pendingDeadSeq >= 0;
+        return isOrphan(unfinished, heartbeat, ResultSlot.heldByLiveProcess(slot.ownerWord()), leaseMillis,
+                nowMillis);
     }
 
     /**
@@ -67,48 +87,76 @@ public final class OrphanAdoption {
     }
 
     /**
-     * Looks for one orphaned slot and takes over the rest of its batch into slot {@code index}, which must have
-     * no unfinished batch.
+     * Looks for one orphaned slot and takes over the rest of its work into slot {@code index}, which must have no
+     * unfinished batch. {@code myFigures} is the adopter's mirror of its own figures and {@code myRetries} its retry
+     * table; both stay current.
      *
-     * @return the number of seqs taken over, from {@code mine.claimLo()}; 0 if there was no orphan to adopt
+     * @return the number of seqs of a batch taken over, from {@code mine.claimLo()}, or 0 if none (retry entries may
+     *     still have been taken over: see {@code myRetries})
      */
-    public long adoptOne(int index, ResultSlot mine, long myOwnerWord, long leaseMillis, long nowMillis) {
+    public long adoptOne(int index, ResultSlot mine, long myOwnerWord, SlotFigures myFigures, RetryTable myRetries,
+                         long leaseMillis, long nowMillis) {
         for (int x = 0; x < slots.size(); x++) {
             if (x == index)
                 continue;
             ResultSlot orphan = slots.slot(x);
-            if (!orphaned(x, orphan, scratch, ledger.claimCursor(), leaseMillis, nowMillis))
+            if (!orphaned(x, orphan, scratch, retries, ledger.claimCursor(), leaseMillis, nowMillis))
                 continue;
-            long adopted = adopt(index, mine, myOwnerWord, x, orphan);
-            if (adopted > 0)
+            long adopted = adopt(index, mine, myOwnerWord, myFigures, myRetries, x, orphan);
+            if (adopted >= 0)
                 return adopted;
         }
         return 0;
     }
 
-    private long adopt(int index, ResultSlot mine, long myOwnerWord, int x, ResultSlot orphan) {
+    /** Adopts {@code x}'s work; -1 if there was none after all, or no room for its retries. */
+    private long adopt(int index, ResultSlot mine, long myOwnerWord, SlotFigures myFigures, RetryTable myRetries,
+                       int x, ResultSlot orphan) {
         long previousOwner = orphan.ownerWord();
         if (ResultSlot.heldByLiveProcess(previousOwner) || !orphan.casOwner(previousOwner, myOwnerWord))
-            return 0;
+            return -1;
         try {
             settleAdopterOf(slots, orphan);
             settleOwnAdoption(slots, orphan);
             claims.settle(x, orphan);
-            orphan.readFigures(scratch);
-            long hi = ResultSlot.claimHi(orphan.claimWord());
+            orphan.cleanRetryEntries();
+            orphan.readFiguresAndRetries(scratch, retries);
+            long claimHi = ResultSlot.claimHi(orphan.claimWord());
             long next = ClaimProtocol.nextInFlight(x, orphan, scratch, ledger.claimCursor());
-            if (next < 0)
-                return 0; // finished or given up meanwhile
+            int entries = (int) retries[0];
+            if (next < 0 && entries == 0 && scratch.pendingDeadSeq < 0)
+                return -1; // finished or given up meanwhile
+            if (entries > myRetries.room())
+                return -1; // no room for its retries now; another consumer, or a later scan, takes it
+            if (scratch.pendingDeadSeq >= 0)
+                deadLetters.ensureWritten(x, scratch);
+            long lo = next >= 0 ? next : claimHi;
+            long token = mine.newAdoptToken();
             orphan.adopter(index);
-            mine.recordAdoptionIntent(next, hi, x);
-            scratch.batchLo = orphan.claimLo();
-            scratch.batchHi = hi;
-            scratch.doneUpTo = hi;
+            mine.recordAdoptionIntent(lo, claimHi, x);
+            long ended = orphan.nextSelector();
+            long selector = orphan.selector();
+            for (int i = 0; i < orphan.retryHighWater(); i++) {
+                if (orphan.retryEntryValid(i, selector)) {
+                    myRetries.add(orphan.retrySeq(i), orphan.retryDueMillis(i), orphan.retryFailures(i), token);
+                    orphan.killRetryEntry(i, ended);
+                }
+            }
+            mine.publishFigures(myFigures);
+            if (next >= 0) {
+                scratch.batchLo = orphan.claimLo();
+                scratch.batchHi = claimHi;
+                scratch.doneUpTo = claimHi;
+            }
+            scratch.pendingDeadSeq = -1;
+            scratch.movedToken = token;
             orphan.publishFigures(scratch);
-            mine.decideAdoption(hi, true);
+            mine.decideAdoption(claimHi, true);
+            mine.cleanRetryEntries(); // clears the tags, now that the adoption won
             orphan.adopter(-1);
-            mine.countAdopted(hi - next);
-            return hi - next;
+            long moved = next >= 0 ? claimHi - next : 0;
+            mine.countAdopted(moved + entries);
+            return moved;
         } finally {
             orphan.casOwner(myOwnerWord, ResultSlot.releasedWord(previousOwner));
         }
@@ -143,7 +191,7 @@ public final class OrphanAdoption {
         if (from >= 0 && from < slots.size()) {
             SlotFigures f = new SlotFigures();
             slots.slot(from).readFigures(f);
-            won = f.batchHi == hi && f.doneUpTo >= hi;
+            won = f.movedToken != 0 && f.movedToken == adopter.adoptToken();
         }
         adopter.decideAdoption(hi, won);
     }

@@ -23,18 +23,25 @@ public final class Progress {
     private final long claimed;
     private final long sealedCount;
     private final long done;
+    private final long dead;
+    private final long failures;
+    private final long retrying;
     private final long watermark;
     private final long sumValue;
     private final double sumPayload;
     private final long firstPutNanos;
     private final List<SlotSnapshot> slots;
 
-    private Progress(long submitted, long claimed, long sealedCount, long done, long watermark, long sumValue,
-                     double sumPayload, long firstPutNanos, List<SlotSnapshot> slots) {
+    private Progress(long submitted, long claimed, long sealedCount, long done, long dead, long failures,
+                     long retrying, long watermark, long sumValue, double sumPayload, long firstPutNanos,
+                     List<SlotSnapshot> slots) {
         this.submitted = submitted;
         this.claimed = claimed;
         this.sealedCount = sealedCount;
         this.done = done;
+        this.dead = dead;
+        this.failures = failures;
+        this.retrying = retrying;
         this.watermark = watermark;
         this.sumValue = sumValue;
         this.sumPayload = sumPayload;
@@ -78,6 +85,10 @@ public final class Progress {
         long cursor = ledger.claimCursor();
         long watermark = Ledger.claimPosition(cursor);
         long done = 0;
+        long dead = 0;
+        long failures = 0;
+        long retrying = 0;
+        long[] retries = new long[2];
         long sumValue = 0;
         double sumPayload = 0;
         List<SlotSnapshot> used = new ArrayList<>();
@@ -87,14 +98,21 @@ public final class Progress {
             if (state == SlotState.UNUSED)
                 continue;
             SlotFigures figures = new SlotFigures();
-            slot.readFigures(figures);
+            slot.readFiguresAndRetries(figures, retries);
             long next = ClaimProtocol.nextInFlight(i, slot, figures, cursor);
             if (next >= 0)
                 watermark = Math.min(watermark, next);
+            // A task in backoff is not finished, nor is a dead letter announced but not yet written.
+            watermark = Math.min(watermark, retries[1]);
+            if (figures.pendingDeadSeq >= 0)
+                watermark = Math.min(watermark, figures.pendingDeadSeq);
             used.add(new SlotSnapshot(i, slot.ownerPid(), slot.ownerAlive(), state,
                     slot.heartbeatMillis(), slot.ownerSinceMillis(), slot.restarts(), figures, next,
-                    ResultSlot.claimHi(slot.claimWord()), slot.attempts(), slot.adopted()));
+                    ResultSlot.claimHi(slot.claimWord()), slot.attempts(), slot.adopted(), retries[0]));
             done += figures.done;
+            dead += figures.dead;
+            failures += figures.failures;
+            retrying += retries[0];
             sumValue += figures.sumValue;
             sumPayload += figures.sumPayload;
         }
@@ -102,7 +120,7 @@ public final class Progress {
         // needs the cursor read before the slots, above.
         long claimed = Ledger.claimPosition(ledger.claimCursor());
         long submitted = ledger.submitted();
-        return new Progress(submitted, claimed, ledger.sealedCount(), done, watermark,
+        return new Progress(submitted, claimed, ledger.sealedCount(), done, dead, failures, retrying, watermark,
                 sumValue, sumPayload, ledger.firstPutNanos(), Collections.unmodifiableList(used));
     }
 
@@ -129,7 +147,27 @@ public final class Progress {
         return done;
     }
 
-    /** Every seq below this is done. */
+    /** Tasks dead-lettered after their last attempt, summed over all slots. */
+    public long dead() {
+        return dead;
+    }
+
+    /** Failed handler calls recorded, summed over all slots: each scheduled a retry or made a task dead. */
+    public long failures() {
+        return failures;
+    }
+
+    /** Tasks waiting in backoff for another attempt. */
+    public long retrying() {
+        return retrying;
+    }
+
+    /** Tasks that ended: done or dead. */
+    public long finished() {
+        return done + dead;
+    }
+
+    /** Every seq below this is finished: done or dead. */
     public long watermark() {
         return watermark;
     }
@@ -146,9 +184,9 @@ public final class Progress {
         return firstPutNanos;
     }
 
-    /** Submitted but not yet done. */
+    /** Submitted but not yet finished. */
     public long backlog() {
-        return Math.max(0, submitted - done);
+        return Math.max(0, submitted - done - dead);
     }
 
     public List<SlotSnapshot> slots() {
@@ -164,12 +202,12 @@ public final class Progress {
         return live;
     }
 
-    /** True when every seq below {@code target} is done. */
+    /** True when every seq below {@code target} is finished: done or dead. */
     public boolean doneUpTo(long target) {
-        return watermark >= target && done >= target;
+        return watermark >= target && done + dead >= target;
     }
 
-    /** True when the stream is sealed and every task in it is done. */
+    /** True when the stream is sealed and every task in it is finished: done or dead. */
     public boolean allDone() {
         return sealed() && doneUpTo(sealedCount);
     }

@@ -13,17 +13,22 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *    0 magic "TASKQSLT"     8 schema version (int)   12 slot index (int)
  *   16 owner word (CAS): pid, the owner's start time and a released flag, see {@link #ownerWord(long, long)}
+ *   24 adopt token: the token of this slot's latest adoption (see {@link OrphanAdoption})
  *   32 state               40 heartbeat (epoch millis)   48 owner since (epoch millis)
  *   56 restarts            64 claimLo                    72 claim word: (claimHi << 2) | claim status
  *   80 System.nanoTime of the last commit (statistics)
  *   88 adopter: 1 + the index of a slot adopting this slot's batch, 0 if none (see {@link OrphanAdoption})
  *   96 adopted from: the slot an adopting claim (claim status ADOPTING) takes its batch from
- *  104 attempts: tasks handed to the handler (statistics; attempts - done = tasks handled again after a kill)
+ *  104 attempts: tasks handed to the handler (statistics; attempts - done - failures = calls repeated after a kill)
  *  112 adopted: tasks this slot took over from orphaned slots (statistics)
  *  120 reader cycle: 1 + the roll cycle of tasks/ the owner's tailer is in, 0 before its first task (retention)
  *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
- *  192 figures copy 0      320 figures copy 1    (10 longs and a checksum each)
- *  448 latency max nanos  456 latency count     464 latency buckets (see {@link LatencyBuckets})
+ *  136 retry high water: retry entries ever used (readers scan that many)
+ *  144 adoptions: adoptions this slot started, for unique adopt tokens
+ *  192 figures copy 0      384 figures copy 1    (16 longs and a checksum each)
+ *  576 latency max nanos  584 latency count     592 latency buckets (see {@link LatencyBuckets})
+ * 4096 retry entries: {@value #RETRY_CAPACITY} of 48 bytes: seq, due (epoch millis), failures, adopt tag,
+ *      born, died (see {@link #retryEntryValid})
  * </pre>
  * <b>Writers.</b> Only the owner writes, with two exceptions, both a CAS on the claim word: a consumer that moves
  * the claim cursor past another slot's claim confirms that claim (see {@link ClaimProtocol}), and a consumer that
@@ -34,12 +39,17 @@ import java.lang.invoke.VarHandle;
  * figures whole. Readers use the selector as a seqlock and check each copy's checksum.
  */
 public final class ResultSlot implements Byteable {
-    public static final int SIZE = 4096;
+    /** Retry entries per slot: tasks in backoff that one slot can hold at once. */
+    public static final int RETRY_CAPACITY = 512;
+    private static final int ENTRY_SIZE = 48;
+    private static final int OFF_ENTRIES = 4096;
+    public static final int SIZE = OFF_ENTRIES + RETRY_CAPACITY * ENTRY_SIZE;
 
     private static final int OFF_MAGIC = 0;
     private static final int OFF_VERSION = 8;
     private static final int OFF_INDEX = 12;
     private static final int OFF_OWNER = 16;
+    private static final int OFF_ADOPT_TOKEN = 24;
     private static final int OFF_STATE = 32;
     private static final int OFF_HEARTBEAT = 40;
     private static final int OFF_OWNER_SINCE = 48;
@@ -53,10 +63,12 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_ADOPTED = 112;
     private static final int OFF_READER_CYCLE = 120;
     private static final int OFF_SELECTOR = 128;
+    private static final int OFF_RETRY_HIGH_WATER = 136;
+    private static final int OFF_ADOPTIONS = 144;
     private static final int OFF_COPY0 = 192;
-    private static final int OFF_LAT_MAX = 448;
-    private static final int OFF_LAT_COUNT = 456;
-    private static final int OFF_LAT_BUCKETS = 464;
+    private static final int OFF_LAT_MAX = 576;
+    private static final int OFF_LAT_COUNT = 584;
+    private static final int OFF_LAT_BUCKETS = 592;
 
     public static final int CLAIM_NONE = 0;
     public static final int CLAIM_PENDING = 1;
@@ -65,7 +77,8 @@ public final class ResultSlot implements Byteable {
     public static final int CLAIM_ADOPTING = 3;
 
     static {
-        if (OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > SIZE)
+        if (OFF_COPY0 + 2 * SlotFigures.COPY_SIZE > OFF_LAT_MAX
+                || OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > OFF_ENTRIES)
             throw new AssertionError("slot layout overflows " + SIZE + " bytes");
     }
 
@@ -362,11 +375,189 @@ public final class ResultSlot implements Byteable {
         }
     }
 
-    /** Publishes new figures in one crash-consistent step. Owner only. */
+    /**
+     * Publishes new figures in one crash-consistent step, together with every retry entry written or killed for
+     * selector {@link #nextSelector()}. Owner only.
+     */
     public void publishFigures(SlotFigures figures) {
         long v = store.readLong(base + OFF_SELECTOR);
         writeCopy((int) ((v + 1) & 1), figures);
         store.writeOrderedLong(base + OFF_SELECTOR, v + 1);
+    }
+
+    /** The selector value the next {@link #publishFigures} publishes: retry entries changed with it carry it. */
+    public long nextSelector() {
+        return store.readLong(base + OFF_SELECTOR) + 1;
+    }
+
+    /**
+     * Reads a consistent copy of the figures and a summary of the retry entries valid with them. Any process.
+     *
+     * @return the summary: {@code out[0]} the number of valid entries, {@code out[1]} their lowest seq (or
+     *     Long.MAX_VALUE)
+     */
+    public void readFiguresAndRetries(SlotFigures figures, long[] retries) {
+        for (; ; ) {
+            long v1 = store.readVolatileLong(base + OFF_SELECTOR);
+            readFigures(figures);
+            long count = 0;
+            long min = Long.MAX_VALUE;
+            int high = retryHighWater();
+            long word = claimWord();
+            long token = adoptToken();
+            for (int i = 0; i < high; i++) {
+                long seq = retrySeqIfValid(i, v1, word, token);
+                if (seq >= 0) {
+                    count++;
+                    min = Math.min(min, seq);
+                }
+            }
+            VarHandle.loadLoadFence();
+            if (store.readVolatileLong(base + OFF_SELECTOR) == v1) {
+                retries[0] = count;
+                retries[1] = min;
+                return;
+            }
+        }
+    }
+
+    // ---- retry entries ----
+
+    private long entry(int i) {
+        return base + OFF_ENTRIES + (long) i * ENTRY_SIZE;
+    }
+
+    /** Retry entries ever used: entries at or above it are free and were never written. */
+    public int retryHighWater() {
+        return (int) store.readVolatileLong(base + OFF_RETRY_HIGH_WATER);
+    }
+
+    /**
+     * True if entry {@code i}, as last written, is valid with the figures published at {@code selector}: born at or
+     * before it, not died at or before it and, when it carries an adopt tag, that adoption not lost. Owner view;
+     * readers use {@link #readFiguresAndRetries}.
+     */
+    public boolean retryEntryValid(int i, long selector) {
+        return retrySeqIfValid(i, selector, claimWord(), adoptToken()) >= 0;
+    }
+
+    /** The entry's seq if valid at {@code selector} (see {@link #retryEntryValid}), else -1; re-reads a torn one. */
+    private long retrySeqIfValid(int i, long selector, long claimWord, long token) {
+        long e = entry(i);
+        for (; ; ) {
+            long born = store.readVolatileLong(e + 32);
+            if (born == 0 || born > selector)
+                return -1;
+            long died = store.readVolatileLong(e + 40);
+            long seq = store.readVolatileLong(e);
+            long tag = store.readVolatileLong(e + 24);
+            if (store.readVolatileLong(e + 32) != born)
+                continue; // rewritten while we read
+            if (died != 0 && died <= selector)
+                return -1;
+            if (tag != 0 && (tag != token || claimStatus(claimWord) == CLAIM_NONE))
+                return -1; // moved in by an adoption that lost
+            return seq;
+        }
+    }
+
+    public long retrySeq(int i) {
+        return store.readVolatileLong(entry(i));
+    }
+
+    public long retryDueMillis(int i) {
+        return store.readVolatileLong(entry(i) + 8);
+    }
+
+    public long retryFailures(int i) {
+        return store.readVolatileLong(entry(i) + 16);
+    }
+
+    public long retryTag(int i) {
+        return store.readVolatileLong(entry(i) + 24);
+    }
+
+    /**
+     * Writes a new retry entry into free entry {@code i}, valid from selector {@code born} on (the next publish).
+     * Born first and died last, so a reader never takes a half-written entry for a valid one. Owner only.
+     */
+    public void writeRetryEntry(int i, long seq, long dueMillis, long failures, long tag, long born) {
+        long e = entry(i);
+        store.writeOrderedLong(e + 32, born);
+        store.writeLong(e, seq);
+        store.writeLong(e + 8, dueMillis);
+        store.writeLong(e + 16, failures);
+        store.writeLong(e + 24, tag);
+        store.writeOrderedLong(e + 40, 0);
+        if (i >= retryHighWater())
+            store.writeOrderedLong(base + OFF_RETRY_HIGH_WATER, i + 1L);
+    }
+
+    /** Ends entry {@code i} with the publish of selector {@code died}. Owner only. */
+    public void killRetryEntry(int i, long died) {
+        store.writeOrderedLong(entry(i) + 40, died);
+    }
+
+    /** Makes an adopted entry this slot's own once its adoption is decided as won. Owner only. */
+    public void clearRetryTag(int i) {
+        store.writeOrderedLong(entry(i) + 24, 0);
+    }
+
+    /**
+     * Undoes entry writes that a killed owner made for a publish that never happened, and frees entries of an
+     * adoption that lost, so that the next publish cannot validate them. Call after taking the slot, before
+     * publishing anything. Owner (or the adopter holding the slot) only.
+     */
+    public void cleanRetryEntries() {
+        long v = store.readVolatileLong(base + OFF_SELECTOR);
+        int status = claimStatus(claimWord());
+        long token = adoptToken();
+        for (int i = 0; i < retryHighWater(); i++) {
+            long e = entry(i);
+            long born = store.readVolatileLong(e + 32);
+            if (born == 0)
+                continue;
+            if (born > v) {
+                store.writeOrderedLong(e + 32, 0); // written for a publish that never happened
+                continue;
+            }
+            long died = store.readVolatileLong(e + 40);
+            if (died > v) {
+                store.writeOrderedLong(e + 40, 0); // killed for a publish that never happened
+                died = 0;
+            }
+            long tag = store.readVolatileLong(e + 24);
+            if (died != 0 || tag == 0 || status == CLAIM_ADOPTING)
+                continue;
+            if (tag == token && status != CLAIM_NONE)
+                clearRetryTag(i); // its adoption won
+            else
+                store.writeOrderedLong(e + 32, 0); // its adoption lost
+        }
+    }
+
+    /** True if entry {@code i} can take a new retry: never used, or ended by a publish that happened. Owner only. */
+    public boolean retryEntryFree(int i) {
+        long e = entry(i);
+        long born = store.readVolatileLong(e + 32);
+        long died = store.readVolatileLong(e + 40);
+        return born == 0 || died != 0 && died <= store.readVolatileLong(base + OFF_SELECTOR);
+    }
+
+    // ---- adopt tokens ----
+
+    /** The token of this slot's latest adoption, 0 if none. */
+    public long adoptToken() {
+        return store.readVolatileLong(base + OFF_ADOPT_TOKEN);
+    }
+
+    /** Starts a new adoption: a token no adoption by any slot has used before. Owner only. */
+    long newAdoptToken() {
+        long n = store.readVolatileLong(base + OFF_ADOPTIONS) + 1;
+        store.writeOrderedLong(base + OFF_ADOPTIONS, n);
+        long token = ((index() + 1L) << 40) | n;
+        store.writeOrderedLong(base + OFF_ADOPT_TOKEN, token);
+        return token;
     }
 
     private long readCopy(int copy, SlotFigures out) {
@@ -381,7 +572,13 @@ public final class ResultSlot implements Byteable {
         out.batchHi = store.readLong(o + 56);
         out.doneUpTo = store.readLong(o + 64);
         out.latencySumNanos = store.readLong(o + 72);
-        return store.readLong(o + 80);
+        out.failures = store.readLong(o + 80);
+        out.dead = store.readLong(o + 88);
+        out.deadSerial = store.readLong(o + 96);
+        out.pendingDeadSeq = store.readLong(o + 104);
+        out.pendingDeadAttempts = store.readLong(o + 112);
+        out.movedToken = store.readLong(o + 120);
+        return store.readLong(o + 128);
     }
 
     private void writeCopy(int copy, SlotFigures in) {
@@ -396,7 +593,13 @@ public final class ResultSlot implements Byteable {
         store.writeLong(o + 56, in.batchHi);
         store.writeLong(o + 64, in.doneUpTo);
         store.writeLong(o + 72, in.latencySumNanos);
-        store.writeLong(o + 80, in.checksum());
+        store.writeLong(o + 80, in.failures);
+        store.writeLong(o + 88, in.dead);
+        store.writeLong(o + 96, in.deadSerial);
+        store.writeLong(o + 104, in.pendingDeadSeq);
+        store.writeLong(o + 112, in.pendingDeadAttempts);
+        store.writeLong(o + 120, in.movedToken);
+        store.writeLong(o + 128, in.checksum());
     }
 
     // ---- latency statistics (owner writes, plain; figures for display, not part of exactly-once) ----

@@ -7,9 +7,9 @@ package io.taskq.common.store;
  * Not thread-safe: each instance belongs to one thread (the owner's mirror, or a reader's snapshot).
  */
 public final class SlotFigures {
-    static final int LONGS = 10;
-    /** Bytes of one stored copy: the fields plus a checksum, rounded to two cache lines. */
-    static final int COPY_SIZE = 128;
+    static final int LONGS = 16;
+    /** Bytes of one stored copy: the fields plus a checksum, rounded to three cache lines. */
+    static final int COPY_SIZE = 192;
 
     public long done;
     public long sumValue;
@@ -25,6 +25,18 @@ public final class SlotFigures {
     public long doneUpTo;
     /** Sum of handling latencies in nanos, for the mean. */
     public long latencySumNanos;
+    /** Handler calls that failed (threw) and were recorded: each is one retry scheduled or one task dead. */
+    public long failures;
+    /** Tasks this slot dead-lettered after their last attempt. */
+    public long dead;
+    /** Dead letters this slot has announced so far; the serial of the last one (see {@link #pendingDeadSeq}). */
+    public long deadSerial;
+    /** The seq whose dead letter is counted in {@link #dead} but may not be in the dead-letter queue yet, or -1. */
+    public long pendingDeadSeq = -1;
+    /** The attempts of that task. */
+    public long pendingDeadAttempts;
+    /** The token of the adoption that moved this slot's unfinished work out, 0 if none yet (see OrphanAdoption). */
+    public long movedToken;
 
     public void copyFrom(SlotFigures other) {
         done = other.done;
@@ -37,6 +49,12 @@ public final class SlotFigures {
         batchHi = other.batchHi;
         doneUpTo = other.doneUpTo;
         latencySumNanos = other.latencySumNanos;
+        failures = other.failures;
+        dead = other.dead;
+        deadSerial = other.deadSerial;
+        pendingDeadSeq = other.pendingDeadSeq;
+        pendingDeadAttempts = other.pendingDeadAttempts;
+        movedToken = other.movedToken;
     }
 
     public void clear() {
@@ -50,6 +68,12 @@ public final class SlotFigures {
         batchHi = 0;
         doneUpTo = 0;
         latencySumNanos = 0;
+        failures = 0;
+        dead = 0;
+        deadSerial = 0;
+        pendingDeadSeq = -1;
+        pendingDeadAttempts = 0;
+        movedToken = 0;
     }
 
     long checksum() {
@@ -64,6 +88,12 @@ public final class SlotFigures {
         h = mix(h, batchHi);
         h = mix(h, doneUpTo);
         h = mix(h, latencySumNanos);
+        h = mix(h, failures);
+        h = mix(h, dead);
+        h = mix(h, deadSerial);
+        h = mix(h, pendingDeadSeq);
+        h = mix(h, pendingDeadAttempts);
+        h = mix(h, movedToken);
         return h ^ (h >>> 29);
     }
 

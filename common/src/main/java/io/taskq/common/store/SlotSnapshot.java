@@ -13,12 +13,28 @@ package io.taskq.common.store;
  * @param figures   a consistent copy of the figures
  * @param nextInFlight the next seq of the unfinished batch, or -1
  * @param claimHi   the end of the last claim, exclusive
- * @param attempts  tasks handed to the handler; {@code attempts - done} were handled again after a kill
+ * @param attempts  handler calls; {@code attempts - done - failures} were calls repeated after a kill
  * @param adopted   tasks this slot took over from orphaned slots
+ * @param retrying  tasks of this slot waiting in backoff for another attempt
  */
 public record SlotSnapshot(int index, long pid, boolean alive, SlotState state, long heartbeatMillis,
                            long ownerSinceMillis, long restarts, SlotFigures figures, long nextInFlight, long claimHi,
-                           long attempts, long adopted) {
+                           long attempts, long adopted, long retrying) {
+
+    /** Failed handler calls this slot recorded. */
+    public long failures() {
+        return figures.failures;
+    }
+
+    /** Tasks this slot dead-lettered. */
+    public long dead() {
+        return figures.dead;
+    }
+
+    /** Handler calls repeated because a consumer was killed before the call's outcome was recorded. */
+    public long repeats() {
+        return Math.max(0, attempts - figures.done - figures.failures);
+    }
 
     /** Seqs claimed by this slot and not yet done. */
     public long inFlight() {

@@ -38,6 +38,18 @@ public final class QueuedTask implements Task, Marshallable, BytesMarshallable {
     private byte[] body = new byte[0];
     private int bodyLength;
     private ByteBuffer bodyView = ByteBuffer.wrap(body).asReadOnlyBuffer();
+    /** Set by the consumer before each call; not part of either stored form. */
+    private int attempt = 1;
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    /** Sets the number {@link #attempt()} returns; the consumer does so before each handler call. */
+    public void attempt(int attempt) {
+        this.attempt = attempt;
+    }
 
     @Override
     public long seq() {

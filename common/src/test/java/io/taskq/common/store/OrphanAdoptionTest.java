@@ -40,7 +40,9 @@ class OrphanAdoptionTest {
         data = DataDirectory.openOrCreate(dir, 4, RollCycles.FAST_DAILY);
         ledger = data.ledger();
         claims = new ClaimProtocol(ledger, data.slots());
-        adoption = new OrphanAdoption(ledger, data.slots(), claims);
+        adoption = new OrphanAdoption(ledger, data.slots(), claims, (slot, f) -> {
+            throw new AssertionError("no dead letter is pending in these tests");
+        });
         ledger.publishSubmitted(1_000);
         now = System.currentTimeMillis();
     }
@@ -74,6 +76,14 @@ class OrphanAdoptionTest {
         return f;
     }
 
+    /** What a consumer does between batches: adopt into its slot with its own mirror and retry table. */
+    long adoptInto(OrphanAdoption adopter, int index, ResultSlot mine, long owner) {
+        SlotFigures mirror = figures(mine);
+        RetryTable retries = new RetryTable(mine);
+        retries.load();
+        return adopter.adoptOne(index, mine, owner, mirror, retries, LEASE, now);
+    }
+
     long inFlight(int x) {
         ResultSlot s = data.slots().slot(x);
         return ClaimProtocol.nextInFlight(x, s, figures(s), ledger.claimCursor());
@@ -85,7 +95,7 @@ class OrphanAdoptionTest {
         ResultSlot mine = data.slots().slot(2);
         assertTrue(mine.casOwner(0, me));
 
-        assertEquals(6, adoption.adoptOne(2, mine, me, LEASE, now));
+        assertEquals(6, adoptInto(adoption, 2, mine, me));
 
         assertEquals(4, mine.claimLo());
         assertEquals(ResultSlot.claimWord(10, ResultSlot.CLAIM_CONFIRMED), mine.claimWord());
@@ -99,7 +109,7 @@ class OrphanAdoptionTest {
         assertEquals(-1, orphan.adopter());
         assertEquals(999_999_999L, orphan.ownerPid(), "the orphan still names its last owner");
         assertTrue(ResultSlot.released(orphan.ownerWord()));
-        assertEquals(0, adoption.adoptOne(2, mine, me, LEASE, now), "nothing left to adopt");
+        assertEquals(0, adoptInto(adoption, 2, mine, me), "nothing left to adopt");
     }
 
     @Test
@@ -122,7 +132,7 @@ class OrphanAdoptionTest {
         ResultSlot live = orphanWithBatch(3, 10, 0);
         assertTrue(live.casOwner(DEAD, me));
         ResultSlot mine = data.slots().slot(2);
-        assertEquals(0, adoption.adoptOne(2, mine, me, LEASE, now));
+        assertEquals(0, adoptInto(adoption, 2, mine, me));
         assertEquals(0, inFlight(1));
         assertEquals(10, inFlight(3));
         assertEquals(ResultSlot.CLAIM_NONE, ResultSlot.claimStatus(mine.claimWord()));
@@ -133,7 +143,7 @@ class OrphanAdoptionTest {
         ResultSlot stopped = orphanWithBatch(1, 10, 3);
         stopped.release(DEAD);
         ResultSlot mine = data.slots().slot(0);
-        assertEquals(7, adoption.adoptOne(0, mine, me, LEASE, now));
+        assertEquals(7, adoptInto(adoption, 0, mine, me));
     }
 
     @Test
@@ -174,13 +184,15 @@ class OrphanAdoptionTest {
             // Each adopter maps the files itself, as a separate process would.
             try (DataDirectory own = DataDirectory.openExisting(dir, RollCycles.FAST_DAILY)) {
                 OrphanAdoption mine = new OrphanAdoption(own.ledger(), own.slots(),
-                        new ClaimProtocol(own.ledger(), own.slots()));
+                        new ClaimProtocol(own.ledger(), own.slots()), (slot, f) -> {
+                            throw new AssertionError("no dead letter is pending");
+                        });
                 long word = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
                 ResultSlot slot = own.slots().slot(index);
                 slot.casOwner(slot.ownerWord(), word);
                 slot.heartbeat(now);
                 start.await();
-                adopted.set(mine.adoptOne(index, slot, word, LEASE, now));
+                adopted.set(adoptInto(mine, index, slot, word));
             } catch (Throwable e) {
                 error.set(e);
             }
@@ -194,6 +206,7 @@ class OrphanAdoptionTest {
         ResultSlot adopter = data.slots().slot(a);
         assertTrue(adopter.casOwner(adopter.ownerWord(), DEAD));
         assertTrue(orphan.casOwner(orphan.ownerWord(), DEAD));
+        adopter.newAdoptToken();
         orphan.adopter(a);
         adopter.recordAdoptionIntent(next, hi, x);
         return adopter;
@@ -207,7 +220,7 @@ class OrphanAdoptionTest {
         assertEquals(4, inFlight(1));
 
         ResultSlot mine = data.slots().slot(2);
-        assertEquals(6, adoption.adoptOne(2, mine, me, LEASE, now));
+        assertEquals(6, adoptInto(adoption, 2, mine, me));
         assertEquals(ResultSlot.claimWord(10, ResultSlot.CLAIM_NONE), killed.claimWord(), "the dead adopter lost");
         assertEquals(-1, inFlight(3));
         assertEquals(4, inFlight(2));
@@ -221,6 +234,7 @@ class OrphanAdoptionTest {
         SlotFigures f = figures(orphan);
         f.batchHi = 10;
         f.doneUpTo = 10;
+        f.movedToken = killed.adoptToken();
         orphan.publishFigures(f);
 
         // A consumer restarted with the orphan's index settles what the adopter left, before anything else.
@@ -232,7 +246,7 @@ class OrphanAdoptionTest {
 
         ResultSlot mine = data.slots().slot(2);
         killed.heartbeat(now - 2 * LEASE);
-        assertEquals(6, adoption.adoptOne(2, mine, me, LEASE, now));
+        assertEquals(6, adoptInto(adoption, 2, mine, me));
         assertEquals(4, mine.claimLo());
     }
 
@@ -259,11 +273,12 @@ class OrphanAdoptionTest {
         SlotFigures f = figures(first);
         f.batchHi = 10;
         f.doneUpTo = 10;
+        f.movedToken = middle.adoptToken();
         first.publishFigures(f);
         middle.heartbeat(now - 2 * LEASE);
 
         ResultSlot mine = data.slots().slot(2);
-        assertEquals(8, adoption.adoptOne(2, mine, me, LEASE, now), "slot 1's won adoption is taken over whole");
+        assertEquals(8, adoptInto(adoption, 2, mine, me), "slot 1's won adoption is taken over whole");
         assertEquals(2, mine.claimLo());
         assertEquals(-1, inFlight(0));
         assertEquals(-1, inFlight(1));

@@ -63,7 +63,7 @@ class ResultSlotTest {
             f.done = 5;
             slot.publishFigures(f);
             // Damage the current copy (copy 1 after one update) behind the slot's back.
-            slot.bytesStore().writeLong(192 + 128, 999);
+            slot.bytesStore().writeLong(192 + 192, 999);
             TaskQException e = assertThrows(TaskQException.class, () -> slot.readFigures(new SlotFigures()));
             assertTrue(e.getMessage().contains("checksum"), e.getMessage());
         }
