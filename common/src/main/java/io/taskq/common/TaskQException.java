@@ -21,6 +21,8 @@ public class TaskQException extends RuntimeException {
     public static final int EXIT_NO_SPACE = 4;
     /** A join found every task finished, but some of them dead (dead-lettered after their last attempt). */
     public static final int EXIT_DEAD = 5;
+    /** A consumer cut off a handler call that ran longer than {@code consumer.task-timeout}, and halted. */
+    public static final int EXIT_TASK_TIMEOUT = 6;
 
     private final int exitCode;
 

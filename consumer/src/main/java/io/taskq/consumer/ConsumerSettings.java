@@ -25,7 +25,7 @@ public final class ConsumerSettings {
     /** The configuration keys a consumer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.MAX_ATTEMPTS, Keys.RETRY_BACKOFF, Keys.RETRY_MAX_BACKOFF,
-            Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
+            Keys.TASK_TIMEOUT, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     private final Path dataDir;
@@ -41,6 +41,7 @@ public final class ConsumerSettings {
     private final int maxAttempts;
     private final Duration retryBackoff;
     private final Duration retryMaxBackoff;
+    private final Duration taskTimeout;
     private final int keepCycles;
     private final DataDirAccess access;
 
@@ -58,6 +59,7 @@ public final class ConsumerSettings {
         this.maxAttempts = b.maxAttempts;
         this.retryBackoff = b.retryBackoff;
         this.retryMaxBackoff = b.retryMaxBackoff;
+        this.taskTimeout = b.taskTimeout;
         this.keepCycles = b.keepCycles;
         this.access = b.access;
     }
@@ -90,6 +92,7 @@ public final class ConsumerSettings {
                 .maxAttempts(config.get(Keys.MAX_ATTEMPTS))
                 .retryBackoff(config.get(Keys.RETRY_BACKOFF))
                 .retryMaxBackoff(config.get(Keys.RETRY_MAX_BACKOFF))
+                .taskTimeout(config.get(Keys.TASK_TIMEOUT))
                 .keepCycles(config.get(Keys.KEEP_CYCLES))
                 .access(config.dataDirAccess())
                 .build();
@@ -108,6 +111,11 @@ public final class ConsumerSettings {
     /** The longest wait between two attempts ({@code consumer.retry-max-backoff}). */
     public Duration retryMaxBackoff() {
         return retryMaxBackoff;
+    }
+
+    /** The longest a handler call may run, or zero for no limit ({@code consumer.task-timeout}). */
+    public Duration taskTimeout() {
+        return taskTimeout;
     }
 
     /** The data directory ({@code data-dir}). */
@@ -184,7 +192,9 @@ public final class ConsumerSettings {
                 + ", " + Keys.LEASE.name() + "=" + Keys.format(lease) + ", " + Keys.STOP_GRACE.name() + "="
                 + Keys.format(stopGrace) + ", " + Keys.MAX_ATTEMPTS.name() + "=" + maxAttempts + ", "
                 + Keys.RETRY_BACKOFF.name() + "=" + Keys.format(retryBackoff) + ", " + Keys.RETRY_MAX_BACKOFF.name()
-                + "=" + Keys.format(retryMaxBackoff) + ", " + Keys.SLOTS_MAX.name() + "=" + slots + ", "
+                + "=" + Keys.format(retryMaxBackoff) + ", " + Keys.TASK_TIMEOUT.name() + "="
+                + Keys.format(taskTimeout) + ", "
+                + Keys.SLOTS_MAX.name() + "=" + slots + ", "
                 + Keys.ROLL_CYCLE.name() + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "="
                 + Keys.KEEP_CYCLES.format(keepCycles) + ", "
                 + access;
@@ -208,6 +218,7 @@ public final class ConsumerSettings {
         private int maxAttempts = Keys.MAX_ATTEMPTS.defaultValue();
         private Duration retryBackoff = Keys.RETRY_BACKOFF.defaultValue();
         private Duration retryMaxBackoff = Keys.RETRY_MAX_BACKOFF.defaultValue();
+        private Duration taskTimeout = Keys.TASK_TIMEOUT.defaultValue();
         private Duration stopGrace = Keys.STOP_GRACE.defaultValue();
         private int keepCycles = Keys.KEEP_CYCLES.defaultValue();
         private DataDirAccess access = Keys.defaultDataDirAccess();
@@ -291,6 +302,12 @@ public final class ConsumerSettings {
         /** {@code consumer.retry-max-backoff}: 0s..1d. */
         public Builder retryMaxBackoff(Duration backoff) {
             this.retryMaxBackoff = Keys.RETRY_MAX_BACKOFF.check(backoff);
+            return this;
+        }
+
+        /** {@code consumer.task-timeout}: 0s (no limit) .. 1d. */
+        public Builder taskTimeout(Duration timeout) {
+            this.taskTimeout = Keys.TASK_TIMEOUT.check(timeout);
             return this;
         }
 

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,6 +44,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code consumer.max-attempts} failed calls the task is dead: counted in the slot and written to the dead-letter
  * queue ({@link DeadLetters}). A consumer whose retry entries are nearly all in use claims less, or nothing, until
  * some are free.
+ * <p>
+ * <b>Heartbeat and task timeout.</b> A thread of its own stamps the slot's heartbeat, so a long handler call does not
+ * look like a dead consumer. With {@code consumer.task-timeout} set, that thread also watches the handler call: one
+ * that runs longer is cut off by marking the slot {@link ResultSlot#TIMED_OUT} (after which the call's own commit
+ * cannot land) and halting the process with exit code 6. Whoever takes the slot next, a restart with its index or an
+ * adopter, counts that call as a failed attempt.
  * <p>
  * Not thread-safe: one thread runs it, except {@link #requestStop}, which any thread may call.
  */
@@ -69,6 +77,18 @@ public final class TaskConsumer implements Closeable {
     private long nextRetryDue = Long.MAX_VALUE;
     private long failuresLogged;
     private long deadLogged;
+    /** The task timeout in nanos, 0 when off. */
+    private final long taskTimeoutNanos;
+    /** System.nanoTime when the handler call in progress started, 0 between calls; only with a task timeout. */
+    private final AtomicLong callStart = new AtomicLong();
+    /** The call in progress: its seq, its retry entry (-1: batch) and its failures before; read by the watchdog. */
+    private volatile long callSeq;
+    private volatile int callEntry;
+    private volatile long callFailedBefore;
+    /** True while recording a timed-out call found on taking the slot: publishes may clear the TIMED_OUT flag. */
+    private boolean recovering;
+    private final Thread watchdog;
+    private volatile boolean watching = true;
     /** The idle strategy's name, for {@link #run(boolean)}. */
     private final String idle;
     private final long heartbeatMillis;
@@ -82,7 +102,6 @@ public final class TaskConsumer implements Closeable {
     private long batchLo;
     private long next;
     private long hi;
-    private long nextHeartbeat;
     private long nextOrphanScan;
     private long nextEndOfStreamCheck;
     private SlotState state = SlotState.IDLE;
@@ -100,7 +119,8 @@ public final class TaskConsumer implements Closeable {
                     + " (the data directory " + data.dir() + " has " + data.slots().size() + " slots)");
         this.slot = data.slots().slot(index);
         this.claims = new ClaimProtocol(ledger, data.slots());
-        this.adoption = new OrphanAdoption(ledger, data.slots(), claims, this::ensureDeadLetter);
+        this.adoption = new OrphanAdoption(ledger, data.slots(), claims, this::ensureDeadLetter,
+                this::recordTimedOutCall);
         this.handler = handler;
         this.batchSize = settings.batchSize();
         this.maxAttempts = settings.maxAttempts();
@@ -108,6 +128,7 @@ public final class TaskConsumer implements Closeable {
         this.retryMaxBackoffMillis = settings.retryMaxBackoff().toMillis();
         this.retries = new RetryTable(slot);
         this.deadLetters = data.deadLetters();
+        this.taskTimeoutNanos = settings.taskTimeout().toNanos();
         this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         this.leaseMillis = settings.lease().toMillis();
@@ -117,6 +138,9 @@ public final class TaskConsumer implements Closeable {
         try {
             this.reader = new TaskReader(data.queue(), slot, new QueueRetention(data, settings.keepCycles()));
             resume();
+            this.watchdog = new Thread(this::watch, "taskq-slot-" + index + "-heartbeat");
+            watchdog.setDaemon(true);
+            watchdog.start();
             // Shown as a live consumer (IDLE or RUNNING) only now that it can claim: produce --wait-consumers counts
             // those, and a consumer still opening its reader would let the first tasks all go to the others.
             if (state == SlotState.IDLE)
@@ -190,6 +214,8 @@ public final class TaskConsumer implements Closeable {
         slot.cleanRetryEntries();
         slot.readFigures(mirror);
         retries.load();
+        if (slot.timedOut())
+            recordTimedOutCall(index, slot);
         nextRetryDue = retries.count() == 0 ? Long.MAX_VALUE : retries.dueMillis(retries.earliest());
         if (retries.count() > 0)
             LOG.info("Slot {}: {} failed task(s) wait for their retry", index, retries.count());
@@ -217,10 +243,6 @@ public final class TaskConsumer implements Closeable {
      */
     public int doWork() {
         long now = System.currentTimeMillis();
-        if (now >= nextHeartbeat) {
-            slot.heartbeat(now);
-            nextHeartbeat = now + heartbeatMillis;
-        }
         int handled = now >= nextRetryDue ? handleDueRetries(now) : 0;
         if (next >= hi) {
             if (stopRequested)
@@ -249,7 +271,7 @@ public final class TaskConsumer implements Closeable {
             }
             task.attempt(1);
             slot.countAttempt();
-            Throwable failure = call();
+            Throwable failure = call(next, -1, 0);
             if (failure == null)
                 commit(next, -1);
             else
@@ -262,8 +284,17 @@ public final class TaskConsumer implements Closeable {
         return handled;
     }
 
-    /** Calls the handler for {@link #task}; returns what it threw, or null. The JVM's own errors are not caught. */
-    private Throwable call() {
+    /**
+     * Calls the handler for {@link #task}, seq {@code seq} from retry entry {@code entry} (-1: the batch) after
+     * {@code failedBefore} failures; returns what it threw, or null. The JVM's own errors are not caught.
+     */
+    private Throwable call(long seq, int entry, long failedBefore) {
+        if (taskTimeoutNanos > 0) {
+            callSeq = seq;
+            callEntry = entry;
+            callFailedBefore = failedBefore;
+            callStart.set(System.nanoTime());
+        }
         try {
             handler.handle(task, result);
             return null;
@@ -273,7 +304,88 @@ public final class TaskConsumer implements Closeable {
             throw e;
         } catch (Throwable e) { // a handler's failure, whatever it is, is that attempt's
             return e;
+        } finally {
+            if (taskTimeoutNanos > 0)
+                callStart.lazySet(0);
         }
+    }
+
+    /**
+     * Publishes {@code f}, the mirror. With a task timeout, a publish that finds the slot marked timed out (the
+     * watchdog cut this call off) lands nothing, and the process halts as the watchdog is about to make it.
+     */
+    private void publish(SlotFigures f) {
+        if (taskTimeoutNanos == 0 || recovering) {
+            slot.publishFigures(f);
+        } else if (!slot.publishFiguresUnlessTimedOut(f)) {
+            LOG.error("Slot {}: the call was cut off by consumer.task-timeout; exiting", index);
+            Runtime.getRuntime().halt(TaskQException.EXIT_TASK_TIMEOUT);
+        }
+    }
+
+    /** The heartbeat thread: stamps the heartbeat and, with a task timeout, cuts off a call that runs too long. */
+    private void watch() {
+        long tickMillis = heartbeatMillis;
+        if (taskTimeoutNanos > 0)
+            tickMillis = Math.max(1, Math.min(tickMillis, taskTimeoutNanos / 4_000_000));
+        while (watching) {
+            slot.heartbeat(System.currentTimeMillis());
+            if (taskTimeoutNanos > 0)
+                cutOffStuckCall();
+            LockSupport.parkNanos(tickMillis * 1_000_000);
+        }
+    }
+
+    private void cutOffStuckCall() {
+        long started = callStart.get();
+        if (started == 0 || System.nanoTime() - started < taskTimeoutNanos)
+            return;
+        long selector = slot.selector();
+        long seq = callSeq;
+        int entry = callEntry;
+        long failedBefore = callFailedBefore;
+        if (callStart.get() != started)
+            return; // that call ended meanwhile
+        // The commit of the call publishes only if the selector has not moved and is not marked: one of the two wins.
+        if (!slot.markTimedOut(selector, seq, entry, failedBefore))
+            return;
+        LOG.error("Slot {}: seq {} (attempt {}) has run for more than consumer.task-timeout={}; it counts as a failed "
+                + "attempt, and this consumer exits with code {} so that its work is resumed or adopted", index, seq,
+                failedBefore + 1, taskTimeoutNanos / 1_000_000 + "ms", TaskQException.EXIT_TASK_TIMEOUT);
+        slot.state(SlotState.EXITED);
+        Runtime.getRuntime().halt(TaskQException.EXIT_TASK_TIMEOUT);
+    }
+
+    /**
+     * Counts the call that slot {@code x}'s consumer cut off by its task timeout as a failed attempt, in {@code x}'s
+     * own figures and retry entries, as its owner would have. Called by whoever took the slot: this consumer on
+     * start, or as an adopter holding it.
+     */
+    private void recordTimedOutCall(int x, ResultSlot s) {
+        long seq = s.timedOutSeq();
+        int entry = s.timedOutEntry();
+        long failedBefore = s.timedOutFailuresBefore();
+        SlotFigures f = new SlotFigures();
+        s.readFigures(f);
+        RetryTable t = x == index ? retries : new RetryTable(s);
+        if (t != retries)
+            t.load();
+        while (!reader.read(seq, task))
+            LockSupport.parkNanos(1_000_000); // it was read before; only a rewind away
+        long lo = s.claimLo();
+        long claimHi = ResultSlot.claimHi(s.claimWord());
+        TimeoutException error = new TimeoutException("the handler call ran longer than consumer.task-timeout="
+                + taskTimeoutNanos / 1_000_000 + "ms");
+        LOG.warn("Slot {}: counting the call of seq {} that slot {} cut off by its task timeout as failed attempt {}",
+                index, seq, x, failedBefore + 1);
+        recovering = true;
+        try {
+            recordFailure(x, s, f, t, seq, failedBefore, entry, lo, claimHi, error);
+        } finally {
+            recovering = false;
+        }
+        if (x == index)
+            mirror.copyFrom(f);
     }
 
     private void adoptOrphan(long now) {
@@ -305,7 +417,7 @@ public final class TaskConsumer implements Closeable {
             long failed = retries.failures(e);
             task.attempt((int) failed + 1);
             slot.countAttempt();
-            Throwable failure = call();
+            Throwable failure = call(seq, e, failed);
             if (failure == null)
                 commit(seq, e);
             else
@@ -333,7 +445,7 @@ public final class TaskConsumer implements Closeable {
         else
             retries.remove(retryEntry);
         f.latencySumNanos += latency;
-        slot.publishFigures(f);
+        publish(f);
         slot.recordLatency(latency, now);
     }
 
@@ -349,30 +461,50 @@ public final class TaskConsumer implements Closeable {
      * update and written right after it, so a kill in between is repaired by whoever takes the slot next.
      */
     private void fail(long seq, long failedBefore, int retryEntry, Throwable error) {
+        recordFailure(index, slot, mirror, retries, seq, failedBefore, retryEntry, batchLo, hi, error);
+        if (retryEntry >= 0 || retries.count() > 0)
+            nextRetryDue = Math.min(nextRetryDue, retries.count() == 0 ? Long.MAX_VALUE
+                    : retries.dueMillis(retries.earliest()));
+    }
+
+    /**
+     * {@link #fail} for slot {@code x}, held by this process: its own slot, or one it adopts from. {@code f} and
+     * {@code t} are that slot's figures and retry table; {@code lo, claimHi} its batch, for a failure in the batch.
+     */
+    private void recordFailure(int x, ResultSlot s, SlotFigures f, RetryTable t, long seq, long failedBefore,
+                               int retryEntry, long lo, long claimHi, Throwable error) {
         long attempts = failedBefore + 1;
-        SlotFigures f = mirror;
         f.failures++;
-        if (retryEntry < 0)
-            closeInBatch(seq);
-        else
-            retries.remove(retryEntry);
+        if (retryEntry < 0) {
+            f.batchLo = lo;
+            f.batchHi = claimHi;
+            f.doneUpTo = seq + 1;
+        } else {
+            t.remove(retryEntry);
+        }
         if (attempts >= maxAttempts) {
             f.dead++;
             f.deadSerial++;
             f.pendingDeadSeq = seq;
             f.pendingDeadAttempts = attempts;
-            slot.publishFigures(f);
-            deadLetters.append(letter(seq, (int) attempts, f.deadSerial, error));
+            publish(s, f);
+            deadLetters.append(letter(x, seq, (int) attempts, f.deadSerial, error));
             f.pendingDeadSeq = -1;
-            slot.publishFigures(f);
-            logDead(seq, attempts, error);
+            publish(s, f);
+            logDead(x, seq, attempts, f.dead, error);
         } else {
             long due = System.currentTimeMillis() + backoffMillis(attempts);
-            retries.add(seq, due, attempts, 0);
-            nextRetryDue = Math.min(nextRetryDue, due);
-            slot.publishFigures(f);
-            logFailure(seq, attempts, due, error);
+            t.add(seq, due, attempts, 0);
+            publish(s, f);
+            logFailure(x, seq, attempts, due, error);
         }
+    }
+
+    private void publish(ResultSlot s, SlotFigures f) {
+        if (s == slot)
+            publish(f);
+        else
+            s.publishFigures(f);
     }
 
     /** The wait after the {@code failures}-th failure: the backoff doubled per earlier failure, capped, 50..100%. */
@@ -384,11 +516,11 @@ public final class TaskConsumer implements Closeable {
         return full / 2 + ThreadLocalRandom.current().nextLong(full - full / 2 + 1);
     }
 
-    private DeadLetter letter(long seq, int attempts, long serial, Throwable error) {
+    private DeadLetter letter(int x, long seq, int attempts, long serial, Throwable error) {
         DeadLetter d = new DeadLetter();
         d.seq = seq;
         d.attempts = attempts;
-        d.slot = index;
+        d.slot = x;
         d.serial = serial;
         d.failedAtMillis = System.currentTimeMillis();
         if (error != null) {
@@ -420,25 +552,23 @@ public final class TaskConsumer implements Closeable {
         long seq = figures.pendingDeadSeq;
         while (!reader.read(seq, task))
             LockSupport.parkNanos(1_000_000); // it was read before; only a rewind away
-        DeadLetter d = letter(seq, (int) figures.pendingDeadAttempts, figures.deadSerial, null);
-        d.slot = slotIndex;
-        deadLetters.append(d);
+        deadLetters.append(letter(slotIndex, seq, (int) figures.pendingDeadAttempts, figures.deadSerial, null));
         LOG.warn("Slot {}: wrote the dead letter of seq {} that slot {} counted before it was stopped", index, seq,
                 slotIndex);
     }
 
-    private void logFailure(long seq, long attempts, long due, Throwable error) {
+    private void logFailure(int x, long seq, long attempts, long due, Throwable error) {
         if (++failuresLogged <= 10 || LOG.isDebugEnabled())
-            LOG.warn("Slot {}: seq {} failed attempt {} of {} ({}); retrying in {} ms{}", index, seq, attempts,
+            LOG.warn("Slot {}: seq {} failed attempt {} of {} ({}); retrying in {} ms{}", x, seq, attempts,
                     maxAttempts, describe(error), Math.max(0, due - System.currentTimeMillis()),
                     failuresLogged == 10 ? " (further failures are logged at debug level)" : "");
     }
 
-    private void logDead(long seq, long attempts, Throwable error) {
+    private void logDead(int x, long seq, long attempts, long deadInSlot, Throwable error) {
         long n = ++deadLogged;
         if (n <= 10 || Long.bitCount(n) == 1 || LOG.isDebugEnabled())
-            LOG.warn("Slot {}: seq {} is dead after {} attempts ({}); {} dead in this slot, see taskq dead", index,
-                    seq, attempts, describe(error), mirror.dead);
+            LOG.warn("Slot {}: seq {} is dead after {} attempts ({}); {} dead in this slot, see taskq dead", x,
+                    seq, attempts, describe(error), deadInSlot);
     }
 
     private static String describe(Throwable error) {
@@ -461,7 +591,7 @@ public final class TaskConsumer implements Closeable {
         mirror.batchLo = batchLo;
         mirror.batchHi = hi;
         mirror.doneUpTo = hi;
-        slot.publishFigures(mirror);
+        publish(mirror);
         next = hi;
     }
 
@@ -552,6 +682,13 @@ public final class TaskConsumer implements Closeable {
         if (closed)
             return;
         closed = true;
+        watching = false;
+        LockSupport.unpark(watchdog);
+        try {
+            watchdog.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         slot.heartbeat(System.currentTimeMillis());
         slot.state(SlotState.EXITED);
         slot.release(ownerWord);

@@ -273,6 +273,76 @@ class FailuresFlowTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void shouldCountACallCutOffByTheTaskTimeoutAsAFailedAttemptOnRestart() throws Exception {
+        try (TaskProducer producer = producer(10)) {
+            producer.seal();
+            DataDirectory data = producer.data();
+            // Slot 0 claimed [0, 10), finished seqs 0..3, and its watchdog cut off the call of seq 4, then halted.
+            ResultSlot slot = killedOwnerOf(data, 0);
+            SlotFigures f = figuresAfterBatch(data, slot, 10);
+            f.done = 4;
+            f.doneUpTo = 4;
+            slot.publishFigures(f);
+            assertTrue(slot.markTimedOut(slot.selector(), 4, -1, 0));
+            f.done = 5; // the cut-off call's own commit, arriving too late
+            f.doneUpTo = 5;
+            org.junit.jupiter.api.Assertions.assertFalse(slot.publishFiguresUnlessTimedOut(f), "fenced");
+            assertEquals(4, Progress.read(data).done());
+
+            try (TaskConsumer c = TaskConsumer.open(consumer(0).retryBackoff(Duration.ofHours(1))
+                    .retryMaxBackoff(Duration.ofHours(1)).build(), new ExampleHandler())) {
+                assertEquals(1, c.retriesWaiting(), "seq 4 waits for its second attempt");
+                assertEquals(5, c.doWork(), "seqs 5..9");
+            }
+            Progress p = Progress.read(data);
+            assertEquals(9, p.done());
+            assertEquals(1, p.failures());
+            assertEquals(1, p.retrying());
+            assertEquals(4, p.watermark());
+            assertTrue(!slot.timedOut(), "the mark is cleared once the failure is counted");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldDeadLetterACutOffLastAttemptWhenAdoptingTheSlot() throws Exception {
+        try (TaskProducer producer = producer(10)) {
+            producer.seal();
+            DataDirectory data = producer.data();
+            // Slot 0's seq 4 had failed twice (max-attempts 3) and was in retry entry 0; its third call was cut off.
+            ResultSlot slot = killedOwnerOf(data, 0);
+            SlotFigures f = figuresAfterBatch(data, slot, 10);
+            f.done = 9;
+            f.failures = 2;
+            slot.writeRetryEntry(0, 4, 0, 2, 0, slot.nextSelector());
+            slot.publishFigures(f);
+            assertEquals(1, Progress.read(data).retrying());
+            assertTrue(slot.markTimedOut(slot.selector(), 4, 0, 2));
+
+            // Slot 1 adopts slot 0's work once its lease is over, counting the cut-off call first.
+            try (TaskConsumer c = TaskConsumer.open(consumer(1).heartbeat(Duration.ofMillis(10))
+                    .lease(Duration.ofMillis(100)).build(), new ExampleHandler())) {
+                assertTrue(io.taskq.common.Await.FAST.until(Duration.ofSeconds(20), () -> {
+                    c.doWork();
+                    return Progress.read(data).allDone();
+                }));
+            }
+            Progress p = Progress.read(data);
+            assertEquals(9, p.done());
+            assertEquals(1, p.dead());
+            assertEquals(3, p.failures());
+            assertEquals(0, p.retrying());
+            List<DeadLetter> dead = data.deadLetters().list();
+            assertEquals(1, dead.size());
+            assertEquals(4, dead.get(0).seq);
+            assertEquals(3, dead.get(0).attempts);
+            assertEquals(java.util.concurrent.TimeoutException.class.getName(), dead.get(0).errorClass);
+            assertEquals(0, dead.get(0).slot, "the letter names the slot whose call timed out");
+        }
+    }
+
     private static io.taskq.common.store.SlotSnapshot slot(Progress p, int index) {
         return p.slots().stream().filter(s -> s.index() == index).findFirst().orElseThrow();
     }

@@ -81,6 +81,10 @@ public final class Keys {
                     + "50..100% of it), up to consumer.retry-max-backoff.");
     public static final ConfigKey<Duration> RETRY_MAX_BACKOFF = durationKey("consumer.retry-max-backoff",
             Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(1), "Longest wait between two attempts of a task.");
+    public static final ConfigKey<Duration> TASK_TIMEOUT = durationKey("consumer.task-timeout", Duration.ZERO,
+            Duration.ZERO, Duration.ofDays(1),
+            "A handler call running longer than this counts as a failed attempt: the consumer process exits (code 6) "
+                    + "and its slot's work is resumed or adopted; 0s means no limit.");
     public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
     public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
@@ -97,7 +101,8 @@ public final class Keys {
 
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
             ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE, HANDLER, HEARTBEAT, LEASE,
-            STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
+            STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT,
+            RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
             DEMO_DATA_DIR);
 
     private Keys() {

@@ -12,8 +12,9 @@ package io.taskq.common.store;
  *     <li>take {@code X} with one CAS of its owner word, from the dead owner's word to {@code A}'s; a live owner
  *     (a restarted consumer, another adopter) cannot be displaced, so two adopters never take one orphan;</li>
  *     <li>settle what an earlier adopter of {@code X} left undecided, then {@code X}'s own undecided adoption or
- *     pending claim ({@link ClaimProtocol#settle}), drop retry entries a kill left half-written, and read where its
- *     work stands; write {@code X}'s announced dead letter if it is missing;</li>
+ *     pending claim ({@link ClaimProtocol#settle}), drop retry entries a kill left half-written, count a call its
+ *     consumer cut off by its task timeout as failed ({@link TimeoutRecovery}), and read where its work stands;
+ *     write {@code X}'s announced dead letter if it is missing;</li>
  *     <li>take a new adopt token in {@code A} and name {@code A} as {@code X}'s adopter;</li>
  *     <li>record in {@code A} an ADOPTING claim of {@code X}'s rest {@code [next, hi)} (empty if only retries are
  *     left);</li>
@@ -50,11 +51,21 @@ public final class OrphanAdoption {
         void ensureWritten(int slot, SlotFigures figures);
     }
 
-    public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims, DeadLetterRecovery deadLetters) {
+    /** Counts the handler call a slot's consumer cut off by its task timeout as a failed attempt, in that slot. */
+    public interface TimeoutRecovery {
+        /** Records slot {@code slot}'s timed-out call ({@link ResultSlot#timedOut()}) in its figures and retries. */
+        void recordTimedOutCall(int slot, ResultSlot timedOut);
+    }
+
+    private final TimeoutRecovery timeouts;
+
+    public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims, DeadLetterRecovery deadLetters,
+                          TimeoutRecovery timeouts) {
         this.ledger = ledger;
         this.slots = slots;
         this.claims = claims;
         this.deadLetters = deadLetters;
+        this.timeouts = timeouts;
     }
 
     /**
@@ -120,6 +131,8 @@ public final class OrphanAdoption {
             settleOwnAdoption(slots, orphan);
             claims.settle(x, orphan);
             orphan.cleanRetryEntries();
+            if (orphan.timedOut())
+                timeouts.recordTimedOutCall(x, orphan);
             orphan.readFiguresAndRetries(scratch, retries);
             long claimHi = ResultSlot.claimHi(orphan.claimWord());
             long next = ClaimProtocol.nextInFlight(x, orphan, scratch, ledger.claimCursor());
@@ -135,7 +148,7 @@ public final class OrphanAdoption {
             orphan.adopter(index);
             mine.recordAdoptionIntent(lo, claimHi, x);
             long ended = orphan.nextSelector();
-            long selector = orphan.selector();
+            long selector = orphan.selectorCount();
             for (int i = 0; i < orphan.retryHighWater(); i++) {
                 if (orphan.retryEntryValid(i, selector)) {
                     myRetries.add(orphan.retrySeq(i), orphan.retryDueMillis(i), orphan.retryFailures(i), token);

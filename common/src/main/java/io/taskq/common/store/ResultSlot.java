@@ -22,9 +22,12 @@ import java.lang.invoke.VarHandle;
  *  104 attempts: tasks handed to the handler (statistics; attempts - done - failures = calls repeated after a kill)
  *  112 adopted: tasks this slot took over from orphaned slots (statistics)
  *  120 reader cycle: 1 + the roll cycle of tasks/ the owner's tailer is in, 0 before its first task (retention)
- *  128 selector: the number of figure updates so far; copy (selector &amp; 1) is current
+ *  128 selector: the number of figure updates so far (bits 0..61); copy (count &amp; 1) is current; bit 62
+ *      {@link #TIMED_OUT}
  *  136 retry high water: retry entries ever used (readers scan that many)
  *  144 adoptions: adoptions this slot started, for unique adopt tokens
+ *  152 timed-out seq, 160 its retry entry + 1 (0: the batch's next seq), 168 its failures before: the call that
+ *      {@code consumer.task-timeout} cut off, valid while the selector carries {@link #TIMED_OUT}
  *  192 figures copy 0      384 figures copy 1    (16 longs and a checksum each)
  *  576 latency max nanos  584 latency count     592 latency buckets (see {@link LatencyBuckets})
  * 4096 retry entries: {@value #RETRY_CAPACITY} of 48 bytes: seq, due (epoch millis), failures, adopt tag,
@@ -65,6 +68,17 @@ public final class ResultSlot implements Byteable {
     private static final int OFF_SELECTOR = 128;
     private static final int OFF_RETRY_HIGH_WATER = 136;
     private static final int OFF_ADOPTIONS = 144;
+    private static final int OFF_TIMEOUT_SEQ = 152;
+    private static final int OFF_TIMEOUT_ENTRY = 160;
+    private static final int OFF_TIMEOUT_FAILURES = 168;
+    /**
+     * Selector flag: the owner's watchdog cut off a handler call that ran longer than {@code consumer.task-timeout},
+     * and the owner's process halts. A set flag makes every later {@link #publishFiguresUnlessTimedOut} fail, so the
+     * call's own commit cannot land after it; whoever takes the slot next counts the call as a failed attempt
+     * and publishes with {@link #publishFigures}, which clears the flag.
+     */
+    public static final long TIMED_OUT = 1L << 62;
+    private static final long COUNT_MASK = TIMED_OUT - 1;
     private static final int OFF_COPY0 = 192;
     private static final int OFF_LAT_MAX = 576;
     private static final int OFF_LAT_COUNT = 584;
@@ -377,17 +391,72 @@ public final class ResultSlot implements Byteable {
 
     /**
      * Publishes new figures in one crash-consistent step, together with every retry entry written or killed for
-     * selector {@link #nextSelector()}. Owner only.
+     * selector {@link #nextSelector()}; clears {@link #TIMED_OUT}. Owner only.
      */
     public void publishFigures(SlotFigures figures) {
-        long v = store.readLong(base + OFF_SELECTOR);
+        long next = (store.readLong(base + OFF_SELECTOR) & COUNT_MASK) + 1;
+        writeCopy((int) (next & 1), figures);
+        store.writeOrderedLong(base + OFF_SELECTOR, next);
+    }
+
+    /**
+     * {@link #publishFigures}, but with a compare-and-swap of the selector that fails once the owner's watchdog has
+     * set {@link #TIMED_OUT}: the commit of a call that was cut off never lands. Owner only.
+     *
+     * @return false if the slot is marked timed out; nothing was published
+     */
+    public boolean publishFiguresUnlessTimedOut(SlotFigures figures) {
+        long v = store.readVolatileLong(base + OFF_SELECTOR);
+        if ((v & TIMED_OUT) != 0)
+            return false;
         writeCopy((int) ((v + 1) & 1), figures);
-        store.writeOrderedLong(base + OFF_SELECTOR, v + 1);
+        return store.compareAndSwapLong(base + OFF_SELECTOR, v, v + 1);
+    }
+
+    /**
+     * Marks the slot timed out unless the owner published since {@code selector} was read: records which call was cut
+     * off, then sets {@link #TIMED_OUT} with one compare-and-swap. The owner's watchdog only.
+     *
+     * @param entry the retry entry of the call, or -1 when it is the batch's next seq
+     * @return true if marked; false if the call's commit landed first
+     */
+    public boolean markTimedOut(long selector, long seq, int entry, long failuresBefore) {
+        if ((selector & TIMED_OUT) != 0)
+            return false;
+        store.writeOrderedLong(base + OFF_TIMEOUT_SEQ, seq);
+        store.writeOrderedLong(base + OFF_TIMEOUT_ENTRY, entry + 1L);
+        store.writeOrderedLong(base + OFF_TIMEOUT_FAILURES, failuresBefore);
+        return store.compareAndSwapLong(base + OFF_SELECTOR, selector, selector | TIMED_OUT);
+    }
+
+    /** True if a handler call was cut off by {@code consumer.task-timeout} and not yet counted as failed. */
+    public boolean timedOut() {
+        return (store.readVolatileLong(base + OFF_SELECTOR) & TIMED_OUT) != 0;
+    }
+
+    /** The seq of the call that timed out (see {@link #timedOut()}). */
+    public long timedOutSeq() {
+        return store.readVolatileLong(base + OFF_TIMEOUT_SEQ);
+    }
+
+    /** The retry entry of the call that timed out, or -1 if it was the batch's next seq. */
+    public int timedOutEntry() {
+        return (int) store.readVolatileLong(base + OFF_TIMEOUT_ENTRY) - 1;
+    }
+
+    /** Failed attempts of that task before the call that timed out. */
+    public long timedOutFailuresBefore() {
+        return store.readVolatileLong(base + OFF_TIMEOUT_FAILURES);
     }
 
     /** The selector value the next {@link #publishFigures} publishes: retry entries changed with it carry it. */
     public long nextSelector() {
-        return store.readLong(base + OFF_SELECTOR) + 1;
+        return (store.readLong(base + OFF_SELECTOR) & COUNT_MASK) + 1;
+    }
+
+    /** The number of figure updates published so far, without the flag. */
+    public long selectorCount() {
+        return store.readVolatileLong(base + OFF_SELECTOR) & COUNT_MASK;
     }
 
     /**
@@ -400,13 +469,14 @@ public final class ResultSlot implements Byteable {
         for (; ; ) {
             long v1 = store.readVolatileLong(base + OFF_SELECTOR);
             readFigures(figures);
+            long published = v1 & COUNT_MASK;
             long count = 0;
             long min = Long.MAX_VALUE;
             int high = retryHighWater();
             long word = claimWord();
             long token = adoptToken();
             for (int i = 0; i < high; i++) {
-                long seq = retrySeqIfValid(i, v1, word, token);
+                long seq = retrySeqIfValid(i, published, word, token);
                 if (seq >= 0) {
                     count++;
                     min = Math.min(min, seq);
@@ -509,7 +579,7 @@ public final class ResultSlot implements Byteable {
      * publishing anything. Owner (or the adopter holding the slot) only.
      */
     public void cleanRetryEntries() {
-        long v = store.readVolatileLong(base + OFF_SELECTOR);
+        long v = selectorCount();
         int status = claimStatus(claimWord());
         long token = adoptToken();
         for (int i = 0; i < retryHighWater(); i++) {
@@ -541,7 +611,7 @@ public final class ResultSlot implements Byteable {
         long e = entry(i);
         long born = store.readVolatileLong(e + 32);
         long died = store.readVolatileLong(e + 40);
-        return born == 0 || died != 0 && died <= store.readVolatileLong(base + OFF_SELECTOR);
+        return born == 0 || died != 0 && died <= selectorCount();
     }
 
     // ---- adopt tokens ----

@@ -21,7 +21,7 @@ public final class RetryTable {
 
     /** Reads the entries valid with the slot's current figures. Call after {@link ResultSlot#cleanRetryEntries}. */
     public void load() {
-        long selector = slot.selector();
+        long selector = slot.selectorCount();
         count = 0;
         for (int i = 0; i < live.length; i++) {
             live[i] = i < slot.retryHighWater() && slot.retryEntryValid(i, selector);

@@ -42,6 +42,8 @@ class OrphanAdoptionTest {
         claims = new ClaimProtocol(ledger, data.slots());
         adoption = new OrphanAdoption(ledger, data.slots(), claims, (slot, f) -> {
             throw new AssertionError("no dead letter is pending in these tests");
+        }, (slot, s) -> {
+            throw new AssertionError("no call timed out in these tests");
         });
         ledger.publishSubmitted(1_000);
         now = System.currentTimeMillis();
@@ -186,6 +188,8 @@ class OrphanAdoptionTest {
                 OrphanAdoption mine = new OrphanAdoption(own.ledger(), own.slots(),
                         new ClaimProtocol(own.ledger(), own.slots()), (slot, f) -> {
                             throw new AssertionError("no dead letter is pending");
+                        }, (slot, s) -> {
+                            throw new AssertionError("no call timed out");
                         });
                 long word = ResultSlot.ownerWord(ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
                 ResultSlot slot = own.slots().slot(index);
