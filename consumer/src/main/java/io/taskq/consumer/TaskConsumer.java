@@ -57,7 +57,11 @@ public final class TaskConsumer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
     /** Most tasks one {@link #doWork()} handles, so heartbeats and stop requests are seen promptly. */
     private static final int MAX_TASKS_PER_WORK = 256;
-    private static final long TAKE_PATIENCE_MILLIS = 1000;
+    /**
+     * How long a starting consumer waits for a live process to let go of its slot: an adopter holds an orphaned slot
+     * while it moves its work, which takes microseconds, or longer when it writes the slot's first dead letter.
+     */
+    private static final long TAKE_PATIENCE_MILLIS = 5000;
 
     private final DataDirectory data;
     private final Ledger ledger;
@@ -169,8 +173,8 @@ public final class TaskConsumer implements Closeable {
     /**
      * Takes the slot with one CAS of its owner word, unless a live process holds it. A dead owner (killed) or one
      * that released it (clean stop) may be replaced; a live one, even another consumer in this JVM, may not. A live
-     * holder is given {@value #TAKE_PATIENCE_MILLIS} ms to let go, because an adopter holds an orphaned slot for the
-     * few microseconds it takes to move its batch.
+     * holder is given {@value #TAKE_PATIENCE_MILLIS} ms to let go, because an adopter holds an orphaned slot while
+     * it moves its work.
      */
     private void takeSlot() {
         long deadline = System.currentTimeMillis() + TAKE_PATIENCE_MILLIS;
