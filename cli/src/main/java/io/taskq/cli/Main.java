@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
         description = "A low-latency, persisted task queue for processes on one host (taskq <command> --help for "
                 + "the options of a command).",
         subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, StatusCommand.class,
-                JoinCommand.class, TailCommand.class, BenchCommand.class, DoctorCommand.class, CompletionCommand.class,
-                HelpCommand.class},
+                JoinCommand.class, DeadCommand.class, TailCommand.class, BenchCommand.class, DoctorCommand.class,
+                CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, "
                 + "4 disk full (produce)."})
 public final class Main implements Callable<Integer> {

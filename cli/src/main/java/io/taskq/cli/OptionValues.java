@@ -54,6 +54,44 @@ public final class OptionValues {
         }
     }
 
+    /** A whole number of at least {@code min}, with no upper bound to name; underscores may group digits. */
+    abstract static class AtLeast implements ITypeConverter<Long> {
+        private final long min;
+        private final String what;
+
+        AtLeast(long min, String what) {
+            this.min = min;
+            this.what = what;
+        }
+
+        @Override
+        public Long convert(String text) {
+            long n;
+            try {
+                n = Long.parseLong(text.replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("must be " + what + ", a whole number >= " + min);
+            }
+            if (n < min)
+                throw new TypeConversionException("must be " + what + ", a whole number >= " + min);
+            return n;
+        }
+    }
+
+    /** {@code dead retry --seq}: a task's seq. */
+    static final class Seq extends AtLeast {
+        Seq() {
+            super(0, "a task seq");
+        }
+    }
+
+    /** {@code dead --limit}: how many to show. */
+    static final class Limit extends AtLeast {
+        Limit() {
+            super(1, "a count");
+        }
+    }
+
     /** {@code consume --index}: a slot number or {@code auto} ({@link ConsumerSettings#AUTO_INDEX}). */
     static final class SlotIndex implements ITypeConverter<Integer> {
         private static final WholeNumber SLOT = new WholeNumber(0, Ledger.MAX_SLOTS - 1) {
