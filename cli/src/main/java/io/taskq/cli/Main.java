@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code taskq <command> [options]}, the top command of bin/taskq. Exit codes: 0 success, 1 failure (including a run
  * that does not verify), 2 usage, configuration, input or data-directory error, 3 timeout, 4 the task queue's file
- * system is full ({@code queue.min-free-bytes}; {@code produce} stopped, and every task it accepted is safe). An exit
- * 2 changes nothing in the data directory, with one exception the message states: a malformed CSV line stops
+ * system is full ({@code queue.min-free-bytes}; {@code produce} stopped, and every task it accepted is safe), 5 a join
+ * found every task finished but some dead, 6 a consumer cut off a handler call by {@code consumer.task-timeout}. An
+ * exit 2 changes nothing in the data directory, with one exception the message states: a malformed CSV line stops
  * {@code produce}, and the lines before it stay submitted.
  * <p>
  * Every error is one line on stderr, {@code taskq <command>: ...}, naming the culprit ({@link OneLineErrors}). The
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
                 JoinCommand.class, DeadCommand.class, TailCommand.class, BenchCommand.class, DoctorCommand.class,
                 CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, "
-                + "4 disk full (produce)."})
+                + "4 disk full (produce), 5 dead tasks (join), 6 task timeout (consume)."})
 public final class Main implements Callable<Integer> {
     /** Columns of the generated help. */
     static final int HELP_WIDTH = 110;

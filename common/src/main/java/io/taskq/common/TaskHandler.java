@@ -14,8 +14,10 @@ package io.taskq.common;
  *     <li>The slot update (result plus task-done) is exactly once. The call itself is at least once: a consumer
  *     killed after {@code handle} returned but before the update lands handles that task again on restart.
  *     Side effects outside the slot must therefore be idempotent.</li>
- *     <li>An exception thrown from {@code handle} stops the consumer without committing that task; the task is
- *     handed to this slot again when the consumer restarts.</li>
+ *     <li>An exception (or any other throwable but the JVM's own errors) thrown from {@code handle} fails that
+ *     attempt only: nothing of {@code result} is counted, the consumer goes on with its other tasks, and the task is
+ *     called again after a backoff, at most {@code consumer.max-attempts} times in all ({@link Task#attempt()} says
+ *     which call this is). After the last failed call the task is dead-lettered, with the error.</li>
  * </ul>
  * Implementations need a public no-argument constructor.
  */
