@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * {@code taskq doctor [--json] [--data-dir DIR]}: the health of a data directory, without changing it. It lists the
  * files and their sizes, checks them as every command does (see {@link DataDirectory}), then reports the ledger's
  * counters, each used slot's owner (alive or dead), heartbeat age against the lease, orphaned batches, pending claims,
- * and who holds the task queue's write lock.
+ * and who holds the task queue's write lock. It says how many tasks are dead and how many wait to retry; neither
+ * changes the verdict, because a dead task is its handler's outcome, recorded in sound files, not damage.
  * <p>
  * Verdicts and exit codes: {@code healthy} 0; {@code attention} 1 (the files are sound, but work waits on a dead
  * or hung process: an orphaned batch, a live owner whose heartbeat is older than the lease, or a queue lock held by a
@@ -197,15 +198,23 @@ final class DoctorCommand implements Callable<Integer> {
             sb.append(" none used yet");
         sb.append('\n');
         for (SlotSnapshot s : p.slots())
-            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%n",
+            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%s%n",
                     s.index(),
                     s.state(), s.pid(), s.alive() ? "alive" : "dead or released", (now - s.heartbeatMillis()) / 1000.0,
                     s.inFlight() == 0
                             ? "nothing in flight"
                             : s.inFlight() + " tasks in flight from seq " + s.nextInFlight(),
+                    s.retrying() == 0 ? "" : ", " + s.retrying() + " tasks waiting to retry",
                     StatusCommand.orphaned(s, leaseMillis) ? ", ORPHANED" : ""));
         List<String> pending = pendingClaims(data);
         sb.append("pending claims: ").append(pending.isEmpty() ? "none" : String.join(", ", pending)).append('\n');
+        // Dead tasks are an outcome, not damage: reported here, never a problem that changes the verdict.
+        if (p.dead() > 0)
+            sb.append("dead tasks: ").append(Terminal.count(p.dead()))
+                    .append(" failed on their last attempt (taskq dead lists them)\n");
+        if (p.retrying() > 0)
+            sb.append("retries: ").append(Terminal.count(p.retrying()))
+                    .append(" tasks wait in backoff for another attempt\n");
         sb.append("\n").append(StatusCommand.text(data, p, StatusCommand.Rates.NONE, leaseMillis)).append('\n');
         for (String problem : problems)
             sb.append("problem: ").append(problem).append('\n');

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code taskq status [--json] [--watch] [--interval D] [--data-dir DIR]}: the ledger's counters, the totals over
- * all slots, the backlog, the rates, and one row per used slot. Reads only; takes no lock.
+ * all slots (done, dead, retrying), the backlog, the rates, and one row per used slot with its failed handler calls.
+ * Reads only; takes no lock.
  */
 @Command(name = "status", sortOptions = false, description = "show totals and one row per slot (--json, --watch)")
 final class StatusCommand implements Callable<Integer> {
@@ -118,30 +119,44 @@ final class StatusCommand implements Callable<Integer> {
         return buckets;
     }
 
+    /**
+     * How a sealed stream stands: {@code ", all done"} once every task is done, {@code ", all finished, 200 dead"}
+     * once every task is done or dead, nothing while some are not finished.
+     */
+    private static String ended(Progress p) {
+        if (!p.allDone())
+            return "";
+        return p.dead() == 0 ? ", all done" : ", all finished, " + Terminal.count(p.dead()) + " dead";
+    }
+
     static String text(DataDirectory data, Progress p, Rates rates, long leaseMillis) {
         StringBuilder sb = new StringBuilder();
         sb.append("TaskQ ").append(data.dir()).append("  (schema ").append(Schema.VERSION).append(", ")
                 .append(data.slots().size()).append(" slots)\n");
-        sb.append(String.format(Locale.ROOT, "submitted %s  claimed %s  done %s  backlog %s  rate %s tasks/s%n",
+        sb.append(String.format(Locale.ROOT,
+                "submitted %s  claimed %s  done %s  dead %s  retrying %s  backlog %s  rate %s tasks/s%n",
                 Terminal.count(p.submitted()), Terminal.count(p.claimed()), Terminal.count(p.done()),
-                Terminal.count(p.backlog()), Terminal.rate(rates.total())));
-        sb.append(p.sealed() ? "stream sealed at " + Terminal.count(p.sealedCount()) + " tasks"
-                + (p.allDone() ? ", all done" : "") : "stream open").append('\n');
+                Terminal.count(p.dead()), Terminal.count(p.retrying()), Terminal.count(p.backlog()),
+                Terminal.rate(rates.total())));
+        sb.append(p.sealed() ? "stream sealed at " + Terminal.count(p.sealedCount()) + " tasks" + ended(p)
+                : "stream open").append('\n');
         if (p.slots().isEmpty()) {
             sb.append("no consumer has used a slot yet\n");
             return sb.toString();
         }
-        sb.append(String.format(Locale.ROOT, "%-5s %-8s %-8s %-5s %12s %16s %20s %12s %8s %10s %9s%n", "slot", "pid",
-                "state", "alive", "done", "sumValue", "sumPayload", "lastSeq", "inFlight", "rate/s", "p99(us)"));
+        sb.append(String.format(Locale.ROOT, "%-5s %-8s %-8s %-5s %12s %8s %9s %16s %20s %12s %8s %10s %9s%n", "slot",
+                "pid", "state", "alive", "done", "dead", "failures", "sumValue", "sumPayload", "lastSeq", "inFlight",
+                "rate/s", "p99(us)"));
         for (SlotSnapshot s : p.slots()) {
             LatencyBuckets lat = latencies(data, s.index());
-            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %16d %20.1f %12d %8d %10s %9.1f%n",
+            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %8s %9s %16d %20.1f %12d %8d %10s %9.1f%n",
                     s.index(), s.pid(), s.state(), s.alive() ? "yes" : "no", Terminal.count(s.figures().done),
-                    s.figures().sumValue, s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
+                    Terminal.count(s.dead()), Terminal.count(s.failures()), s.figures().sumValue,
+                    s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
                     Terminal.rate(rates.perSlot().getOrDefault(s.index(), 0.0)), micros(lat.percentile(99))));
         }
-        sb.append(String.format(Locale.ROOT, "%-29s %12s %16d %20.1f%n", "total", Terminal.count(p.done()),
-                p.sumValue(), p.sumPayload()));
+        sb.append(String.format(Locale.ROOT, "%-29s %12s %8s %9s %16d %20.1f%n", "total", Terminal.count(p.done()),
+                Terminal.count(p.dead()), Terminal.count(p.failures()), p.sumValue(), p.sumPayload()));
         for (SlotSnapshot s : p.slots())
             if (orphaned(s, leaseMillis))
                 sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks are orphaned; owner pid %d is gone "
