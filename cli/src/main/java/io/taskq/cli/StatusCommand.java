@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,13 +101,34 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * True when a slot has claimed seqs it will not finish by itself: its owner process is gone and its heartbeat is
-     * older than the lease. A running consumer adopts them between two of its batches, or a consumer started with
-     * that index resumes them.
+     * True when a slot has work it will not finish by itself (claimed seqs, tasks waiting to retry, or a dead letter
+     * counted but perhaps not written) and its owner process is gone and its heartbeat is older than the lease: the
+     * work a running consumer adopts ({@link OrphanAdoption#orphaned}), between two of its batches, or a consumer
+     * started with that index resumes.
      */
     static boolean orphaned(SlotSnapshot s, long leaseMillis) {
-        return OrphanAdoption.isOrphan(s.inFlight() > 0, s.heartbeatMillis(), s.alive(), leaseMillis,
+        boolean unfinished = s.inFlight() > 0 || s.retrying() > 0 || s.figures().pendingDeadSeq >= 0;
+        return OrphanAdoption.isOrphan(unfinished, s.heartbeatMillis(), s.alive(), leaseMillis,
                 System.currentTimeMillis());
+    }
+
+    /** What an orphaned slot leaves undone, e.g. {@code 42,499 claimed tasks and 3 tasks waiting to retry}. */
+    static String orphanedWork(SlotSnapshot s) {
+        List<String> work = new ArrayList<>();
+        if (s.inFlight() > 0)
+            work.add(Terminal.count(s.inFlight()) + " claimed tasks");
+        work.addAll(workBesidesTheBatch(s));
+        return String.join(" and ", work);
+    }
+
+    /** A slot's unfinished work other than its claimed batch: tasks waiting to retry, a dead letter to write. */
+    static List<String> workBesidesTheBatch(SlotSnapshot s) {
+        List<String> work = new ArrayList<>();
+        if (s.retrying() > 0)
+            work.add(Terminal.count(s.retrying()) + " tasks waiting to retry");
+        if (s.figures().pendingDeadSeq >= 0)
+            work.add("the dead letter of seq " + s.figures().pendingDeadSeq);
+        return work;
     }
 
     /** Nanoseconds as microseconds with one decimal: sub-microsecond handling must not read as 0. */
@@ -159,9 +182,9 @@ final class StatusCommand implements Callable<Integer> {
                 Terminal.count(p.dead()), Terminal.count(p.failures()), p.sumValue(), p.sumPayload()));
         for (SlotSnapshot s : p.slots())
             if (orphaned(s, leaseMillis))
-                sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks are orphaned; owner pid %d is gone "
+                sb.append(String.format(Locale.ROOT, "slot %d: %s are orphaned; owner pid %d is gone "
                                 + "(heartbeat %ds ago); a running consumer adopts them, or start "
-                                + "`taskq consume --index %d`%n", s.index(), Terminal.count(s.inFlight()), s.pid(),
+                                + "`taskq consume --index %d`%n", s.index(), orphanedWork(s), s.pid(),
                         (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
         return sb.toString();
     }

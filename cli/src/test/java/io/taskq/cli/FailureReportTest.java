@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,9 +49,19 @@ class FailureReportTest {
     static Path mixed;
     /** 4 tasks, sealed, one slot (1 attempt): seq 2 fails and is dead, the others are done; every task finished. */
     static Path finished;
+    /**
+     * {@code consumer.lease} 1 h: the slots above, whose owners have closed, stay unorphaned however slowly the tests
+     * run. Slot 2 has a task waiting to retry, and a slot with unfinished work and an old heartbeat is orphaned.
+     */
+    static Path longLease;
+    /** {@code consumer.lease} 100 ms (and a 10 ms heartbeat, as the lease must be at least two). */
+    static Path shortLease;
 
     @BeforeAll
     static void failSomeTasks() throws Exception {
+        longLease = Files.writeString(tmp.resolve("long-lease.yaml"), "consumer:\n  lease: 1h\n");
+        shortLease = Files.writeString(tmp.resolve("short-lease.yaml"), "consumer:\n  heartbeat: 10ms\n"
+                + "  lease: 100ms\n");
         mixed = tmp.resolve("mixed");
         // Four tasks are put before each slot works, so that each slot claims exactly those four.
         try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(mixed).build())) {
@@ -105,8 +116,11 @@ class FailureReportTest {
     }
 
     private static TaskConsumer consumer(Path dir, int index, int maxAttempts, Duration backoff, TaskHandler handler) {
-        return TaskConsumer.open(ConsumerSettings.builder(dir).index(index).batchSize(4).maxAttempts(maxAttempts)
-                .retryBackoff(backoff).build(), handler);
+        return TaskConsumer.open(settings(dir, index, maxAttempts, backoff).build(), handler);
+    }
+
+    private static ConsumerSettings.Builder settings(Path dir, int index, int maxAttempts, Duration backoff) {
+        return ConsumerSettings.builder(dir).index(index).batchSize(4).maxAttempts(maxAttempts).retryBackoff(backoff);
     }
 
     /**
@@ -144,7 +158,7 @@ class FailureReportTest {
 
     @Test
     void shouldPrintDeadAndRetryingInTheTotalsAndEachSlotsDeadAndFailures() {
-        String out = run(0, "status", "--data-dir", mixed.toString()).out();
+        String out = run(0, "status", "--data-dir", mixed.toString(), "--config", longLease.toString()).out();
         List<String> lines = out.lines().toList();
         assertEquals("submitted 12  claimed 12  done 10  dead 1  retrying 1  backlog 1  rate 0 tasks/s",
                 lines.get(1), out);
@@ -170,7 +184,7 @@ class FailureReportTest {
 
     @Test
     void shouldWriteTheFailureFiguresInTheStatusJson() throws IOException {
-        String out = run(0, "status", "--json", "--data-dir", mixed.toString()).out();
+        String out = run(0, "status", "--json", "--data-dir", mixed.toString(), "--config", longLease.toString()).out();
         JsonNode status = JSON.readTree(out);
         assertEquals(10, status.get("done").asLong(), out);
         assertEquals(1, status.get("dead").asLong(), out);
@@ -201,14 +215,15 @@ class FailureReportTest {
 
     @Test
     void shouldReportDeadAndRetryingTasksWithoutChangingTheVerdict() throws IOException {
-        String out = run(0, "doctor", "--data-dir", mixed.toString()).out();
+        String out = run(0, "doctor", "--data-dir", mixed.toString(), "--config", longLease.toString()).out();
         for (String expected : List.of("dead tasks: 1 failed on their last attempt (taskq dead lists them)\n",
                 "retries: 1 tasks wait in backoff for another attempt\n",
                 ", nothing in flight, 1 tasks waiting to retry\n", "\nverdict: healthy\n"))
             assertTrue(out.contains(expected), () -> "doctor prints '" + expected + "':\n" + out);
         assertEquals(1, out.lines().filter(l -> l.contains("waiting to retry")).count(), "only slot 2 waits:\n" + out);
 
-        String line = run(0, "doctor", "--json", "--data-dir", mixed.toString()).out();
+        String line = run(0, "doctor", "--json", "--data-dir", mixed.toString(), "--config", longLease.toString())
+                .out();
         JsonNode report = JSON.readTree(line);
         assertEquals("healthy", report.get("verdict").asText(), line);
         assertEquals(0, report.get("problems").size(), line);
@@ -225,5 +240,48 @@ class FailureReportTest {
         assertFalse(out.contains("retries:") || out.contains("waiting to retry"), out);
         assertTrue(out.contains("\nverdict: healthy\n"), out);
         assertTrue(out.lines().anyMatch("stream sealed at 4 tasks, all finished, 1 dead"::equals), out);
+    }
+
+    @Test
+    void shouldFlagTasksWaitingToRetryInASlotWhoseOwnerIsGoneAsOrphanedUntilAConsumerAdoptsThem() throws Exception {
+        Path dir = tmp.resolve("abandoned");
+        try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
+            put(producer, 4);
+            assertEquals(4, producer.seal());
+        }
+        try (TaskConsumer c = consumer(dir, 0, 2, Duration.ofHours(1), failing(task -> task.seq() == 1))) {
+            assertEquals(4, c.doWork());
+        }
+        long closedAt = System.currentTimeMillis();
+        assertTrue(Await.STEADY.until(WAIT, () -> System.currentTimeMillis() - closedAt > 200),
+                "slot 0's last heartbeat, stamped at close, is older than the 100 ms lease");
+        long pid = ProcessHandle.current().pid();
+
+        String status = run(0, "status", "--data-dir", dir.toString(), "--config", shortLease.toString()).out();
+        assertTrue(status.contains("\nslot 0: 1 tasks waiting to retry are orphaned; owner pid " + pid + " is gone "),
+                status);
+        String doctor = run(1, "doctor", "--data-dir", dir.toString(), "--config", shortLease.toString()).out();
+        assertTrue(doctor.contains("\nproblem: slot 0: orphaned 1 tasks waiting to retry; owner pid " + pid
+                + " is gone and its heartbeat is "), doctor);
+        assertTrue(doctor.contains("\nverdict: attention (1 problem)\n"), doctor);
+
+        ConsumerSettings adopter = settings(dir, 1, 2, Duration.ofHours(1)).heartbeat(Duration.ofMillis(10))
+                .lease(Duration.ofMillis(100)).build();
+        try (TaskConsumer c = TaskConsumer.open(adopter, new ExampleHandler())) {
+            assertTrue(Await.STEADY.until(WAIT, () -> {
+                c.doWork();
+                return c.retriesWaiting() == 1;
+            }), "slot 1 adopts the retry of the slot status called orphaned");
+            String line = run(0, "status", "--json", "--data-dir", dir.toString(), "--config",
+                    shortLease.toString()).out();
+            JsonNode json = JSON.readTree(line);
+            assertEquals(List.of(0, 1), json.get("slots").findValues("index").stream().map(JsonNode::asInt).toList(),
+                    line);
+            assertEquals(0, json.get("slots").get(0).get("retrying").asLong(), line);
+            assertFalse(json.get("slots").get(0).get("orphaned").asBoolean(), line);
+            assertEquals(1, json.get("slots").get(1).get("retrying").asLong(), line);
+            assertFalse(json.get("slots").get(1).get("orphaned").asBoolean(), "its owner runs; " + line);
+            assertEquals(1, json.get("retrying").asLong(), line);
+        }
     }
 }
