@@ -267,6 +267,10 @@ final class DemoCommand implements Callable<Integer> {
                 p.sumPayload());
         out.printf(Locale.ROOT, "%-14s %12s %16d %22.1f%n", "expected", Terminal.count(count), expectedValue,
                 expectedPayload);
+        // The demo's handler does not fail; one configured to may, and then the totals cannot match.
+        if (p.failures() > 0)
+            out.printf(Locale.ROOT, "handler failures: %s; %s tasks dead (taskq dead lists them), %s retrying%n",
+                    Terminal.count(p.failures()), Terminal.count(p.dead()), Terminal.count(p.retrying()));
         double seconds = (lastCommit - p.firstPutNanos()) / 1e9;
         if (p.firstPutNanos() != 0 && lastCommit > p.firstPutNanos())
             out.printf(Locale.ROOT,

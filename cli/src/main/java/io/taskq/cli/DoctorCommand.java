@@ -32,12 +32,14 @@ import java.util.stream.Stream;
  * {@code taskq doctor [--json] [--data-dir DIR]}: the health of a data directory, without changing it. It lists the
  * files and their sizes, checks them as every command does (see {@link DataDirectory}), then reports the ledger's
  * counters, each used slot's owner (alive or dead), heartbeat age against the lease, orphaned batches, pending claims,
- * and who holds the task queue's write lock.
+ * and who holds the task queue's write lock. It says how many tasks are dead and how many wait to retry; neither
+ * changes the verdict, because a dead task is its handler's outcome, recorded in sound files, not damage.
  * <p>
  * Verdicts and exit codes: {@code healthy} 0; {@code attention} 1 (the files are sound, but work waits on a dead
- * or hung process: an orphaned batch, a live owner whose heartbeat is older than the lease, or a queue lock held by a
- * dead pid); {@code refused} 2 (damaged files, no data
- * directory, unsafe permissions: what every other command would refuse), with that refusal on stderr as one line.
+ * or hung process: an orphaned slot, whose claimed batch or tasks waiting to retry no process will handle until a
+ * consumer adopts them; a live owner whose heartbeat is older than the lease; or a queue lock held by a dead pid);
+ * {@code refused} 2 (damaged files, no data directory, unsafe permissions: what every other command would refuse),
+ * with that refusal on stderr as one line.
  */
 @Command(name = "doctor", sortOptions = false,
         description = "check a data directory's files, owners, locks and orphaned batches (--json)",
@@ -138,10 +140,9 @@ final class DoctorCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         for (SlotSnapshot s : p.slots())
             if (StatusCommand.orphaned(s, leaseMillis))
-                problems.add(String.format(Locale.ROOT, "slot %d: orphaned batch, %d claimed tasks from seq %d; "
-                                + "owner pid %d is gone and its heartbeat is %ds old (lease %ds)", s.index(),
-                        s.inFlight(), s.nextInFlight(),
-                        s.pid(), (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
+                problems.add(String.format(Locale.ROOT, "slot %d: %s; owner pid %d is gone and its heartbeat is %ds "
+                                + "old (lease %ds)", s.index(), orphaned(s), s.pid(),
+                        (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
         for (SlotSnapshot s : p.slots())
             if (s.alive() && s.state() != SlotState.EXITED && now - s.heartbeatMillis() > leaseMillis)
                 problems.add(String.format(Locale.ROOT, "slot %d: owner pid %d runs but its heartbeat is %ds old "
@@ -152,6 +153,15 @@ final class DoctorCommand implements Callable<Integer> {
                 problems.add("queue " + lock.key() + " held by pid " + lock.pid() + ", which is gone (the next writer "
                         + "takes it over after Chronicle's lock timeout)");
         return problems;
+    }
+
+    /** What an orphaned slot left undone: its batch first, in the words doctor always used for it, then the rest. */
+    private static String orphaned(SlotSnapshot s) {
+        String besides = String.join(" and ", StatusCommand.workBesidesTheBatch(s));
+        if (s.inFlight() == 0)
+            return "orphaned " + besides;
+        return "orphaned batch, " + s.inFlight() + " claimed tasks from seq " + s.nextInFlight()
+                + (besides.isEmpty() ? "" : ", and " + besides);
     }
 
     /** Claims a consumer recorded but had not yet confirmed: the claim cursor CAS may or may not have happened. */
@@ -197,15 +207,23 @@ final class DoctorCommand implements Callable<Integer> {
             sb.append(" none used yet");
         sb.append('\n');
         for (SlotSnapshot s : p.slots())
-            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%n",
+            sb.append(String.format(Locale.ROOT, "  slot %d: %s, owner pid %d %s, heartbeat %.1fs ago, %s%s%s%n",
                     s.index(),
                     s.state(), s.pid(), s.alive() ? "alive" : "dead or released", (now - s.heartbeatMillis()) / 1000.0,
                     s.inFlight() == 0
                             ? "nothing in flight"
                             : s.inFlight() + " tasks in flight from seq " + s.nextInFlight(),
+                    s.retrying() == 0 ? "" : ", " + s.retrying() + " tasks waiting to retry",
                     StatusCommand.orphaned(s, leaseMillis) ? ", ORPHANED" : ""));
         List<String> pending = pendingClaims(data);
         sb.append("pending claims: ").append(pending.isEmpty() ? "none" : String.join(", ", pending)).append('\n');
+        // Dead tasks are an outcome, not damage: reported here, never a problem that changes the verdict.
+        if (p.dead() > 0)
+            sb.append("dead tasks: ").append(Terminal.count(p.dead()))
+                    .append(" failed on their last attempt (taskq dead lists them)\n");
+        if (p.retrying() > 0)
+            sb.append("retries: ").append(Terminal.count(p.retrying()))
+                    .append(" tasks wait in backoff for another attempt\n");
         sb.append("\n").append(StatusCommand.text(data, p, StatusCommand.Rates.NONE, leaseMillis)).append('\n');
         for (String problem : problems)
             sb.append("problem: ").append(problem).append('\n');

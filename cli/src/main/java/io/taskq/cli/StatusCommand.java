@@ -17,14 +17,17 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code taskq status [--json] [--watch] [--interval D] [--data-dir DIR]}: the ledger's counters, the totals over
- * all slots, the backlog, the rates, and one row per used slot. Reads only; takes no lock.
+ * all slots (done, dead, retrying), the backlog, the rates, and one row per used slot with its failed handler calls.
+ * Reads only; takes no lock.
  */
 @Command(name = "status", sortOptions = false, description = "show totals and one row per slot (--json, --watch)")
 final class StatusCommand implements Callable<Integer> {
@@ -98,13 +101,34 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * True when a slot has claimed seqs it will not finish by itself: its owner process is gone and its heartbeat is
-     * older than the lease. A running consumer adopts them between two of its batches, or a consumer started with
-     * that index resumes them.
+     * True when a slot has work it will not finish by itself (claimed seqs, tasks waiting to retry, or a dead letter
+     * counted but perhaps not written) and its owner process is gone and its heartbeat is older than the lease: the
+     * work a running consumer adopts ({@link OrphanAdoption#orphaned}), between two of its batches, or a consumer
+     * started with that index resumes.
      */
     static boolean orphaned(SlotSnapshot s, long leaseMillis) {
-        return OrphanAdoption.isOrphan(s.inFlight() > 0, s.heartbeatMillis(), s.alive(), leaseMillis,
+        boolean unfinished = s.inFlight() > 0 || s.retrying() > 0 || s.figures().pendingDeadSeq >= 0;
+        return OrphanAdoption.isOrphan(unfinished, s.heartbeatMillis(), s.alive(), leaseMillis,
                 System.currentTimeMillis());
+    }
+
+    /** What an orphaned slot leaves undone, e.g. {@code 42,499 claimed tasks and 3 tasks waiting to retry}. */
+    static String orphanedWork(SlotSnapshot s) {
+        List<String> work = new ArrayList<>();
+        if (s.inFlight() > 0)
+            work.add(Terminal.count(s.inFlight()) + " claimed tasks");
+        work.addAll(workBesidesTheBatch(s));
+        return String.join(" and ", work);
+    }
+
+    /** A slot's unfinished work other than its claimed batch: tasks waiting to retry, a dead letter to write. */
+    static List<String> workBesidesTheBatch(SlotSnapshot s) {
+        List<String> work = new ArrayList<>();
+        if (s.retrying() > 0)
+            work.add(Terminal.count(s.retrying()) + " tasks waiting to retry");
+        if (s.figures().pendingDeadSeq >= 0)
+            work.add("the dead letter of seq " + s.figures().pendingDeadSeq);
+        return work;
     }
 
     /** Nanoseconds as microseconds with one decimal: sub-microsecond handling must not read as 0. */
@@ -118,35 +142,49 @@ final class StatusCommand implements Callable<Integer> {
         return buckets;
     }
 
+    /**
+     * How a sealed stream stands: {@code ", all done"} once every task is done, {@code ", all finished, 200 dead"}
+     * once every task is done or dead, nothing while some are not finished.
+     */
+    private static String ended(Progress p) {
+        if (!p.allDone())
+            return "";
+        return p.dead() == 0 ? ", all done" : ", all finished, " + Terminal.count(p.dead()) + " dead";
+    }
+
     static String text(DataDirectory data, Progress p, Rates rates, long leaseMillis) {
         StringBuilder sb = new StringBuilder();
         sb.append("TaskQ ").append(data.dir()).append("  (schema ").append(Schema.VERSION).append(", ")
                 .append(data.slots().size()).append(" slots)\n");
-        sb.append(String.format(Locale.ROOT, "submitted %s  claimed %s  done %s  backlog %s  rate %s tasks/s%n",
+        sb.append(String.format(Locale.ROOT,
+                "submitted %s  claimed %s  done %s  dead %s  retrying %s  backlog %s  rate %s tasks/s%n",
                 Terminal.count(p.submitted()), Terminal.count(p.claimed()), Terminal.count(p.done()),
-                Terminal.count(p.backlog()), Terminal.rate(rates.total())));
-        sb.append(p.sealed() ? "stream sealed at " + Terminal.count(p.sealedCount()) + " tasks"
-                + (p.allDone() ? ", all done" : "") : "stream open").append('\n');
+                Terminal.count(p.dead()), Terminal.count(p.retrying()), Terminal.count(p.backlog()),
+                Terminal.rate(rates.total())));
+        sb.append(p.sealed() ? "stream sealed at " + Terminal.count(p.sealedCount()) + " tasks" + ended(p)
+                : "stream open").append('\n');
         if (p.slots().isEmpty()) {
             sb.append("no consumer has used a slot yet\n");
             return sb.toString();
         }
-        sb.append(String.format(Locale.ROOT, "%-5s %-8s %-8s %-5s %12s %16s %20s %12s %8s %10s %9s%n", "slot", "pid",
-                "state", "alive", "done", "sumValue", "sumPayload", "lastSeq", "inFlight", "rate/s", "p99(us)"));
+        sb.append(String.format(Locale.ROOT, "%-5s %-8s %-8s %-5s %12s %8s %9s %16s %20s %12s %8s %10s %9s%n", "slot",
+                "pid", "state", "alive", "done", "dead", "failures", "sumValue", "sumPayload", "lastSeq", "inFlight",
+                "rate/s", "p99(us)"));
         for (SlotSnapshot s : p.slots()) {
             LatencyBuckets lat = latencies(data, s.index());
-            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %16d %20.1f %12d %8d %10s %9.1f%n",
+            sb.append(String.format(Locale.ROOT, "%-5d %-8d %-8s %-5s %12s %8s %9s %16d %20.1f %12d %8d %10s %9.1f%n",
                     s.index(), s.pid(), s.state(), s.alive() ? "yes" : "no", Terminal.count(s.figures().done),
-                    s.figures().sumValue, s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
+                    Terminal.count(s.dead()), Terminal.count(s.failures()), s.figures().sumValue,
+                    s.figures().sumPayload, s.figures().lastSeq, s.inFlight(),
                     Terminal.rate(rates.perSlot().getOrDefault(s.index(), 0.0)), micros(lat.percentile(99))));
         }
-        sb.append(String.format(Locale.ROOT, "%-29s %12s %16d %20.1f%n", "total", Terminal.count(p.done()),
-                p.sumValue(), p.sumPayload()));
+        sb.append(String.format(Locale.ROOT, "%-29s %12s %8s %9s %16d %20.1f%n", "total", Terminal.count(p.done()),
+                Terminal.count(p.dead()), Terminal.count(p.failures()), p.sumValue(), p.sumPayload()));
         for (SlotSnapshot s : p.slots())
             if (orphaned(s, leaseMillis))
-                sb.append(String.format(Locale.ROOT, "slot %d: %s claimed tasks are orphaned; owner pid %d is gone "
+                sb.append(String.format(Locale.ROOT, "slot %d: %s are orphaned; owner pid %d is gone "
                                 + "(heartbeat %ds ago); a running consumer adopts them, or start "
-                                + "`taskq consume --index %d`%n", s.index(), Terminal.count(s.inFlight()), s.pid(),
+                                + "`taskq consume --index %d`%n", s.index(), orphanedWork(s), s.pid(),
                         (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
         return sb.toString();
     }

@@ -24,11 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JsonReportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> STATUS_FIELDS = List.of("schemaVersion", "dataDir", "slotsMax", "submitted", "claimed",
-            "done", "backlog", "watermark", "sealed", "sealedCount", "allDone", "sumValue", "sumPayload", "tasksPerSec",
-            "slots");
-    static final List<String> SLOT_FIELDS = List.of("index", "pid", "alive", "state", "done", "sumValue", "sumPayload",
-            "lastSeq", "inFlight", "orphaned", "restarts", "adopted", "attempts", "heartbeatAgeMillis", "tasksPerSec",
-            "latencyP50Micros", "latencyP99Micros", "latencyMaxMicros");
+            "done", "dead", "retrying", "failures", "backlog", "watermark", "sealed", "sealedCount", "allDone",
+            "sumValue", "sumPayload", "tasksPerSec", "slots");
+    static final List<String> SLOT_FIELDS = List.of("index", "pid", "alive", "state", "done", "dead", "retrying",
+            "failures", "sumValue", "sumPayload", "lastSeq", "inFlight", "orphaned", "restarts", "adopted", "attempts",
+            "repeats", "heartbeatAgeMillis", "tasksPerSec", "latencyP50Micros", "latencyP99Micros",
+            "latencyMaxMicros");
     static final List<String> DOCTOR_FIELDS = List.of("dataDir", "verdict", "problems", "files", "leaseMillis",
             "queueLocks", "pendingClaims", "status");
 
@@ -69,6 +70,11 @@ class JsonReportTest {
         assertEquals(30001, status.get("done").asLong(), line);
         assertEquals(1, status.get("slots").get(0).get("index").asInt(), line);
         assertEquals("EXITED", status.get("slots").get(0).get("state").asText(), line);
+        for (String none : List.of("dead", "retrying", "failures"))
+            assertEquals(0, status.get(none).asLong(), () -> "no handler failed: " + none + " is 0; " + line);
+        for (String none : List.of("dead", "retrying", "failures", "repeats"))
+            assertEquals(0, status.get("slots").get(0).get(none).asLong(), () -> "slot " + none + " is 0; " + line);
+        assertEquals(30001, status.get("slots").get(0).get("attempts").asLong(), line);
     }
 
     @Test
