@@ -14,8 +14,9 @@ package io.taskq.common;
  *     <li>The slot update (result plus task-done) is exactly once. The call itself is at least once: a consumer
  *     killed after {@code handle} returned but before the update lands handles that task again on restart.
  *     Side effects outside the slot must therefore be idempotent.</li>
- *     <li>An exception thrown from {@code handle} stops the consumer without committing that task; the task is
- *     handed to this slot again when the consumer restarts.</li>
+ *     <li>An exception thrown from {@code handle} fails that attempt only: the consumer goes on, and the task is
+ *     handled again after a backoff ({@link Task#attempt()} tells which attempt it is) until
+ *     {@code consumer.max-attempts} calls have failed; then it is dead-lettered.</li>
  * </ul>
  * Implementations need a public no-argument constructor.
  */
