@@ -478,6 +478,9 @@ public final class TaskConsumer implements Closeable {
     private void recordFailure(int x, ResultSlot s, SlotFigures f, RetryTable t, long seq, long failedBefore,
                                int retryEntry, long lo, long claimHi, Throwable error) {
         long attempts = failedBefore + 1;
+        // Opening the dead-letter queue takes a second the first time: do it before anything is announced, at the
+        // first failure of this consumer, so that a dead letter is appended right after the update that counts it.
+        deadLetters.warm();
         f.failures++;
         if (retryEntry < 0) {
             f.batchLo = lo;

@@ -38,6 +38,12 @@ public final class DeadLetters implements Closeable {
     private final RollCycles rollCycle;
     private final DataDirAccess access;
     private SingleChronicleQueue queue;
+    /**
+     * Each thread's method writer. Chronicle generates a writer's class at run time, which takes about a second, so
+     * one is made per thread and kept: a slot's dead-letter append must be quick, because a kill between counting a
+     * task dead and appending its letter loses the error (the letter is written later without it).
+     */
+    private final ThreadLocal<DeadLetterEvents> writers = new ThreadLocal<>();
 
     DeadLetters(Path dataDir, RollCycles rollCycle, DataDirAccess access) {
         this.dir = dataDir.resolve(DIR);
@@ -67,7 +73,24 @@ public final class DeadLetters implements Closeable {
 
     /** Appends one dead letter. */
     public void append(DeadLetter letter) {
-        queue().acquireAppender().methodWriter(DeadLetterEvents.class).dead(letter);
+        writer().dead(letter);
+    }
+
+    /**
+     * Opens the queue and makes this thread's writer, if not done yet, so that the next {@link #append} is quick.
+     * A consumer calls it before it announces a dead letter.
+     */
+    public void warm() {
+        writer();
+    }
+
+    private DeadLetterEvents writer() {
+        DeadLetterEvents w = writers.get();
+        if (w == null) {
+            w = queue().acquireAppender().methodWriter(DeadLetterEvents.class);
+            writers.set(w);
+        }
+        return w;
     }
 
     /** Records that dead task {@code seq} was put back as task {@code newSeq}. */
@@ -76,14 +99,14 @@ public final class DeadLetters implements Closeable {
         r.seq = seq;
         r.newSeq = newSeq;
         r.atMillis = System.currentTimeMillis();
-        queue().acquireAppender().methodWriter(DeadLetterEvents.class).retried(r);
+        writer().retried(r);
     }
 
     /** Hides every dead letter written so far from {@link #list}. */
     public void purge() {
         DeadPurged p = new DeadPurged();
         p.atMillis = System.currentTimeMillis();
-        queue().acquireAppender().methodWriter(DeadLetterEvents.class).purged(p);
+        writer().purged(p);
     }
 
     /**
