@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle and Python processes.
  * It checks that every run verified and that the JSON holds the keys scripts rely on (read as plain JSON, not
- * through {@link BenchReport}, so that a renamed component shows); it never judges speed.
+ * through {@link BenchReport}, so that a renamed component shows); it never judges speed. It takes minutes, so the
+ * default build leaves it out (tag {@value #TAG}); CI runs it on its own (see bench/pom.xml).
  */
+@Tag(BenchCommandTest.TAG)
 class BenchCommandTest {
+    static final String TAG = "bench-end-to-end";
+
     @BeforeAll
     static void asBinTaskqWould() {
         String root = System.getProperty("taskq.project.root");

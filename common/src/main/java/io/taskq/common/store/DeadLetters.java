@@ -11,6 +11,8 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Marshallable;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,12 +40,6 @@ public final class DeadLetters implements Closeable {
     private final RollCycles rollCycle;
     private final DataDirAccess access;
     private SingleChronicleQueue queue;
-    /**
-     * Each thread's method writer. Chronicle generates a writer's class at run time, which takes about a second, so
-     * one is made per thread and kept: a slot's dead-letter append must be quick, because a kill between counting a
-     * task dead and appending its letter loses the error (the letter is written later without it).
-     */
-    private final ThreadLocal<DeadLetterEvents> writers = new ThreadLocal<>();
 
     DeadLetters(Path dataDir, RollCycles rollCycle, DataDirAccess access) {
         this.dir = dataDir.resolve(DIR);
@@ -71,26 +67,29 @@ public final class DeadLetters implements Closeable {
         return queue;
     }
 
-    /** Appends one dead letter. */
+    /**
+     * Appends one dead letter. Written as Chronicle's method writer for {@link DeadLetterEvents} would write it (the
+     * event name, then the fields), but straight through a document: a method writer's class is generated and
+     * compiled at run time, which took a second on the first dead letter of each consumer. That append must be quick:
+     * a kill between counting a task dead and appending its letter loses the error (the letter is written later
+     * without it).
+     */
     public void append(DeadLetter letter) {
-        writer().dead(letter);
+        write("dead", letter);
     }
 
     /**
-     * Opens the queue and makes this thread's writer, if not done yet, so that the next {@link #append} is quick.
-     * A consumer calls it before it announces a dead letter.
+     * Opens the queue and its appender for this thread, if not done yet, so that the next {@link #append} is quick.
+     * A consumer calls it at its first failure, before anything is announced.
      */
     public void warm() {
-        writer();
+        queue().acquireAppender();
     }
 
-    private DeadLetterEvents writer() {
-        DeadLetterEvents w = writers.get();
-        if (w == null) {
-            w = queue().acquireAppender().methodWriter(DeadLetterEvents.class);
-            writers.set(w);
+    private void write(String event, Marshallable m) {
+        try (DocumentContext dc = queue().acquireAppender().writingDocument()) {
+            dc.wire().write(event).marshallable(m);
         }
-        return w;
     }
 
     /** Records that dead task {@code seq} was put back as task {@code newSeq}. */
@@ -99,14 +98,14 @@ public final class DeadLetters implements Closeable {
         r.seq = seq;
         r.newSeq = newSeq;
         r.atMillis = System.currentTimeMillis();
-        writer().retried(r);
+        write("retried", r);
     }
 
     /** Hides every dead letter written so far from {@link #list}. */
     public void purge() {
         DeadPurged p = new DeadPurged();
         p.atMillis = System.currentTimeMillis();
-        writer().purged(p);
+        write("purged", p);
     }
 
     /**
