@@ -8,8 +8,10 @@ import io.taskq.bench.BenchReport.SincePut;
 import io.taskq.bench.BenchReport.Spread;
 import io.taskq.bench.BenchReport.ThroughputEntry;
 import io.taskq.bench.BenchReport.W1Entry;
+import io.taskq.bench.BenchReport.W1PoisonEntry;
 import io.taskq.bench.BenchReport.W2Entry;
 import io.taskq.bench.Workloads.Latency;
+import io.taskq.bench.Workloads.Retries;
 import io.taskq.bench.Workloads.Throughput;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
@@ -28,6 +30,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,7 +59,8 @@ import java.util.concurrent.Callable;
         footerHeading = "%nWorkloads:%n",
         footer = {
                 "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
-                "        warm (after 200,000 untimed tasks); baselines python-seed (1 and 100 tasks per put),",
+                "        warm (after 200,000 untimed tasks), and cold with 0.1% poison tasks that fail every call",
+                "        (default retry backoff, and none); baselines python-seed (1 and 100 tasks per put),",
                 "        python-tuned and chronicle-raw (1:1, cold and warm)",
                 "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",
                 "        first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw",
@@ -192,6 +196,10 @@ public final class BenchMain implements Callable<Integer> {
         long seconds = Math.round((System.nanoTime() - started) / 1e9);
         W1Entry w1Cold = w1.cold().entry();
         W1Entry w1Warm = w1.warm().entry();
+        W1PoisonEntry w1Poison = w1.poison().entry();
+        W1PoisonEntry w1PoisonNoBackoff = w1.poisonNoBackoff().entry();
+        poisonProgress(w1.poison().label(), w1Poison, w1Cold);
+        poisonProgress(w1.poisonNoBackoff().label(), w1PoisonNoBackoff, w1Cold);
         W2Entry w2Entry = w2.entry(sizes);
         Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
                 w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
@@ -201,7 +209,8 @@ public final class BenchMain implements Callable<Integer> {
                     "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), rounds,
                     rounds == 1 ? "" : "s"), w2.curves(defaultIdle));
         BenchReport report = new BenchReport(which, rounds, quick,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w2Entry,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w1Poison,
+                w1PoisonNoBackoff, w2Entry,
                 baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
 
         String table = Report.table(report);
@@ -217,6 +226,15 @@ public final class BenchMain implements Callable<Integer> {
         return 0;
     }
 
+    /** The progress line of a poison variant once every round has run: its median and its ratio to W1 cold's. */
+    private void poisonProgress(String label, W1PoisonEntry poison, W1Entry cold) {
+        if (poison != null)
+            err.printf(Locale.ROOT, "  %-34s median %s tasks/s, %s of W1 cold's %s (%,d poison tasks, each dead "
+                    + "after %d calls)%n", label + ":", Report.grouped(poison.tasksPerSec().median()),
+                    Report.format(poison.overW1Cold()), Report.grouped(cold.tasksPerSec().median()), poison.poison(),
+                    poison.maxAttempts());
+    }
+
     /** TASKQ_HOME as bin/taskq sets it (the checkout), for the Python baseline and the default results folder. */
     static Path home() {
         String home = System.getProperty("taskq.home", System.getenv("TASKQ_HOME"));
@@ -225,21 +243,37 @@ public final class BenchMain implements Callable<Integer> {
         return Path.of(home);
     }
 
-    /** W1 and its throughput baselines, in the order each round runs them. */
-    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1Entry> warm,
+    /**
+     * W1 and its throughput baselines, in the order each round runs them. The poison variants are W1 cold with
+     * {@link PoisonHandler}, with the consumers' default retry settings and with no backoff; their entries hold their
+     * ratio to W1 cold.
+     */
+    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1PoisonEntry> poison,
+                              Variant<Throughput, W1PoisonEntry> poisonNoBackoff, Variant<Throughput, W1Entry> warm,
                               Variant<Throughput, ThroughputEntry> raw, Variant<Throughput, ThroughputEntry> rawWarm,
                               Variant<Throughput, ThroughputEntry> pythonSeed,
                               Variant<Throughput, ThroughputEntry> pythonTuned,
                               Variant<Throughput, ThroughputEntry> pythonSeed100) {
         static W1Variants of(Workloads w, Sizes s) {
+            Variant<Throughput, W1Entry> cold = w1(w, "W1", "w1", s.w1Count(), 0);
             return new W1Variants(
-                    w1(w, "W1", "w1", s.w1Count(), 0),
+                    cold,
+                    poison(w, "W1 poison", "w1-poison", s.w1Count(), Retries.DEFAULTS, cold),
+                    poison(w, "W1 poison, no backoff", "w1-poison-no-backoff", s.w1Count(),
+                            Retries.DEFAULTS.withBackoff(Duration.ZERO), cold),
                     w1(w, "W1 warm", "w1-warm", s.w1Count(), s.w1WarmUp()),
                     raw(w, "chronicle-raw throughput", "raw", s.rawCount(), 0),
                     raw(w, "chronicle-raw warm", "raw-warm", s.rawCount(), s.w1WarmUp()),
                     python(w, "python-seed", "python", s.pythonCount(), 1, false),
                     python(w, "python-tuned", "python-tuned", s.pythonCount(), 1, true),
                     python(w, "python-seed-100", "python100", s.pythonBatchedCount(), 100, false));
+        }
+
+        /** W1 cold with poison tasks and {@code retries}; its entry compares it with {@code cold}'s runs. */
+        private static Variant<Throughput, W1PoisonEntry> poison(Workloads w, String label, String folder, long count,
+                                                                 Retries retries, Variant<Throughput, ?> cold) {
+            return new Variant<>(label, folder, f -> w.w1Poison(f, count, W1_CONSUMERS, retries),
+                    runs -> W1PoisonEntry.of(runs, cold.runs(), count, retries, W1_CONSUMERS));
         }
 
         /** W1 with {@code warmUp} untimed tasks first (0: cold). */
@@ -264,7 +298,8 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         List<Variant<?, ?>> inOrder() {
-            return List.of(cold, warm, raw, rawWarm, pythonSeed, pythonTuned, pythonSeed100);
+            return List.of(cold, poison, poisonNoBackoff, warm, raw, rawWarm, pythonSeed, pythonTuned,
+                    pythonSeed100);
         }
     }
 

@@ -2,6 +2,7 @@ package io.taskq.bench;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.taskq.common.config.Keys;
 
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BenchReport(String workloads, int runs, boolean quick, String date, Host machine, long seconds,
-                   W1Entry w1, W1Entry w1Warm, W2Entry w2, Baselines baselines, Ratios ratios) {
+                   W1Entry w1, W1Entry w1Warm, W1PoisonEntry w1Poison, W1PoisonEntry w1PoisonNoBackoff, W2Entry w2,
+                   Baselines baselines, Ratios ratios) {
 
     /** The machine and how busy it was: the 1-minute load average at the start and at the end (-1: unknown). */
     record Host(int cpus, String cpuModel, String jdk, String os, double loadAverageAtStart,
@@ -42,6 +44,30 @@ record BenchReport(String workloads, int runs, boolean quick, String date, Host 
                     Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList()),
                     runs.stream().map(Workloads.Throughput::perConsumerDone).toList(), count,
                     warmUp > 0 ? warmUp : null, consumers, true);
+        }
+    }
+
+    /**
+     * W1 with poison tasks: W1 cold with the {@code bench-poison} handler, which fails every call of the
+     * {@code poison} tasks whose value matches {@code poisonRule}, each of which is dead after {@code maxAttempts}
+     * calls, with the consumers' {@code retryBackoff} and {@code retryMaxBackoff}. {@code overW1Cold} is its median
+     * tasks/s over W1 cold's, measured in the same rounds. {@code afterLastPutMillis}, per run, is the time from the
+     * last put to join's return: the consumers finishing, with the poison tasks' last retries. {@code verified} is
+     * always true: done, dead, failed calls, sums and dead letters were all checked.
+     */
+    record W1PoisonEntry(Stats tasksPerSec, double overW1Cold, List<Double> elapsedMillis,
+                         List<Double> afterLastPutMillis, Stats producerPutsPerSec, List<List<Long>> tasksPerConsumer,
+                         long count, long poison, String poisonRule, int maxAttempts, String retryBackoff,
+                         String retryMaxBackoff, int consumers, boolean verified) {
+        static W1PoisonEntry of(List<Workloads.Throughput> runs, List<Workloads.Throughput> w1Cold, long count,
+                                Workloads.Retries retries, int consumers) {
+            Stats tasksPerSec = tasksPerSecOf(runs);
+            return new W1PoisonEntry(tasksPerSec, tasksPerSec.median() / tasksPerSecOf(w1Cold).median(),
+                    elapsedMillisOf(runs), runs.stream().map(t -> (t.elapsedNanos() - t.putPhaseNanos()) / 1e6)
+                    .toList(), Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList()),
+                    runs.stream().map(Workloads.Throughput::perConsumerDone).toList(), count, runs.get(0).dead(),
+                    PoisonHandler.RULE, retries.maxAttempts(), Keys.RETRY_BACKOFF.format(retries.backoff()),
+                    Keys.RETRY_MAX_BACKOFF.format(retries.maxBackoff()), consumers, true);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +24,18 @@ final class Children implements AutoCloseable {
 
     /** Starts {@code command} with its stdout and stderr in {@link #log}{@code (role)}. */
     Process start(String role, List<String> command) throws IOException {
-        return add(role, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(role).toFile()));
+        return start(role, command, Map.of());
+    }
+
+    /**
+     * Starts {@code command} with its stdout and stderr in {@link #log}{@code (role)}, and {@code environment} added
+     * to (or replacing entries of) this process's environment: configuration for it as {@code TASKQ_*} variables.
+     */
+    Process start(String role, List<String> command, Map<String, String> environment) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log(role).toFile());
+        builder.environment().putAll(environment);
+        return add(role, builder);
     }
 
     /** Starts {@code command} with its stdout in {@code output} (its figures) and its stderr in the log. */

@@ -6,6 +6,7 @@ import io.taskq.bench.BenchReport.LatencyEntry;
 import io.taskq.bench.BenchReport.Ratio;
 import io.taskq.bench.BenchReport.Ratios;
 import io.taskq.bench.BenchReport.W1Entry;
+import io.taskq.bench.BenchReport.W1PoisonEntry;
 import io.taskq.bench.BenchReport.W2Entry;
 
 import java.util.List;
@@ -82,6 +83,14 @@ final class Report {
                     w1.tasksPerSec());
             putsRow(s, w1);
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", baselines.chronicleRaw().tasksPerSec());
+            W1PoisonEntry poison = report.w1Poison();
+            if (poison != null)
+                poisonRows(s, "W1 poison", "W1 with " + grouped(poison.poison()) + " poison tasks, each dead after "
+                        + poison.maxAttempts() + " calls", poison);
+            W1PoisonEntry noBackoff = report.w1PoisonNoBackoff();
+            if (noBackoff != null)
+                poisonRows(s, "W1 poison, no backoff", "the same, consumer.retry-backoff=" + noBackoff.retryBackoff(),
+                        noBackoff);
             W1Entry warm = report.w1Warm();
             if (warm != null) {
                 String w = grouped(warm.warmUp());
@@ -127,6 +136,21 @@ final class Report {
                         r.met() ? "met" : "NOT met"));
         }
         return s.toString();
+    }
+
+    /**
+     * A poison variant: its tasks/s, its ratio to W1 cold's (medians of the same invocation), and each run's time from
+     * the last put to join's return, in which the poison tasks' last retries fall.
+     */
+    private static void poisonRows(StringBuilder s, String label, String what, W1PoisonEntry poison) {
+        row(s, label + ": " + what, poison.tasksPerSec());
+        s.append(String.format(Locale.ROOT, "%-66s %14s%n", "  (" + label + " / W1, median over median)",
+                format(poison.overW1Cold())));
+        StringBuilder tail = new StringBuilder();
+        for (double millis : poison.afterLastPutMillis())
+            tail.append(tail.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f ms", millis));
+        s.append(String.format(Locale.ROOT, "  (last put to join, per run: %s; retry backoff %s, at most %s)%n", tail,
+                poison.retryBackoff(), poison.retryMaxBackoff()));
     }
 
     /** The producer's own put rate of a W1 entry, under its end-to-end row. */

@@ -54,6 +54,11 @@ final class Variant<R extends Workloads.Run, E> {
         runs.add(run);
     }
 
+    /** Its name in the progress lines. */
+    String label() {
+        return label;
+    }
+
     List<R> runs() {
         return runs;
     }

@@ -3,8 +3,10 @@ package io.taskq.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.taskq.cli.JvmLauncher;
 import io.taskq.common.Await;
+import io.taskq.common.config.Keys;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
+import io.taskq.common.wire.DeadLetter;
 import io.taskq.workload.Workload;
 import net.openhft.chronicle.queue.RollCycles;
 import org.HdrHistogram.Histogram;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,10 +40,15 @@ final class Workloads {
         String summary();
     }
 
-    /** One throughput run. */
-    record Throughput(long count, long elapsedNanos, long putPhaseNanos, List<Long> perConsumerDone) implements Run {
+    /**
+     * One throughput run; {@code putPhaseNanos} (first to last put) and {@code perConsumerDone} only where the
+     * producer and the slots say so (TaskQ runs), and {@code dead} only in a poison run: tasks of {@code count} that
+     * were dead-lettered instead of done.
+     */
+    record Throughput(long count, long elapsedNanos, long putPhaseNanos, List<Long> perConsumerDone, long dead)
+            implements Run {
         Throughput(long count, long elapsedNanos) {
-            this(count, elapsedNanos, 0, List.of());
+            this(count, elapsedNanos, 0, List.of(), 0);
         }
 
         double tasksPerSec() {
@@ -49,7 +57,36 @@ final class Workloads {
 
         @Override
         public String summary() {
-            return String.format(Locale.ROOT, "%,.0f tasks/s", tasksPerSec());
+            String perSec = String.format(Locale.ROOT, "%,.0f tasks/s", tasksPerSec());
+            return dead == 0 ? perSec : perSec + String.format(Locale.ROOT, ", %,d dead", dead);
+        }
+    }
+
+    /**
+     * The retry settings the consumers of a poison run get, as {@code TASKQ_*} variables so that neither the
+     * configuration file nor the caller's environment changes them: the poison run's checks count on
+     * {@code maxAttempts}.
+     */
+    record Retries(int maxAttempts, Duration backoff, Duration maxBackoff) {
+        /** The consumers' defaults: 5 attempts, 100ms doubling with jitter, at most 30s. */
+        static final Retries DEFAULTS = new Retries(Keys.MAX_ATTEMPTS.defaultValue(),
+                Keys.RETRY_BACKOFF.defaultValue(), Keys.RETRY_MAX_BACKOFF.defaultValue());
+
+        Retries {
+            Keys.MAX_ATTEMPTS.check(maxAttempts);
+            Keys.RETRY_BACKOFF.check(backoff);
+            Keys.RETRY_MAX_BACKOFF.check(maxBackoff);
+        }
+
+        /** The same with {@code consumer.retry-backoff=backoff}. */
+        Retries withBackoff(Duration newBackoff) {
+            return new Retries(maxAttempts, newBackoff, maxBackoff);
+        }
+
+        Map<String, String> environment() {
+            return Map.of(Keys.MAX_ATTEMPTS.envName(), Keys.MAX_ATTEMPTS.format(maxAttempts),
+                    Keys.RETRY_BACKOFF.envName(), Keys.RETRY_BACKOFF.format(backoff),
+                    Keys.RETRY_MAX_BACKOFF.envName(), Keys.RETRY_MAX_BACKOFF.format(maxBackoff));
         }
     }
 
@@ -94,12 +131,51 @@ final class Workloads {
      * (the warm variant: every JVM has compiled its hot path before the clock starts).
      */
     Throughput w1(String name, long count, int consumers, long warmUp) throws IOException, InterruptedException {
+        return w1(name, count, consumers, warmUp, List.of(), Map.of(), 0,
+                (data, children) -> verify(name, data, warmUp + count));
+    }
+
+    /**
+     * W1 poison: W1 cold, but the consumers run {@link PoisonHandler}, which fails every call of 1 task in 1,000, with
+     * {@code retries} as their retry settings. Join returns once every task is done or dead, so the clock includes
+     * the poison tasks' retries: with a backoff, the last ones' wait before their last attempts. The run verifies
+     * that every other task is done once with its exact result, that each poison task is dead after
+     * {@code retries.maxAttempts()} failed calls, that the dead-letter queue holds exactly the poison seqs, and that
+     * each consumer's start-up line shows the retry settings it was given.
+     */
+    Throughput w1Poison(String name, long count, int consumers, Retries retries)
+            throws IOException, InterruptedException {
+        PoisonHandler.Expected expected = PoisonHandler.expected(count);
+        return w1(name, count, consumers, 0, List.of("--handler", PoisonHandler.NAME), retries.environment(),
+                expected.poison(), (data, children) -> {
+                    for (int k = 0; k < consumers; k++)
+                        retriesInForce(name, children.log("consumer-" + k), retries);
+                    return verifyPoison(name, data, count, expected, retries.maxAttempts());
+                });
+    }
+
+    /** How a W1 run is checked once its processes have exited; returns the tasks each slot handled (done). */
+    @FunctionalInterface
+    private interface Check {
+        List<Long> verify(Path data, Children children) throws IOException;
+    }
+
+    /**
+     * A W1 run whose consumers get {@code consumerArgs} after their own and {@code environment} added to theirs;
+     * {@code check} verifies the data directory, in which {@code dead} tasks end dead.
+     */
+    private Throughput w1(String name, long count, int consumers, long warmUp, List<String> consumerArgs,
+                          Map<String, String> environment, long dead, Check check)
+            throws IOException, InterruptedException {
         Path run = fresh(name);
         Path data = run.resolve("data");
         try (Children children = new Children(run)) {
-            for (int k = 0; k < consumers; k++)
-                children.start("consumer-" + k, JvmLauncher.command("consumer-" + k, List.of(), List.of("consume",
-                        "--index", String.valueOf(k), "--exit-on-eos", "--data-dir", data.toString())));
+            for (int k = 0; k < consumers; k++) {
+                List<String> args = new ArrayList<>(List.of("consume", "--index", String.valueOf(k),
+                        "--exit-on-eos", "--data-dir", data.toString()));
+                args.addAll(consumerArgs);
+                children.start("consumer-" + k, JvmLauncher.command("consumer-" + k, List.of(), args), environment);
+            }
             awaitSlots(children, data, consumers);
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
@@ -107,10 +183,10 @@ final class Workloads {
                             "--warm-up", String.valueOf(warmUp), "--result", result.toString())));
             children.awaitAll(deadline(warmUp + count, 20_000));
             Properties p = RunFile.read(result);
-            List<Long> perConsumer = verify(name, data, warmUp + count);
+            List<Long> perConsumer = check.verify(data, children);
             deleteData(data);
             return new Throughput(count, RunFile.longValue(p, "elapsedNanos", result),
-                    RunFile.longValue(p, "putPhaseNanos", result), perConsumer);
+                    RunFile.longValue(p, "putPhaseNanos", result), perConsumer, dead);
         }
     }
 
@@ -259,6 +335,72 @@ final class Workloads {
             check(name, count, p.done(), p.sumValue(), p.sumPayload());
             return p.slots().stream().map(slot -> slot.figures().done).toList();
         }
+    }
+
+    /**
+     * A poison run's data directory against {@code expected}: every task finished, none waiting for a retry; the tasks
+     * that are not poison done with their exact sums; each poison task dead after {@code maxAttempts} failed calls,
+     * and the dead-letter queue holding exactly the poison seqs, each with {@link PoisonHandler}'s exception. Returns
+     * the tasks each slot handled (done).
+     */
+    private List<Long> verifyPoison(String name, Path data, long count, PoisonHandler.Expected expected,
+                                    int maxAttempts) {
+        try (DataDirectory d = DataDirectory.openExisting(data, rollCycle)) {
+            Progress p = Progress.read(d);
+            long poison = expected.poison();
+            if (p.submitted() != count || !p.allDone() || p.retrying() != 0 || p.done() != expected.done()
+                    || p.dead() != poison || p.failures() != maxAttempts * poison
+                    || p.sumValue() != expected.sumValue() || p.sumPayload() != expected.sumPayload())
+                throw new BenchFailure(name + " did not verify: submitted " + p.submitted() + ", sealed " + p.sealed()
+                        + ", done " + p.done() + ", dead " + p.dead() + ", failed calls " + p.failures()
+                        + ", retrying " + p.retrying() + ", sumValue " + p.sumValue() + ", sumPayload "
+                        + p.sumPayload() + "; expected " + count + " submitted, all finished, " + expected.done()
+                        + " done, " + poison + " dead, " + maxAttempts * poison + " failed calls (" + maxAttempts
+                        + " per poison task), 0 retrying, " + expected.sumValue() + ", " + expected.sumPayload());
+            List<DeadLetter> letters = d.deadLetters().list();
+            List<Long> seqs = letters.stream().map(l -> l.seq).sorted().toList();
+            if (!seqs.equals(expected.poisonSeqs()))
+                throw new BenchFailure(name + " did not verify: the dead-letter queue " + d.deadLetters().dir()
+                        + " holds " + letters.size() + " letters, seqs " + first(seqs) + "; expected the " + poison
+                        + " poison seqs " + first(expected.poisonSeqs()));
+            String errorClass = PoisonHandler.PoisonTaskException.class.getName();
+            for (DeadLetter letter : letters)
+                if (letter.attempts != maxAttempts || !letter.errorClass.equals(errorClass))
+                    throw new BenchFailure(name + " did not verify: the dead letter of seq " + letter.seq + " has "
+                            + letter.attempts + " attempts and error " + letter.errorClass + "; expected "
+                            + maxAttempts + " and " + errorClass);
+            return p.slots().stream().map(slot -> slot.figures().done).toList();
+        }
+    }
+
+    /**
+     * Throws unless the consumer's start-up line (in {@code log}) shows each of {@code retries} as set by its
+     * {@code TASKQ_*} variable, e.g. {@code consumer.retry-backoff=0s (TASKQ_CONSUMER_RETRY_BACKOFF)}.
+     */
+    private static void retriesInForce(String name, Path log, Retries retries) throws IOException {
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        for (String expected : List.of(
+                setting(Keys.MAX_ATTEMPTS.name(), Keys.MAX_ATTEMPTS.format(retries.maxAttempts()),
+                        Keys.MAX_ATTEMPTS.envName()),
+                setting(Keys.RETRY_BACKOFF.name(), Keys.RETRY_BACKOFF.format(retries.backoff()),
+                        Keys.RETRY_BACKOFF.envName()),
+                setting(Keys.RETRY_MAX_BACKOFF.name(), Keys.RETRY_MAX_BACKOFF.format(retries.maxBackoff()),
+                        Keys.RETRY_MAX_BACKOFF.envName())))
+            if (!text.contains(expected))
+                throw new BenchFailure(name + ": the consumer's start-up line does not show " + expected + "; see "
+                        + log);
+    }
+
+    private static String setting(String key, String value, String variable) {
+        return key + "=" + value + " (" + variable + ")";
+    }
+
+    /** The first few of {@code seqs}, for a message. */
+    private static String first(List<Long> seqs) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < Math.min(5, seqs.size()); i++)
+            s.append(i == 0 ? "" : ", ").append(seqs.get(i));
+        return s.append(seqs.size() > 5 ? ", ... (" + seqs.size() + " in all)]" : "]").toString();
     }
 
     private static void check(String name, long count, long done, long sumValue, double sumPayload) {

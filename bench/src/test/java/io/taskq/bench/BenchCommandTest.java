@@ -20,10 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle and Python processes.
- * It checks that every run verified and that the JSON holds the keys scripts rely on (read as plain JSON, not
- * through {@link BenchReport}, so that a renamed component shows); it never judges speed. It takes minutes, so the
- * default build leaves it out (tag {@value #TAG}); CI runs it on its own (see bench/pom.xml).
+ * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle and Python processes,
+ * W1 with poison tasks included. It checks that every run verified and that the JSON holds the keys scripts rely on
+ * (read as plain JSON, not through {@link BenchReport}, so that a renamed component shows); it never judges speed. It
+ * takes minutes, so the default build leaves it out (tag {@value #TAG}); CI runs it on its own (see bench/pom.xml).
  */
 @Tag(BenchCommandTest.TAG)
 class BenchCommandTest {
@@ -61,6 +61,17 @@ class BenchCommandTest {
         positive(json, "w1Warm", "tasksPerSec", "median");
         positive(json, "baselines", "chronicle-raw-warm", "tasksPerSec", "median");
         assertTrue(at(json, "ratios", "w1WarmOverChronicleRawWarm", "met").isBoolean());
+        for (String poison : new String[]{"w1Poison", "w1PoisonNoBackoff"}) {
+            assertTrue(at(json, poison, "verified").booleanValue(), poison);
+            assertEquals(50_000.0, number(json, poison, "count"));
+            assertEquals(50.0, number(json, poison, "poison"), "1 task in 1,000 of 50,000");
+            assertEquals(5.0, number(json, poison, "maxAttempts"));
+            positive(json, poison, "tasksPerSec", "median");
+            positive(json, poison, "overW1Cold");
+        }
+        assertEquals("100ms", at(json, "w1Poison", "retryBackoff").textValue());
+        assertEquals("0s", at(json, "w1PoisonNoBackoff", "retryBackoff").textValue());
+        assertTrue(stderr.contains("W1 poison, no backoff:"), "a progress line with the median and ratio:\n" + stderr);
         positive(json, "w2", "busy", "p50Micros");
         positive(json, "w2", "busy", "p99Micros");
         positive(json, "w2", "busy", "p999Micros");
