@@ -76,6 +76,12 @@ public final class TaskConsumer implements Closeable {
     private final long retryBackoffMillis;
     private final long retryMaxBackoffMillis;
     private final RetryTable retries;
+    /**
+     * Copies of the tasks this consumer scheduled for a retry, by retry entry, so that a retry does not move the
+     * tailer back to re-read its task (a seek each way, which made failures costly). An entry whose copy is missing
+     * or is of another seq (adopted, or from before a restart) is read from the queue.
+     */
+    private final QueuedTask[] retryTasks = new QueuedTask[ResultSlot.RETRY_CAPACITY];
     private final DeadLetters deadLetters;
     /** When the earliest retry entry is due, epoch millis; Long.MAX_VALUE when there is none. */
     private long nextRetryDue = Long.MAX_VALUE;
@@ -416,7 +422,10 @@ public final class TaskConsumer implements Closeable {
         for (int e = retries.earliest(); e >= 0 && retries.dueMillis(e) <= now && handled < MAX_TASKS_PER_WORK;
              e = retries.earliest()) {
             long seq = retries.seq(e);
-            if (!reader.read(seq, task))
+            QueuedTask copy = retryTasks[e];
+            if (copy != null && copy.seq() == seq)
+                task.copyFrom(copy);
+            else if (!reader.read(seq, task))
                 break; // cannot happen for a task read before; try again later
             long failed = retries.failures(e);
             task.attempt((int) failed + 1);
@@ -501,10 +510,19 @@ public final class TaskConsumer implements Closeable {
             logDead(x, seq, attempts, f.dead, error);
         } else {
             long due = System.currentTimeMillis() + backoffMillis(attempts);
-            t.add(seq, due, attempts, 0);
+            int entry = t.add(seq, due, attempts, 0);
+            if (t == retries && task.seq() == seq)
+                keepRetryTask(entry);
             publish(s, f);
             logFailure(x, seq, attempts, due, error);
         }
+    }
+
+    private void keepRetryTask(int entry) {
+        QueuedTask copy = retryTasks[entry];
+        if (copy == null)
+            retryTasks[entry] = copy = new QueuedTask();
+        copy.copyFrom(task);
     }
 
     private void publish(ResultSlot s, SlotFigures f) {

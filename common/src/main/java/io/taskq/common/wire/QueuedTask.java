@@ -113,6 +113,18 @@ public final class QueuedTask implements Task, Marshallable, BytesMarshallable {
         return this;
     }
 
+    /** Makes this task a copy of {@code other}: seq, createdNanos, value, payload and body. */
+    public QueuedTask copyFrom(QueuedTask other) {
+        seq = other.seq;
+        createdNanos = other.createdNanos;
+        value = other.value;
+        payload = other.payload;
+        ensureBodyCapacity(other.bodyLength);
+        System.arraycopy(other.body, 0, body, 0, other.bodyLength);
+        bodyLength = other.bodyLength;
+        return this;
+    }
+
     public QueuedTask createdNanos(long createdNanos) {
         this.createdNanos = createdNanos;
         return this;
