@@ -162,11 +162,6 @@ public final class Progress {
         return retrying;
     }
 
-    /** Tasks that ended: done or dead. */
-    public long finished() {
-        return done + dead;
-    }
-
     /** Every seq below this is finished: done or dead. */
     public long watermark() {
         return watermark;

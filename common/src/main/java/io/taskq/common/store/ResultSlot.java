@@ -543,10 +543,6 @@ public final class ResultSlot implements Byteable {
         return store.readVolatileLong(entry(i) + 16);
     }
 
-    public long retryTag(int i) {
-        return store.readVolatileLong(entry(i) + 24);
-    }
-
     /**
      * Writes a new retry entry into free entry {@code i}, valid from selector {@code born} on (the next publish).
      * Born first and died last, so a reader never takes a half-written entry for a valid one. Owner only.
