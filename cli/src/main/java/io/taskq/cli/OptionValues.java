@@ -16,6 +16,15 @@ public final class OptionValues {
     private OptionValues() {
     }
 
+    /** {@code text} as a whole number, underscores allowed between digits; otherwise {@code failure} as the error. */
+    private static long parseWhole(String text, String failure) {
+        try {
+            return Long.parseLong(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException(failure);
+        }
+    }
+
     /** A whole number in {@code min..max}; underscores may group digits ({@code 1_000_000}). */
     abstract static class WholeNumber implements ITypeConverter<Long> {
         private final long min;
@@ -28,12 +37,7 @@ public final class OptionValues {
 
         @Override
         public Long convert(String text) {
-            long n;
-            try {
-                n = Long.parseLong(text.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("must be a whole number in " + min + ".." + max);
-            }
+            long n = parseWhole(text, "must be a whole number in " + min + ".." + max);
             if (n < min || n > max)
                 throw new TypeConversionException("must be " + min + ".." + max);
             return n;
@@ -66,12 +70,7 @@ public final class OptionValues {
 
         @Override
         public Long convert(String text) {
-            long n;
-            try {
-                n = Long.parseLong(text.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("must be " + what + ", a whole number >= " + min);
-            }
+            long n = parseWhole(text, "must be " + what + ", a whole number >= " + min);
             if (n < min)
                 throw new TypeConversionException("must be " + what + ", a whole number >= " + min);
             return n;

@@ -211,9 +211,8 @@ public final class TaskConsumer implements Closeable {
         return taken;
     }
 
-    /** Now that the slot is ours: load its figures and stamp a fresh heartbeat. */
+    /** Now that the slot is ours: stamp a fresh heartbeat. {@link #resume} loads the figures once it has settled. */
     private void startOwning() {
-        slot.readFigures(mirror);
         slot.heartbeat(System.currentTimeMillis());
     }
 
@@ -380,8 +379,7 @@ public final class TaskConsumer implements Closeable {
         RetryTable t = x == index ? retries : new RetryTable(s);
         if (t != retries)
             t.load();
-        while (!reader.read(seq, task))
-            LockSupport.parkNanos(1_000_000); // it was read before; only a rewind away
+        readAgain(seq);
         long lo = s.claimLo();
         long claimHi = ResultSlot.claimHi(s.claimWord());
         TimeoutException error = new TimeoutException("the handler call ran longer than consumer.task-timeout="
@@ -475,9 +473,8 @@ public final class TaskConsumer implements Closeable {
      */
     private void fail(long seq, long failedBefore, int retryEntry, Throwable error) {
         recordFailure(index, slot, mirror, retries, seq, failedBefore, retryEntry, batchLo, hi, error);
-        if (retryEntry >= 0 || retries.count() > 0)
-            nextRetryDue = Math.min(nextRetryDue, retries.count() == 0 ? Long.MAX_VALUE
-                    : retries.dueMillis(retries.earliest()));
+        if (retries.count() > 0)
+            nextRetryDue = Math.min(nextRetryDue, retries.dueMillis(retries.earliest()));
     }
 
     /**
@@ -567,6 +564,12 @@ public final class TaskConsumer implements Closeable {
         return d;
     }
 
+    /** Reads task {@code seq} into {@link #task} again: it was read before, so it is in the queue, a rewind away. */
+    private void readAgain(long seq) {
+        while (!reader.read(seq, task))
+            LockSupport.parkNanos(1_000_000);
+    }
+
     /**
      * Writes the dead letter slot {@code slotIndex} announced in {@code figures} unless the queue has it: a consumer
      * was killed between counting the task dead and writing its letter. The error died with that consumer.
@@ -575,8 +578,7 @@ public final class TaskConsumer implements Closeable {
         if (deadLetters.containsRecord(slotIndex, figures.deadSerial))
             return;
         long seq = figures.pendingDeadSeq;
-        while (!reader.read(seq, task))
-            LockSupport.parkNanos(1_000_000); // it was read before; only a rewind away
+        readAgain(seq);
         deadLetters.append(letter(slotIndex, seq, (int) figures.pendingDeadAttempts, figures.deadSerial, null));
         LOG.warn("Slot {}: wrote the dead letter of seq {} that slot {} counted before it was stopped", index, seq,
                 slotIndex);
