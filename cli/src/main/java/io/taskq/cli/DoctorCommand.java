@@ -143,8 +143,10 @@ final class DoctorCommand implements Callable<Integer> {
                 problems.add(String.format(Locale.ROOT, "slot %d: %s; owner pid %d is gone and its heartbeat is %ds "
                                 + "old (lease %ds)", s.index(), orphaned(s), s.pid(),
                         (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));
+        problems.addAll(StatusCommand.stoppedOwners(p, leaseMillis));
         for (SlotSnapshot s : p.slots())
-            if (s.alive() && s.state() != SlotState.EXITED && now - s.heartbeatMillis() > leaseMillis)
+            if (s.alive() && s.state() != SlotState.EXITED && now - s.heartbeatMillis() > leaseMillis
+                    && !StatusCommand.frozen(s, leaseMillis) && !s.fenced())
                 problems.add(String.format(Locale.ROOT, "slot %d: owner pid %d runs but its heartbeat is %ds old "
                                 + "(lease %ds): hung or stopped?", s.index(), s.pid(),
                         (now - s.heartbeatMillis()) / 1000, leaseMillis / 1000));

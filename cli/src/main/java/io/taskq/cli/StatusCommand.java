@@ -112,6 +112,34 @@ final class StatusCommand implements Callable<Integer> {
                 System.currentTimeMillis());
     }
 
+    /**
+     * True when a slot's owner process runs but has not stamped its heartbeat for longer than the lease while it holds
+     * claimed tasks or tasks waiting to retry: stopped, swapped out or in a very long pause. A running consumer takes
+     * that work over and fences the slot ({@link OrphanAdoption#frozen}).
+     */
+    static boolean frozen(SlotSnapshot s, long leaseMillis) {
+        boolean unfinished = s.inFlight() > 0 || s.retrying() > 0;
+        return OrphanAdoption.isFrozen(unfinished, s.heartbeatMillis(), s.alive(), s.fenced(), leaseMillis,
+                System.currentTimeMillis());
+    }
+
+    /** A line for each slot whose owner is stopped (see {@link #frozen}), or whose work was taken over meanwhile. */
+    static List<String> stoppedOwners(Progress p, long leaseMillis) {
+        List<String> lines = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (SlotSnapshot s : p.slots()) {
+            long age = (now - s.heartbeatMillis()) / 1000;
+            if (frozen(s, leaseMillis))
+                lines.add(String.format(Locale.ROOT, "slot %d: owner pid %d runs but its heartbeat is %ds old (lease "
+                        + "%ds): stopped? a running consumer takes its %s over", s.index(), s.pid(), age,
+                        leaseMillis / 1000, orphanedWork(s)));
+            else if (s.fenced() && s.alive())
+                lines.add(String.format(Locale.ROOT, "slot %d: owner pid %d was stopped (heartbeat %ds old) and its "
+                        + "work was taken over; it exits with code 7 if it resumes", s.index(), s.pid(), age));
+        }
+        return lines;
+    }
+
     /** What an orphaned slot leaves undone, e.g. {@code 42,499 claimed tasks and 3 tasks waiting to retry}. */
     static String orphanedWork(SlotSnapshot s) {
         List<String> work = new ArrayList<>();
@@ -186,6 +214,8 @@ final class StatusCommand implements Callable<Integer> {
                                 + "(heartbeat %ds ago); a running consumer adopts them, or start "
                                 + "`taskq consume --index %d`%n", s.index(), orphanedWork(s), s.pid(),
                         (System.currentTimeMillis() - s.heartbeatMillis()) / 1000, s.index()));
+        for (String line : stoppedOwners(p, leaseMillis))
+            sb.append(line).append(System.lineSeparator());
         return sb.toString();
     }
 }

@@ -26,9 +26,9 @@ record StatusReport(int schemaVersion, String dataDir, int slotsMax, long submit
 
     /** One used result slot. */
     record Slot(int index, long pid, boolean alive, String state, long done, long dead, long retrying, long failures,
-                long sumValue, double sumPayload, long lastSeq, long inFlight, boolean orphaned, long restarts,
-                long adopted, long attempts, long repeats, long heartbeatAgeMillis, long tasksPerSec,
-                double latencyP50Micros, double latencyP99Micros, double latencyMaxMicros) {
+                long sumValue, double sumPayload, long lastSeq, long inFlight, boolean orphaned, boolean frozen,
+                boolean takenOver, long restarts, long adopted, long attempts, long repeats, long heartbeatAgeMillis,
+                long tasksPerSec, double latencyP50Micros, double latencyP99Micros, double latencyMaxMicros) {
     }
 
     /** A snapshot of {@code data}; {@code p} was read from it, {@code rates} over the last sampling interval. */
@@ -39,7 +39,8 @@ record StatusReport(int schemaVersion, String dataDir, int slotsMax, long submit
             LatencyBuckets lat = StatusCommand.latencies(data, s.index());
             slots.add(new Slot(s.index(), s.pid(), s.alive(), s.state().name(), s.figures().done, s.dead(),
                     s.retrying(), s.failures(), s.figures().sumValue, s.figures().sumPayload, s.figures().lastSeq,
-                    s.inFlight(), StatusCommand.orphaned(s, leaseMillis), s.restarts(), s.adopted(), s.attempts(),
+                    s.inFlight(), StatusCommand.orphaned(s, leaseMillis), StatusCommand.frozen(s, leaseMillis),
+                    s.fenced(), s.restarts(), s.adopted(), s.attempts(),
                     s.repeats(), Math.max(0, now - s.heartbeatMillis()),
                     Math.round(rates.perSlot().getOrDefault(s.index(), 0.0)),
                     StatusCommand.micros(lat.percentile(50)), StatusCommand.micros(lat.percentile(99)),

@@ -27,9 +27,9 @@ class JsonReportTest {
             "done", "dead", "retrying", "failures", "backlog", "watermark", "sealed", "sealedCount", "allDone",
             "sumValue", "sumPayload", "tasksPerSec", "slots");
     static final List<String> SLOT_FIELDS = List.of("index", "pid", "alive", "state", "done", "dead", "retrying",
-            "failures", "sumValue", "sumPayload", "lastSeq", "inFlight", "orphaned", "restarts", "adopted", "attempts",
-            "repeats", "heartbeatAgeMillis", "tasksPerSec", "latencyP50Micros", "latencyP99Micros",
-            "latencyMaxMicros");
+            "failures", "sumValue", "sumPayload", "lastSeq", "inFlight", "orphaned", "frozen", "takenOver",
+            "restarts", "adopted", "attempts", "repeats", "heartbeatAgeMillis", "tasksPerSec", "latencyP50Micros",
+            "latencyP99Micros", "latencyMaxMicros");
     static final List<String> DOCTOR_FIELDS = List.of("dataDir", "verdict", "problems", "files", "leaseMillis",
             "queueLocks", "pendingClaims", "status");
 

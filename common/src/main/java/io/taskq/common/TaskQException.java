@@ -23,6 +23,11 @@ public class TaskQException extends RuntimeException {
     public static final int EXIT_DEAD = 5;
     /** A consumer cut off a handler call that ran longer than {@code consumer.task-timeout}, and halted. */
     public static final int EXIT_TASK_TIMEOUT = 6;
+    /**
+     * A consumer resumed after being stopped (its heartbeat older than the lease) and found that another consumer had
+     * taken its work over; it halted without landing anything.
+     */
+    public static final int EXIT_TAKEN_OVER = 7;
 
     private final int exitCode;
 

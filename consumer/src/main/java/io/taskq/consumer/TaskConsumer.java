@@ -97,6 +97,8 @@ public final class TaskConsumer implements Closeable {
     private volatile long callFailedBefore;
     /** True while recording a timed-out call found on taking the slot: publishes may clear the TIMED_OUT flag. */
     private boolean recovering;
+    /** True while the slot carries a fence set before this consumer took it (see {@link #resume}). */
+    private boolean fencedBeforeUs;
     private final Thread watchdog;
     private volatile boolean watching = true;
     /** The idle strategy's name, for {@link #run(boolean)}. */
@@ -217,6 +219,7 @@ public final class TaskConsumer implements Closeable {
     }
 
     private void resume() {
+        fencedBeforeUs = slot.fenced();
         OrphanAdoption.settleAdopterOf(data.slots(), slot);
         OrphanAdoption.settleOwnAdoption(data.slots(), slot);
         claims.settle(index, slot);
@@ -231,7 +234,13 @@ public final class TaskConsumer implements Closeable {
         if (mirror.pendingDeadSeq >= 0) {
             ensureDeadLetter(index, mirror);
             mirror.pendingDeadSeq = -1;
-            slot.publishFigures(mirror);
+            publishRecovering(mirror);
+        }
+        if (fencedBeforeUs) {
+            // The previous owner was stopped and its work taken over; it is gone now. Unfence with the figures it
+            // was fenced with: its moved batch closed, its retry entries freed.
+            LOG.info("Slot {}: its previous consumer's work was taken over while that consumer was stopped", index);
+            publishRecovering(mirror);
         }
         long resumeAt = ClaimProtocol.nextInFlight(index, slot, mirror, ledger.claimCursor());
         if (resumeAt >= 0) {
@@ -324,12 +333,37 @@ public final class TaskConsumer implements Closeable {
      * watchdog cut this call off) lands nothing, and the process halts as the watchdog is about to make it.
      */
     private void publish(SlotFigures f) {
-        if (taskTimeoutNanos == 0 || recovering) {
-            slot.publishFigures(f);
-        } else if (!slot.publishFiguresUnlessTimedOut(f)) {
+        if (recovering) {
+            publishRecovering(f);
+        } else if (!slot.publishFiguresIfCurrent(f)) {
+            if (slot.fenced())
+                haltTakenOver();
             LOG.error("Slot {}: the call was cut off by consumer.task-timeout; exiting", index);
             Runtime.getRuntime().halt(TaskQException.EXIT_TASK_TIMEOUT);
         }
+    }
+
+    /**
+     * A publish while recovering the slot just taken: over the flags the previous owner left (a timed-out call, a
+     * fence), but not over a fence set since this consumer took the slot (it was stopped right after taking it).
+     */
+    private void publishRecovering(SlotFigures f) {
+        long v = slot.selector();
+        if ((v & ResultSlot.FENCED) != 0 && !fencedBeforeUs || !slot.publishFiguresIfSelector(v, f))
+            haltTakenOver();
+        fencedBeforeUs = false;
+    }
+
+    /**
+     * This consumer was stopped for longer than the lease and another consumer took its work over (the slot is
+     * {@link ResultSlot#FENCED}): nothing it does from here on may land. Halts at once, exit code 7.
+     */
+    private void haltTakenOver() {
+        LOG.error("Slot {}: this consumer was stopped for longer than consumer.lease and another consumer took its "
+                + "work over; exiting with code {} without landing anything more. Start it again to rejoin", index,
+                TaskQException.EXIT_TAKEN_OVER);
+        slot.state(SlotState.EXITED);
+        Runtime.getRuntime().halt(TaskQException.EXIT_TAKEN_OVER);
     }
 
     /** The heartbeat thread: stamps the heartbeat and, with a task timeout, cuts off a call that runs too long. */
@@ -338,6 +372,8 @@ public final class TaskConsumer implements Closeable {
         if (taskTimeoutNanos > 0)
             tickMillis = Math.max(1, Math.min(tickMillis, taskTimeoutNanos / 4_000_000));
         while (watching) {
+            if (slot.fenced())
+                haltTakenOver();
             slot.heartbeat(System.currentTimeMillis());
             if (taskTimeoutNanos > 0)
                 cutOffStuckCall();
@@ -398,7 +434,19 @@ public final class TaskConsumer implements Closeable {
 
     private void adoptOrphan(long now) {
         int before = retries.count();
-        long adopted = adoption.adoptOne(index, slot, ownerWord, mirror, retries, leaseMillis, now);
+        long adopted;
+        try {
+            adopted = adoption.adoptOne(index, slot, ownerWord, mirror, retries, leaseMillis, now);
+        } catch (TaskQException e) {
+            if (e.exitCode() == TaskQException.EXIT_TAKEN_OVER)
+                haltTakenOver();
+            throw e;
+        }
+        int fenced = adoption.lastFenced();
+        if (fenced >= 0 && fenced == slot.adoptedFrom() && (adopted > 0 || retries.count() > before))
+            LOG.warn("Slot {}: slot {}'s consumer (pid {}) has not stamped its heartbeat for longer than "
+                    + "consumer.lease although its process runs (stopped?); took its work over and fenced it, so it "
+                    + "exits if it resumes", index, fenced, data.slots().slot(fenced).ownerPid());
         if (retries.count() > before) {
             nextRetryDue = retries.dueMillis(retries.earliest());
             LOG.info("Slot {}: adopted {} failed task(s) waiting for their retry from slot {}", index,

@@ -288,7 +288,7 @@ class FailuresFlowTest {
             assertTrue(slot.markTimedOut(slot.selector(), 4, -1, 0));
             f.done = 5; // the cut-off call's own commit, arriving too late
             f.doneUpTo = 5;
-            org.junit.jupiter.api.Assertions.assertFalse(slot.publishFiguresUnlessTimedOut(f), "fenced");
+            org.junit.jupiter.api.Assertions.assertFalse(slot.publishFiguresIfCurrent(f), "fenced");
             assertEquals(4, Progress.read(data).done());
 
             try (TaskConsumer c = TaskConsumer.open(consumer(0).retryBackoff(Duration.ofHours(1))

@@ -1,5 +1,7 @@
 package io.taskq.common.store;
 
+import io.taskq.common.TaskQException;
+
 /**
  * Lets a live consumer take over the unfinished work of an orphaned slot, so that work claimed by a consumer that
  * is gone for good is finished without waiting for a consumer with that index to come back.
@@ -9,8 +11,9 @@ package io.taskq.common.store;
  * (retry entries), or a dead letter it announced but may not have written. Adopter {@code A} takes orphan {@code X}'s
  * work in these steps, each one write or CAS:
  * <ol>
- *     <li>take {@code X} with one CAS of its owner word, from the dead owner's word to {@code A}'s; a live owner
- *     (a restarted consumer, another adopter) cannot be displaced, so two adopters never take one orphan;</li>
+ *     <li>take {@code X} with one CAS of its owner word, from the dead owner's word to {@code A}'s, marked as a
+ *     hold ({@link ResultSlot#holdingWord}); a live owner (a restarted consumer, another adopter) cannot be
+ *     displaced, so two adopters never take one orphan;</li>
  *     <li>settle what an earlier adopter of {@code X} left undecided, then {@code X}'s own undecided adoption or
  *     pending claim ({@link ClaimProtocol#settle}), drop retry entries a kill left half-written, count a call its
  *     consumer cut off by its task timeout as failed ({@link TimeoutRecovery}), and read where its work stands;
@@ -31,6 +34,29 @@ package io.taskq.common.store;
  * {@code X} names ({@link #settleAdopterOf}), and a restarted {@code A} settles its own claim
  * ({@link #settleOwnAdoption}). Both decide with one CAS from ADOPTING, so they cannot disagree. The adopted tasks
  * are then handled and counted in {@code A}'s slot like any claimed batch, and its retries like its own.
+ * <p>
+ * <b>A stopped owner.</b> A slot whose owner process still runs but whose heartbeat is older than the lease (stopped
+ * with SIGSTOP, swapped out, in a very long GC pause) is <em>frozen</em>. Its owner may resume at any instruction,
+ * so the adopter writes none of its figures or retry entries; it fences it instead ({@link #takeOverFrozen}):
+ * <ol>
+ *     <li>take {@code X}'s owner word by CAS (so two adopters never meet), settle what an earlier adopter left
+ *     undecided on {@code X}, and confirm {@code X}'s pending claim if the claim cursor shows it won (helping,
+ *     as any claimer would);</li>
+ *     <li>read {@code X}'s figures, claim and valid retry entries at selector {@code v}, and check that the selector
+ *     still reads {@code v}: that is {@code X}'s state until its next publish;</li>
+ *     <li>record the ADOPTING claim and the tagged entries in {@code A} as above, and publish {@code A};</li>
+ *     <li>write {@code X}'s fence copy: the figures at {@code v} with the moved batch closed and
+ *     {@code movedToken} = the token;</li>
+ *     <li>fence {@code X}: one CAS of its selector from {@code v} to {@code v | FENCED}. This is the decision point:
+ *     it fails if {@code X} published meanwhile (then {@code A} drops its claim), and once it succeeds no publish
+ *     of {@code X}'s can land, and {@code X}'s entries no longer count;</li>
+ *     <li>confirm {@code A}'s claim, clear the tags and {@code X}'s adopter, and give {@code X} back to its
+ *     owner's word, which still names a live process.</li>
+ * </ol>
+ * The stopped owner, once it resumes, fails its next publish and halts; a claim it wins after the fence is its own
+ * unfinished batch, adopted as usual once it is gone. Its announced dead letter, if any, stays in the fence copy and
+ * is written by whoever takes the slot after the owner is gone. A slot stopped in the middle of an adoption of its
+ * own (claim status ADOPTING), or marked timed out, is left alone until it resumes or is gone.
  * <p>
  * No step takes a lock, so nothing waits on a dead process. Thread-safe; a consumer adopts into its own slot only.
  */
@@ -88,6 +114,33 @@ public final class OrphanAdoption {
     }
 
     /**
+     * True if slot {@code x}'s owner process still runs but has not stamped its heartbeat for longer than
+     * {@code leaseMillis} while it has unfinished work it could hand over (a batch or retry entries), and its work
+     * has not been taken over yet. Reads only; any process.
+     */
+    public static boolean frozen(int x, ResultSlot slot, SlotFigures scratch, long[] retries, long cursorWord,
+                                 long leaseMillis, long nowMillis) {
+        long heartbeat = slot.heartbeatMillis();
+        if (nowMillis - heartbeat <= leaseMillis || slot.fenced() || slot.timedOut()
+                || ResultSlot.holding(slot.ownerWord())
+                || ResultSlot.claimStatus(slot.claimWord()) == ResultSlot.CLAIM_NONE && slot.retryHighWater() == 0)
+            return false;
+        slot.readFiguresAndRetries(scratch, retries);
+        boolean unfinished = ClaimProtocol.nextInFlight(x, slot, scratch, cursorWord) >= 0 || retries[0] > 0;
+        return isFrozen(unfinished, heartbeat, ResultSlot.heldByLiveProcess(slot.ownerWord()), false, leaseMillis,
+                nowMillis);
+    }
+
+    /**
+     * The frozen rule, beside the orphan rule: unfinished work, a heartbeat older than the lease, a live owner, and
+     * not fenced yet.
+     */
+    public static boolean isFrozen(boolean unfinished, long heartbeatMillis, boolean heldByLiveProcess,
+                                   boolean fenced, long leaseMillis, long nowMillis) {
+        return unfinished && nowMillis - heartbeatMillis > leaseMillis && heldByLiveProcess && !fenced;
+    }
+
+    /**
      * The orphan rule, the one place it is written: a slot with an unfinished batch, whose heartbeat is older than the
      * lease, and which no live process holds. Adoption applies it to a slot as it is now ({@link #orphaned}); status
      * and doctor apply it to a {@link SlotSnapshot}.
@@ -107,24 +160,120 @@ public final class OrphanAdoption {
      */
     public long adoptOne(int index, ResultSlot mine, long myOwnerWord, SlotFigures myFigures, RetryTable myRetries,
                          long leaseMillis, long nowMillis) {
+        lastFenced = -1;
+        leaseMillisOfScan = leaseMillis;
         for (int x = 0; x < slots.size(); x++) {
             if (x == index)
                 continue;
             ResultSlot orphan = slots.slot(x);
-            if (!orphaned(x, orphan, scratch, retries, ledger.claimCursor(), leaseMillis, nowMillis))
-                continue;
-            long adopted = adopt(index, mine, myOwnerWord, myFigures, myRetries, x, orphan);
+            long adopted = -1;
+            if (orphaned(x, orphan, scratch, retries, ledger.claimCursor(), leaseMillis, nowMillis))
+                adopted = adopt(index, mine, myOwnerWord, myFigures, myRetries, x, orphan);
+            else if (frozen(x, orphan, scratch, retries, ledger.claimCursor(), leaseMillis, nowMillis))
+                adopted = takeOverFrozen(index, mine, myOwnerWord, myFigures, myRetries, x, orphan);
             if (adopted >= 0)
                 return adopted;
         }
         return 0;
     }
 
+    /** The slot whose stopped owner the last {@link #adoptOne} fenced, or -1: for the adopter's log. */
+    private int lastFenced = -1;
+    private long leaseMillisOfScan;
+
+    /** The slot whose stopped owner the last {@link #adoptOne} fenced to take its work over, or -1 if none. */
+    public int lastFenced() {
+        return lastFenced;
+    }
+
+    /**
+     * Takes over the work of slot {@code x}, whose owner process runs but is stopped, by fencing it (see the class
+     * comment); -1 if it turned out to be running, or there was nothing to take, or no room for its retries.
+     */
+    private long takeOverFrozen(int index, ResultSlot mine, long myOwnerWord, SlotFigures myFigures,
+                                RetryTable myRetries, int x, ResultSlot frozen) {
+        long owner = frozen.ownerWord();
+        long hold = ResultSlot.holdingWord(myOwnerWord);
+        if (ResultSlot.holding(owner) || !ResultSlot.heldByLiveProcess(owner) || !frozen.casOwner(owner, hold))
+            return -1;
+        try {
+            if (System.currentTimeMillis() - frozen.heartbeatMillis() <= leaseMillisOfScan)
+                return -1; // a consumer with its index took it just now, and stamped its heartbeat
+            settleAdopterOf(slots, frozen);
+            long word = frozen.claimWord();
+            if (ResultSlot.claimStatus(word) == ResultSlot.CLAIM_PENDING
+                    && ledger.claimCursor() == Ledger.cursorWord(ResultSlot.claimHi(word), x))
+                frozen.confirmClaim(ResultSlot.claimHi(word)); // its cursor CAS won: helping, as any claimer does
+            // Its state at selector v. Until its next publish, nothing of it that counts can change.
+            long v = frozen.selector();
+            frozen.readFigures(scratch);
+            word = frozen.claimWord();
+            long cursor = ledger.claimCursor();
+            int entries = 0;
+            int high = frozen.retryHighWater();
+            long[] entry = new long[3];
+            long[][] taken = new long[high][];
+            for (int i = 0; i < high; i++) {
+                if (frozen.readRetryEntryIfValid(i, v, word, entry))
+                    taken[entries++] = entry.clone();
+            }
+            if (frozen.selector() != v || ResultSlot.claimStatus(word) == ResultSlot.CLAIM_ADOPTING)
+                return -1; // it runs after all, or it stopped in the middle of an adoption of its own
+            long next = ClaimProtocol.nextInFlight(x, frozen, scratch, cursor);
+            if (frozen.claimWord() != word)
+                return -1; // it claimed, or was helped, meanwhile: look again at the next scan
+            if (next < 0 && entries == 0 || entries > myRetries.room())
+                return -1;
+            long claimHi = ResultSlot.claimHi(word);
+            long lo = next >= 0 ? next : claimHi;
+            long token = mine.newAdoptToken();
+            frozen.adopter(index);
+            mine.recordAdoptionIntent(lo, claimHi, x);
+            for (int i = 0; i < entries; i++)
+                myRetries.add(taken[i][0], taken[i][1], taken[i][2], token);
+            publishOwn(index, mine, myFigures);
+            if (next >= 0) {
+                scratch.batchLo = frozen.claimLo();
+                scratch.batchHi = claimHi;
+                scratch.doneUpTo = claimHi;
+            }
+            scratch.movedToken = token;
+            frozen.writeFenceCopy(scratch);
+            boolean won = frozen.fence(v);
+            mine.decideAdoption(claimHi, won);
+            mine.cleanRetryEntries(); // clears the tags if won, frees the entries if lost
+            frozen.adopter(-1);
+            if (!won) {
+                myRetries.load();
+                return -1;
+            }
+            long moved = next >= 0 ? claimHi - next : 0;
+            mine.countAdopted(moved + entries);
+            lastFenced = x;
+            return moved;
+        } finally {
+            frozen.casOwner(hold, owner);
+        }
+    }
+
+    /**
+     * Publishes the adopter's own figures with the running owner's CAS.
+     *
+     * @throws TaskQException with {@link TaskQException#EXIT_TAKEN_OVER} if the adopter's own slot was fenced: it
+     *     was stopped itself, and its work was taken over
+     */
+    private static void publishOwn(int index, ResultSlot mine, SlotFigures myFigures) {
+        if (!mine.publishFiguresIfCurrent(myFigures))
+            throw new TaskQException(TaskQException.EXIT_TAKEN_OVER, "slot " + index
+                    + ": its work was taken over by another consumer while this consumer was stopped");
+    }
+
     /** Adopts {@code x}'s work; -1 if there was none after all, or no room for its retries. */
     private long adopt(int index, ResultSlot mine, long myOwnerWord, SlotFigures myFigures, RetryTable myRetries,
                        int x, ResultSlot orphan) {
         long previousOwner = orphan.ownerWord();
-        if (ResultSlot.heldByLiveProcess(previousOwner) || !orphan.casOwner(previousOwner, myOwnerWord))
+        long hold = ResultSlot.holdingWord(myOwnerWord);
+        if (ResultSlot.heldByLiveProcess(previousOwner) || !orphan.casOwner(previousOwner, hold))
             return -1;
         try {
             settleAdopterOf(slots, orphan);
@@ -155,7 +304,7 @@ public final class OrphanAdoption {
                     orphan.killRetryEntry(i, ended);
                 }
             }
-            mine.publishFigures(myFigures);
+            publishOwn(index, mine, myFigures);
             if (next >= 0) {
                 scratch.batchLo = orphan.claimLo();
                 scratch.batchHi = claimHi;
@@ -171,7 +320,7 @@ public final class OrphanAdoption {
             mine.countAdopted(moved + entries);
             return moved;
         } finally {
-            orphan.casOwner(myOwnerWord, ResultSlot.releasedWord(previousOwner));
+            orphan.casOwner(hold, ResultSlot.releasedWord(previousOwner));
         }
     }
 

@@ -98,6 +98,7 @@ public final class Progress {
             if (state == SlotState.UNUSED)
                 continue;
             SlotFigures figures = new SlotFigures();
+            boolean fenced = slot.fenced();
             slot.readFiguresAndRetries(figures, retries);
             long next = ClaimProtocol.nextInFlight(i, slot, figures, cursor);
             if (next >= 0)
@@ -108,7 +109,7 @@ public final class Progress {
                 watermark = Math.min(watermark, figures.pendingDeadSeq);
             used.add(new SlotSnapshot(i, slot.ownerPid(), slot.ownerAlive(), state,
                     slot.heartbeatMillis(), slot.ownerSinceMillis(), slot.restarts(), figures, next,
-                    ResultSlot.claimHi(slot.claimWord()), slot.attempts(), slot.adopted(), retries[0]));
+                    ResultSlot.claimHi(slot.claimWord()), slot.attempts(), slot.adopted(), retries[0], fenced));
             done += figures.done;
             dead += figures.dead;
             failures += figures.failures;

@@ -22,20 +22,24 @@ import java.lang.invoke.VarHandle;
  *  104 attempts: tasks handed to the handler (statistics; attempts - done - failures = calls repeated after a kill)
  *  112 adopted: tasks this slot took over from orphaned slots (statistics)
  *  120 reader cycle: 1 + the roll cycle of tasks/ the owner's tailer is in, 0 before its first task (retention)
- *  128 selector: the number of figure updates so far (bits 0..61); copy (count &amp; 1) is current; bit 62
- *      {@link #TIMED_OUT}
+ *  128 selector: the number of figure updates so far (bits 0..60); copy (count &amp; 1) is current, or the fence
+ *      copy when bit 61 {@link #FENCED} is set; bit 62 {@link #TIMED_OUT}
  *  136 retry high water: retry entries ever used (readers scan that many)
  *  144 adoptions: adoptions this slot started, for unique adopt tokens
  *  152 timed-out seq, 160 its retry entry + 1 (0: the batch's next seq), 168 its failures before: the call that
  *      {@code consumer.task-timeout} cut off, valid while the selector carries {@link #TIMED_OUT}
  *  192 figures copy 0      384 figures copy 1    (16 longs and a checksum each)
  *  576 latency max nanos  584 latency count     592 latency buckets (see {@link LatencyBuckets})
+ * 3584 fence copy of the figures: written by the consumer that took over this slot's work while its owner was
+ *      stopped, current while the selector carries {@link #FENCED}
  * 4096 retry entries: {@value #RETRY_CAPACITY} of 48 bytes: seq, due (epoch millis), failures, adopt tag,
  *      born, died (see {@link #retryEntryValid})
  * </pre>
- * <b>Writers.</b> Only the owner writes, with two exceptions, both a CAS on the claim word: a consumer that moves
- * the claim cursor past another slot's claim confirms that claim (see {@link ClaimProtocol}), and a consumer that
- * takes over a slot decides the adopting claim a dead adopter left pending on it (see {@link OrphanAdoption}).
+ * <b>Writers.</b> Only the owner writes, with these exceptions: a consumer that moves the claim cursor past another
+ * slot's claim confirms that claim (a CAS of the claim word, see {@link ClaimProtocol}); a consumer that takes over a
+ * slot decides the adopting claim a dead adopter left pending on it (see {@link OrphanAdoption}); and a consumer that
+ * takes over the work of a stopped owner writes the fence copy and then fences the slot with one CAS of the selector
+ * ({@link #fence}), after which none of the stopped owner's publishes can land.
  * <p>
  * <b>Crash consistency.</b> The owner writes new figures into the copy the selector does not point at, then
  * publishes them with one ordered write of the selector. A kill at any instruction leaves the old or the new
@@ -78,8 +82,18 @@ public final class ResultSlot implements Byteable {
      * and publishes with {@link #publishFigures}, which clears the flag.
      */
     public static final long TIMED_OUT = 1L << 62;
-    private static final long COUNT_MASK = TIMED_OUT - 1;
+    /**
+     * Selector flag: another consumer took over this slot's work while its owner process was stopped (frozen, its
+     * heartbeat older than the lease). The current figures are the fence copy, which closes the batch that was moved
+     * and keeps everything counted before; retry entries are not valid (they were moved). A set flag makes every
+     * later {@link #publishFiguresIfCurrent} fail, so the stopped owner, once it resumes, lands nothing and halts.
+     * Whoever takes the slot after that owner is gone publishes with {@link #publishFigures}, which clears the flag.
+     */
+    public static final long FENCED = 1L << 61;
+    private static final long FLAGS = TIMED_OUT | FENCED;
+    private static final long COUNT_MASK = FENCED - 1;
     private static final int OFF_COPY0 = 192;
+    private static final int OFF_FENCE_COPY = 3584;
     private static final int OFF_LAT_MAX = 576;
     private static final int OFF_LAT_COUNT = 584;
     private static final int OFF_LAT_BUCKETS = 592;
@@ -92,7 +106,8 @@ public final class ResultSlot implements Byteable {
 
     static {
         if (OFF_COPY0 + 2 * SlotFigures.COPY_SIZE > OFF_LAT_MAX
-                || OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > OFF_ENTRIES)
+                || OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > OFF_FENCE_COPY
+                || OFF_FENCE_COPY + SlotFigures.COPY_SIZE > OFF_ENTRIES)
             throw new AssertionError("slot layout overflows " + SIZE + " bytes");
     }
 
@@ -166,15 +181,20 @@ public final class ResultSlot implements Byteable {
 
     /** Owner-word bit set when the owner stopped cleanly and gave the slot up. */
     private static final long RELEASED = 1L << 63;
-    /** 2020-01-01T00:00:00Z: owner start times are stored in seconds since then, in 31 bits (until 2088). */
+    /**
+     * Owner-word bit set while an adopter holds the slot to move its work (see {@link OrphanAdoption}): the pid is
+     * then the adopter's, not a consumer of this slot, so a stale heartbeat does not make the slot frozen.
+     */
+    private static final long HOLDING = 1L << 62;
+    /** 2020-01-01T00:00:00Z: owner start times are stored in seconds since then, in 30 bits (until 2054). */
     private static final long START_EPOCH_SECONDS = 1_577_836_800L;
 
     /**
      * The owner word for a process: its pid in bits 0..31 and its start time, in seconds since 2020, in bits
-     * 32..62. One CAS of this word takes the slot, so no reader ever sees a new pid with an old start time.
+     * 32..61. One CAS of this word takes the slot, so no reader ever sees a new pid with an old start time.
      */
     public static long ownerWord(long pid, long startMillis) {
-        long start = startMillis <= 0 ? 0 : Math.max(0, startMillis / 1000 - START_EPOCH_SECONDS) & 0x7FFF_FFFFL;
+        long start = startMillis <= 0 ? 0 : Math.max(0, startMillis / 1000 - START_EPOCH_SECONDS) & 0x3FFF_FFFFL;
         return (start << 32) | (pid & 0xFFFF_FFFFL);
     }
 
@@ -184,7 +204,7 @@ public final class ResultSlot implements Byteable {
 
     /** The owner's start time in epoch millis (whole seconds), or 0 if unknown. */
     public static long startMillisOf(long ownerWord) {
-        long start = (ownerWord >>> 32) & 0x7FFF_FFFFL;
+        long start = (ownerWord >>> 32) & 0x3FFF_FFFFL;
         return start == 0 ? 0 : (start + START_EPOCH_SECONDS) * 1000;
     }
 
@@ -195,7 +215,17 @@ public final class ResultSlot implements Byteable {
 
     /** {@code ownerWord} with the released flag set: the same owner, no longer holding the slot. */
     public static long releasedWord(long ownerWord) {
-        return ownerWord | RELEASED;
+        return (ownerWord & ~HOLDING) | RELEASED;
+    }
+
+    /** {@code ownerWord} as an adopter's: the same process, holding another consumer's slot for a moment. */
+    public static long holdingWord(long ownerWord) {
+        return ownerWord | HOLDING;
+    }
+
+    /** True if {@code ownerWord} is an adopter's hold (see {@link #holdingWord}), not a consumer of the slot. */
+    public static boolean holding(long ownerWord) {
+        return (ownerWord & HOLDING) != 0;
     }
 
     public long ownerWord() {
@@ -375,7 +405,7 @@ public final class ResultSlot implements Byteable {
     public void readFigures(SlotFigures out) {
         for (int attempt = 0; ; attempt++) {
             long v1 = store.readVolatileLong(base + OFF_SELECTOR);
-            long checksum = readCopy((int) (v1 & 1), out);
+            long checksum = readCopy(currentCopy(v1), out);
             VarHandle.loadLoadFence();
             long v2 = store.readVolatileLong(base + OFF_SELECTOR);
             if (v1 != v2)
@@ -389,9 +419,16 @@ public final class ResultSlot implements Byteable {
         }
     }
 
+    /** The copy a selector value points at: the fence copy while {@link #FENCED}, else copy {@code count & 1}. */
+    private static int currentCopy(long selector) {
+        return (selector & FENCED) != 0 ? 2 : (int) (selector & 1);
+    }
+
     /**
      * Publishes new figures in one crash-consistent step, together with every retry entry written or killed for
-     * selector {@link #nextSelector()}; clears {@link #TIMED_OUT}. Owner only.
+     * selector {@link #nextSelector()}; clears {@link #TIMED_OUT} and {@link #FENCED}. For a slot this process took
+     * from an owner that is gone, or while recovering it; a running owner publishes with
+     * {@link #publishFiguresIfCurrent}.
      */
     public void publishFigures(SlotFigures figures) {
         long next = (store.readLong(base + OFF_SELECTOR) & COUNT_MASK) + 1;
@@ -400,17 +437,54 @@ public final class ResultSlot implements Byteable {
     }
 
     /**
-     * {@link #publishFigures}, but with a compare-and-swap of the selector that fails once the owner's watchdog has
-     * set {@link #TIMED_OUT}: the commit of a call that was cut off never lands. Owner only.
+     * {@link #publishFigures} with a compare-and-swap of the selector, which fails once the owner's watchdog has set
+     * {@link #TIMED_OUT} (the commit of a call that was cut off never lands) or another consumer has set
+     * {@link #FENCED} (the work was taken over while this owner was stopped). The running owner's publish.
      *
-     * @return false if the slot is marked timed out; nothing was published
+     * @return false if the slot is marked timed out or fenced; nothing was published
      */
-    public boolean publishFiguresUnlessTimedOut(SlotFigures figures) {
+    public boolean publishFiguresIfCurrent(SlotFigures figures) {
         long v = store.readVolatileLong(base + OFF_SELECTOR);
-        if ((v & TIMED_OUT) != 0)
+        if ((v & FLAGS) != 0)
             return false;
         writeCopy((int) ((v + 1) & 1), figures);
         return store.compareAndSwapLong(base + OFF_SELECTOR, v, v + 1);
+    }
+
+    /**
+     * {@link #publishFigures}, but only if the selector still reads {@code expected} (flags included): for a consumer
+     * recovering its slot after taking it, which must not publish over a fence set meanwhile.
+     *
+     * @return false if the selector moved; nothing was published
+     */
+    public boolean publishFiguresIfSelector(long expected, SlotFigures figures) {
+        long next = (expected & COUNT_MASK) + 1;
+        writeCopy((int) (next & 1), figures);
+        return store.compareAndSwapLong(base + OFF_SELECTOR, expected, next);
+    }
+
+    /**
+     * Writes the fence copy: the figures this slot will show once {@link #fence fenced}. Only by a consumer holding
+     * the slot's owner word to take over a stopped owner's work; the owner never writes this copy.
+     */
+    void writeFenceCopy(SlotFigures figures) {
+        writeCopy(2, figures);
+    }
+
+    /**
+     * Fences the slot unless its owner published since {@code selector} was read: one compare-and-swap that makes the
+     * fence copy current and every later {@link #publishFiguresIfCurrent} fail.
+     *
+     * @return true if fenced; false if the owner published first (it is not stopped after all)
+     */
+    boolean fence(long selector) {
+        return (selector & FLAGS) == 0
+                && store.compareAndSwapLong(base + OFF_SELECTOR, selector, selector | FENCED);
+    }
+
+    /** True if another consumer took this slot's work over while its owner was stopped (see {@link #FENCED}). */
+    public boolean fenced() {
+        return (store.readVolatileLong(base + OFF_SELECTOR) & FENCED) != 0;
     }
 
     /**
@@ -421,7 +495,7 @@ public final class ResultSlot implements Byteable {
      * @return true if marked; false if the call's commit landed first
      */
     public boolean markTimedOut(long selector, long seq, int entry, long failuresBefore) {
-        if ((selector & TIMED_OUT) != 0)
+        if ((selector & FLAGS) != 0)
             return false;
         store.writeOrderedLong(base + OFF_TIMEOUT_SEQ, seq);
         store.writeOrderedLong(base + OFF_TIMEOUT_ENTRY, entry + 1L);
@@ -472,7 +546,7 @@ public final class ResultSlot implements Byteable {
             long published = v1 & COUNT_MASK;
             long count = 0;
             long min = Long.MAX_VALUE;
-            int high = retryHighWater();
+            int high = (v1 & FENCED) != 0 ? 0 : retryHighWater(); // a fenced slot's entries were moved
             long word = claimWord();
             long token = adoptToken();
             for (int i = 0; i < high; i++) {
@@ -508,7 +582,29 @@ public final class ResultSlot implements Byteable {
      * readers use {@link #readFiguresAndRetries}.
      */
     public boolean retryEntryValid(int i, long selector) {
-        return retrySeqIfValid(i, selector, claimWord(), adoptToken()) >= 0;
+        return !fenced() && retrySeqIfValid(i, selector, claimWord(), adoptToken()) >= 0;
+    }
+
+    /**
+     * Reads entry {@code i} whole into {@code out} (seq, due, failures) if it is valid at {@code selector} with
+     * claim word {@code claimWord}: for taking over the entries of a slot whose owner may still write. An entry valid
+     * at a selector does not change until the owner's next publish, which the caller detects with the selector.
+     *
+     * @return true if valid and read
+     */
+    boolean readRetryEntryIfValid(int i, long selector, long claimWord, long[] out) {
+        long e = entry(i);
+        for (; ; ) {
+            long born = store.readVolatileLong(e + 32);
+            if (retrySeqIfValid(i, selector, claimWord, adoptToken()) < 0)
+                return false;
+            out[0] = store.readVolatileLong(e);
+            out[1] = store.readVolatileLong(e + 8);
+            out[2] = store.readVolatileLong(e + 16);
+            VarHandle.loadLoadFence();
+            if (store.readVolatileLong(e + 32) == born)
+                return true;
+        }
     }
 
     /** The entry's seq if valid at {@code selector} (see {@link #retryEntryValid}), else -1; re-reads a torn one. */
@@ -575,6 +671,13 @@ public final class ResultSlot implements Byteable {
      * publishing anything. Owner (or the adopter holding the slot) only.
      */
     public void cleanRetryEntries() {
+        if (fenced()) {
+            // Every entry valid when the slot was fenced was moved to the consumer that fenced it, and every later
+            // one was written for a publish that could never happen.
+            for (int i = 0; i < retryHighWater(); i++)
+                store.writeOrderedLong(entry(i) + 32, 0);
+            return;
+        }
         long v = selectorCount();
         int status = claimStatus(claimWord());
         long token = adoptToken();
@@ -626,8 +729,12 @@ public final class ResultSlot implements Byteable {
         return token;
     }
 
+    private long copyOffset(int copy) {
+        return base + (copy == 2 ? OFF_FENCE_COPY : OFF_COPY0 + (long) copy * SlotFigures.COPY_SIZE);
+    }
+
     private long readCopy(int copy, SlotFigures out) {
-        long o = base + OFF_COPY0 + (long) copy * SlotFigures.COPY_SIZE;
+        long o = copyOffset(copy);
         out.done = store.readLong(o);
         out.sumValue = store.readLong(o + 8);
         out.sumPayload = Double.longBitsToDouble(store.readLong(o + 16));
@@ -648,7 +755,7 @@ public final class ResultSlot implements Byteable {
     }
 
     private void writeCopy(int copy, SlotFigures in) {
-        long o = base + OFF_COPY0 + (long) copy * SlotFigures.COPY_SIZE;
+        long o = copyOffset(copy);
         store.writeLong(o, in.done);
         store.writeLong(o + 8, in.sumValue);
         store.writeLong(o + 16, Double.doubleToRawLongBits(in.sumPayload));

@@ -16,10 +16,12 @@ package io.taskq.common.store;
  * @param attempts  handler calls; {@code attempts - done - failures} were calls repeated after a kill
  * @param adopted   tasks this slot took over from orphaned slots
  * @param retrying  tasks of this slot waiting in backoff for another attempt
+ * @param fenced    whether another consumer took this slot's work over while its owner was stopped, and nobody has
+ *                  taken the slot since (see {@link ResultSlot#FENCED})
  */
 public record SlotSnapshot(int index, long pid, boolean alive, SlotState state, long heartbeatMillis,
                            long ownerSinceMillis, long restarts, SlotFigures figures, long nextInFlight, long claimHi,
-                           long attempts, long adopted, long retrying) {
+                           long attempts, long adopted, long retrying, boolean fenced) {
 
     /** Failed handler calls this slot recorded. */
     public long failures() {

@@ -128,11 +128,12 @@ class OrphanAdoptionTest {
     }
 
     @Test
-    void shouldLeaveABatchAloneWhileItsOwnerLivesOrItsHeartbeatIsFresh() {
+    void shouldLeaveABatchAloneWhileItsHeartbeatIsFreshWhetherItsOwnerLivesOrNot() {
         ResultSlot fresh = orphanWithBatch(1, 10, 0);
         fresh.heartbeat(now);
         ResultSlot live = orphanWithBatch(3, 10, 0);
         assertTrue(live.casOwner(DEAD, me));
+        live.heartbeat(now); // a live owner with a stale heartbeat is stopped: see FrozenTakeoverTest
         ResultSlot mine = data.slots().slot(2);
         assertEquals(0, adoptInto(adoption, 2, mine, me));
         assertEquals(0, inFlight(1));
