@@ -187,6 +187,7 @@ public final class TaskConsumer implements Closeable {
     private void takeSlot() {
         long deadline = System.currentTimeMillis() + TAKE_PATIENCE_MILLIS;
         for (; ; ) {
+            OrphanAdoption.releaseDeadHold(data.slots(), index);
             long current = slot.ownerWord();
             if (ResultSlot.heldByLiveProcess(current)) {
                 if (System.currentTimeMillis() < deadline) {
@@ -220,6 +221,7 @@ public final class TaskConsumer implements Closeable {
 
     private void resume() {
         fencedBeforeUs = slot.fenced();
+        OrphanAdoption.settleOwnHold(data.slots(), slot);
         OrphanAdoption.settleAdopterOf(data.slots(), slot);
         OrphanAdoption.settleOwnAdoption(data.slots(), slot);
         claims.settle(index, slot);

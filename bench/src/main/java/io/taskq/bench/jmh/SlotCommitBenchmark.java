@@ -21,9 +21,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The slot update behind task_done: {@link ResultSlot#publishFigures} (both figure copies' checksum, the copy the
- * selector does not point at, the ordered selector write) plus {@link ResultSlot#recordLatency}, on a slot bound in
- * place in the mapped results map, as a consumer does it for every commit.
+ * The slot update behind task_done: the figures' checksum, the copy the selector does not point at, and the selector
+ * write, plus {@link ResultSlot#recordLatency}, on a slot bound in place in the mapped results map. {@link #commit} is
+ * what a consumer does for every commit: {@link ResultSlot#publishFiguresIfCurrent}, a compare-and-swap of the
+ * selector, so that a fenced or timed-out slot's commit never lands. {@link #commitOrdered} publishes with one
+ * ordered write instead ({@link ResultSlot#publishFigures}, what a commit did before fencing), for the difference.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +56,22 @@ public class SlotCommitBenchmark {
 
     @Benchmark
     public long commit() {
+        SlotFigures f = next();
+        if (!slot.publishFiguresIfCurrent(f))
+            throw new IllegalStateException("slot fenced");
+        slot.recordLatency(f.latencySumNanos & 2047, f.lastSeq);
+        return f.done;
+    }
+
+    @Benchmark
+    public long commitOrdered() {
+        SlotFigures f = next();
+        slot.publishFigures(f);
+        slot.recordLatency(f.latencySumNanos & 2047, f.lastSeq);
+        return f.done;
+    }
+
+    private SlotFigures next() {
         long s = seq++;
         long latency = 1_000 + (s & 1023);
         SlotFigures f = mirror;
@@ -67,8 +85,6 @@ public class SlotCommitBenchmark {
         f.batchHi = (s & ~63) + 64;
         f.doneUpTo = s + 1;
         f.latencySumNanos += latency;
-        slot.publishFigures(f);
-        slot.recordLatency(latency, s);
-        return f.done;
+        return f;
     }
 }

@@ -166,6 +166,7 @@ public final class OrphanAdoption {
             if (x == index)
                 continue;
             ResultSlot orphan = slots.slot(x);
+            releaseDeadHold(slots, x);
             long adopted = -1;
             if (orphaned(x, orphan, scratch, retries, ledger.claimCursor(), leaseMillis, nowMillis))
                 adopted = adopt(index, mine, myOwnerWord, myFigures, myRetries, x, orphan);
@@ -194,7 +195,7 @@ public final class OrphanAdoption {
                                 RetryTable myRetries, int x, ResultSlot frozen) {
         long owner = frozen.ownerWord();
         long hold = ResultSlot.holdingWord(myOwnerWord);
-        if (ResultSlot.holding(owner) || !ResultSlot.heldByLiveProcess(owner) || !frozen.casOwner(owner, hold))
+        if (ResultSlot.holding(owner) || !ResultSlot.heldByLiveProcess(owner) || !hold(mine, x, frozen, owner, hold))
             return -1;
         try {
             if (System.currentTimeMillis() - frozen.heartbeatMillis() <= leaseMillisOfScan)
@@ -252,7 +253,7 @@ public final class OrphanAdoption {
             lastFenced = x;
             return moved;
         } finally {
-            frozen.casOwner(hold, owner);
+            unhold(mine, frozen, hold, owner);
         }
     }
 
@@ -273,7 +274,9 @@ public final class OrphanAdoption {
                        int x, ResultSlot orphan) {
         long previousOwner = orphan.ownerWord();
         long hold = ResultSlot.holdingWord(myOwnerWord);
-        if (ResultSlot.heldByLiveProcess(previousOwner) || !orphan.casOwner(previousOwner, hold))
+        // A hold of a dead adopter is given back first (releaseDeadHold): the process it displaced may still run.
+        if (ResultSlot.heldByLiveProcess(previousOwner) || ResultSlot.holding(previousOwner)
+                || !hold(mine, x, orphan, previousOwner, hold))
             return -1;
         try {
             settleAdopterOf(slots, orphan);
@@ -320,8 +323,59 @@ public final class OrphanAdoption {
             mine.countAdopted(moved + entries);
             return moved;
         } finally {
-            orphan.casOwner(hold, ResultSlot.releasedWord(previousOwner));
+            unhold(mine, orphan, hold, ResultSlot.releasedWord(previousOwner));
         }
+    }
+
+    /** Takes slot {@code x} as an adopter: records the hold in {@code mine}, then one CAS of {@code x}'s owner word. */
+    private static boolean hold(ResultSlot mine, int x, ResultSlot taken, long expected, long hold) {
+        mine.recordHold(x, expected, hold);
+        if (taken.casOwner(expected, hold))
+            return true;
+        mine.clearHold();
+        return false;
+    }
+
+    private static void unhold(ResultSlot mine, ResultSlot taken, long hold, long giveBack) {
+        taken.casOwner(hold, giveBack);
+        mine.clearHold();
+    }
+
+    /**
+     * Gives slot {@code x} back to the owner word an adopter replaced, if that adopter holds it and its process is
+     * gone: it was killed while it held the slot. Until then the slot's owner cannot be judged (the process the hold
+     * displaced may be a stopped consumer that still runs), so call this before judging a slot's owner. Finds the
+     * adopter by the hold record in its own slot.
+     */
+    public static void releaseDeadHold(SlotTable slots, int x) {
+        ResultSlot held = slots.slot(x);
+        long word = held.ownerWord();
+        if (!ResultSlot.holding(word) || ResultSlot.heldByLiveProcess(word))
+            return;
+        for (int h = 0; h < slots.size(); h++) {
+            ResultSlot holder = slots.slot(h);
+            if (holder.holdIndex() == x && holder.holdWord() == word) {
+                held.casOwner(word, holder.holdFrom());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Gives back the slot this slot's previous consumer held as an adopter when it was killed, and clears the record.
+     * Call right after taking the slot, before it holds anything.
+     */
+    public static void settleOwnHold(SlotTable slots, ResultSlot mine) {
+        int x = mine.holdIndex();
+        if (x < 0)
+            return;
+        if (x < slots.size()) {
+            ResultSlot held = slots.slot(x);
+            long word = mine.holdWord();
+            if (held.ownerWord() == word && !ResultSlot.heldByLiveProcess(word))
+                held.casOwner(word, mine.holdFrom());
+        }
+        mine.clearHold();
     }
 
     /**

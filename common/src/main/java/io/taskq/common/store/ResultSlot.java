@@ -32,6 +32,8 @@ import java.lang.invoke.VarHandle;
  *  576 latency max nanos  584 latency count     592 latency buckets (see {@link LatencyBuckets})
  * 3584 fence copy of the figures: written by the consumer that took over this slot's work while its owner was
  *      stopped, current while the selector carries {@link #FENCED}
+ * 3776 hold record: 1 + the index of the slot this slot's consumer holds as an adopter (0: none), 3784 the owner word
+ *      it replaced there, 3792 the hold word it put there (see {@link OrphanAdoption#releaseDeadHold})
  * 4096 retry entries: {@value #RETRY_CAPACITY} of 48 bytes: seq, due (epoch millis), failures, adopt tag,
  *      born, died (see {@link #retryEntryValid})
  * </pre>
@@ -94,6 +96,9 @@ public final class ResultSlot implements Byteable {
     private static final long COUNT_MASK = FENCED - 1;
     private static final int OFF_COPY0 = 192;
     private static final int OFF_FENCE_COPY = 3584;
+    private static final int OFF_HOLD_INDEX = 3776;
+    private static final int OFF_HOLD_FROM = 3784;
+    private static final int OFF_HOLD_WORD = 3792;
     private static final int OFF_LAT_MAX = 576;
     private static final int OFF_LAT_COUNT = 584;
     private static final int OFF_LAT_BUCKETS = 592;
@@ -107,7 +112,7 @@ public final class ResultSlot implements Byteable {
     static {
         if (OFF_COPY0 + 2 * SlotFigures.COPY_SIZE > OFF_LAT_MAX
                 || OFF_LAT_BUCKETS + LatencyBuckets.COUNT * 8 > OFF_FENCE_COPY
-                || OFF_FENCE_COPY + SlotFigures.COPY_SIZE > OFF_ENTRIES)
+                || OFF_FENCE_COPY + SlotFigures.COPY_SIZE > OFF_HOLD_INDEX || OFF_HOLD_WORD + 8 > OFF_ENTRIES)
             throw new AssertionError("slot layout overflows " + SIZE + " bytes");
     }
 
@@ -226,6 +231,36 @@ public final class ResultSlot implements Byteable {
     /** True if {@code ownerWord} is an adopter's hold (see {@link #holdingWord}), not a consumer of the slot. */
     public static boolean holding(long ownerWord) {
         return (ownerWord & HOLDING) != 0;
+    }
+
+    /**
+     * Records, before taking slot {@code x} as an adopter, which owner word the hold replaces and which it puts there,
+     * so that the slot can be given back if this consumer dies holding it. Owner only.
+     */
+    void recordHold(int x, long from, long holdWord) {
+        store.writeOrderedLong(base + OFF_HOLD_FROM, from);
+        store.writeOrderedLong(base + OFF_HOLD_WORD, holdWord);
+        store.writeOrderedLong(base + OFF_HOLD_INDEX, x + 1L);
+    }
+
+    /** Clears the hold record once the held slot is given back. */
+    void clearHold() {
+        store.writeOrderedLong(base + OFF_HOLD_INDEX, 0);
+    }
+
+    /** The slot this slot's consumer holds as an adopter, or -1. */
+    int holdIndex() {
+        return (int) store.readVolatileLong(base + OFF_HOLD_INDEX) - 1;
+    }
+
+    /** The owner word the recorded hold replaced. */
+    long holdFrom() {
+        return store.readVolatileLong(base + OFF_HOLD_FROM);
+    }
+
+    /** The hold word the recorded hold put in place. */
+    long holdWord() {
+        return store.readVolatileLong(base + OFF_HOLD_WORD);
     }
 
     public long ownerWord() {

@@ -115,6 +115,7 @@ public final class SlotTable implements Closeable {
     public int takeLowestFree(long ownerWord) {
         for (int i = 0; i < bound.length; i++) {
             ResultSlot slot = bound[i];
+            OrphanAdoption.releaseDeadHold(this, i);
             for (long current = slot.ownerWord(); !ResultSlot.heldByLiveProcess(current); current = slot.ownerWord()) {
                 if (slot.casOwner(current, ownerWord))
                     return i;

@@ -306,4 +306,46 @@ class FrozenTakeoverTest {
         OrphanAdoption.settleOwnAdoption(data.slots(), mine);
         assertEquals(ResultSlot.CLAIM_NONE, ResultSlot.claimStatus(mine.claimWord()));
     }
+
+    /** Slot {@code h}'s consumer took {@code x} as an adopter, from owner word {@code from}, and was killed. */
+    long killedHolding(int h, ResultSlot x, long from) {
+        ResultSlot holder = data.slots().slot(h);
+        assertTrue(holder.casOwner(holder.ownerWord(), DEAD));
+        long hold = ResultSlot.holdingWord(DEAD);
+        holder.recordHold(x.index(), from, hold);
+        assertTrue(x.casOwner(from, hold));
+        return hold;
+    }
+
+    @Test
+    void aStoppedConsumersSlotHeldByAKilledAdopterIsGivenBackBeforeAnyoneJudgesIt() {
+        ResultSlot frozen = frozenWithBatch(1, 10, 4);
+        killedHolding(3, frozen, FROZEN);
+        assertFalse(ResultSlot.heldByLiveProcess(frozen.ownerWord()), "the holder is dead");
+
+        ResultSlot mine = adopterSlot(2);
+        assertEquals(6, adoptInto(2, mine), "taken over by fencing, never as an orphan");
+        assertTrue(frozen.fenced());
+        assertEquals(FROZEN, frozen.ownerWord(), "back with the stopped consumer");
+        assertEquals(4, figures(frozen).done);
+    }
+
+    @Test
+    void aRestartOfTheKilledAdoptersIndexGivesTheHeldSlotBack() {
+        ResultSlot frozen = frozenWithBatch(1, 10, 4);
+        killedHolding(3, frozen, FROZEN);
+        ResultSlot restarted = data.slots().slot(3);
+        assertTrue(restarted.casOwner(DEAD, me));
+        OrphanAdoption.settleOwnHold(data.slots(), restarted);
+        assertEquals(FROZEN, frozen.ownerWord());
+        assertEquals(-1, restarted.holdIndex());
+    }
+
+    @Test
+    void anAutoIndexConsumerDoesNotTakeTheSlotOfAStoppedConsumerHeldByAKilledAdopter() {
+        ResultSlot frozen = frozenWithBatch(0, 10, 4);
+        killedHolding(3, frozen, FROZEN);
+        assertEquals(1, data.slots().takeLowestFree(me), "slot 0 is its stopped consumer's");
+        assertEquals(FROZEN, frozen.ownerWord());
+    }
 }
