@@ -216,7 +216,9 @@ final class DoctorCommand implements Callable<Integer> {
                             ? "nothing in flight"
                             : s.inFlight() + " tasks in flight from seq " + s.nextInFlight(),
                     s.retrying() == 0 ? "" : ", " + s.retrying() + " tasks waiting to retry",
-                    StatusCommand.orphaned(s, leaseMillis) ? ", ORPHANED" : ""));
+                    StatusCommand.orphaned(s, leaseMillis) ? ", ORPHANED"
+                            : StatusCommand.frozen(s, leaseMillis) ? ", STOPPED"
+                            : s.fenced() ? ", TAKEN OVER (fenced)" : ""));
         List<String> pending = pendingClaims(data);
         sb.append("pending claims: ").append(pending.isEmpty() ? "none" : String.join(", ", pending)).append('\n');
         // Dead tasks are an outcome, not damage: reported here, never a problem that changes the verdict.

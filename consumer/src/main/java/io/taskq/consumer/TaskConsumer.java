@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -97,6 +98,8 @@ public final class TaskConsumer implements Closeable {
     private volatile long callFailedBefore;
     /** True while recording a timed-out call found on taking the slot: publishes may clear the TIMED_OUT flag. */
     private boolean recovering;
+    /** Set by the first thread that finds the slot fenced; it halts the process. */
+    private final AtomicBoolean halting = new AtomicBoolean();
     /** True while the slot carries a fence set before this consumer took it (see {@link #resume}). */
     private boolean fencedBeforeUs;
     private final Thread watchdog;
@@ -361,6 +364,10 @@ public final class TaskConsumer implements Closeable {
      * {@link ResultSlot#FENCED}): nothing it does from here on may land. Halts at once, exit code 7.
      */
     private void haltTakenOver() {
+        if (!halting.compareAndSet(false, true)) {
+            for (; ; )
+                LockSupport.park(); // the other thread (main or heartbeat) is halting the process
+        }
         LOG.error("Slot {}: this consumer was stopped for longer than consumer.lease and another consumer took its "
                 + "work over; exiting with code {} without landing anything more. Start it again to rejoin", index,
                 TaskQException.EXIT_TAKEN_OVER);
@@ -447,8 +454,9 @@ public final class TaskConsumer implements Closeable {
         int fenced = adoption.lastFenced();
         if (fenced >= 0 && fenced == slot.adoptedFrom() && (adopted > 0 || retries.count() > before))
             LOG.warn("Slot {}: slot {}'s consumer (pid {}) has not stamped its heartbeat for longer than "
-                    + "consumer.lease although its process runs (stopped?); took its work over and fenced it, so it "
-                    + "exits if it resumes", index, fenced, data.slots().slot(fenced).ownerPid());
+                    + "consumer.lease although its process runs (stopped?); took over its {} claimed task(s) and {} "
+                    + "task(s) waiting to retry, and fenced it, so it exits if it resumes", index, fenced,
+                    data.slots().slot(fenced).ownerPid(), adopted, retries.count() - before);
         if (retries.count() > before) {
             nextRetryDue = retries.dueMillis(retries.earliest());
             LOG.info("Slot {}: adopted {} failed task(s) waiting for their retry from slot {}", index,
