@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A consumer frozen with SIGSTOP while it holds a claimed batch and tasks waiting to retry: once its heartbeat is older
  * than the lease, another consumer takes that work over and fences its slot, and the job finishes while it is still
- * stopped. Resumed with SIGCONT, it lands nothing and exits with code 7. Every task ends once, done or dead. Two
- * rounds by default, freezing a different consumer each time.
+ * stopped, while another consumer is killed with SIGKILL and restarted. Resumed with SIGCONT, the stopped consumer
+ * lands nothing and exits with code 7. Every task ends once, done or dead. Two rounds by default, freezing a
+ * different consumer each time.
  */
 class FrozenConsumerTest extends ProcessTest {
     private static final int TASKS = 20_000;
@@ -55,7 +56,8 @@ class FrozenConsumerTest extends ProcessTest {
             int index = (CONSUMERS - 1) * (round % 2) + round / 2 % CONSUMERS;
             long[] held = freezeOne(round, index % CONSUMERS);
             System.out.printf(Locale.ROOT, "frozen consumer round %d: slot %d stopped holding %d claimed tasks and %d "
-                    + "retries, taken over, exited 7 on resume; %.1f s%n", round, index % CONSUMERS, held[0], held[1],
+                    + "retries, another consumer killed and restarted, work taken over, exited 7 on resume; %.1f s%n",
+                    round, index % CONSUMERS, held[0], held[1],
                     (System.nanoTime() - start) / 1e9);
         }
     }
@@ -77,6 +79,13 @@ class FrozenConsumerTest extends ProcessTest {
             heldWhenStopped[0] = s.inFlight();
             heldWhenStopped[1] = s.retrying();
         }
+        // A kill mixed in: another consumer dies while the stopped one's work waits, and is restarted.
+        int killedIndex = (frozenIndex + 1 + round % 2) % CONSUMERS;
+        Thread.sleep(200 + 300L * (round % 3));
+        consumers.get(killedIndex).kill();
+        consumers.get(killedIndex).awaitExit(Duration.ofSeconds(30));
+        consumers.set(killedIndex, taskq.start("consumer-" + killedIndex + "-restarted-" + round, ENV, "consume",
+                "--index", String.valueOf(killedIndex), "--exit-on-eos", "--data-dir", data.toString()));
         try {
             TaskqProcess join = taskq.run("join-" + round, "join", "--all", "--timeout", "120s",
                     "--data-dir", data.toString());

@@ -66,8 +66,8 @@ public final class Keys {
             Duration.ofMillis(10), Duration.ofMinutes(10), "How often a consumer stamps its slot's heartbeat.");
     public static final ConfigKey<Duration> LEASE = durationKey("consumer.lease", Duration.ofSeconds(10),
             Duration.ofMillis(100), Duration.ofHours(1),
-            "A slot whose owner process is gone and whose heartbeat is older than this is orphaned: a running "
-                    + "consumer adopts its unfinished batch.");
+            "A slot whose heartbeat is older than this has its unfinished work taken over by a running consumer: "
+                    + "adopted if its owner process is gone, fenced if the process runs but is stopped.");
     public static final ConfigKey<Duration> STOP_GRACE = durationKey("consumer.stop-grace", Duration.ofSeconds(5),
             Duration.ZERO, Duration.ofHours(1),
             "On SIGTERM a consumer finishes its claimed batch for at most this long, then stops after the task in "
