@@ -29,10 +29,11 @@ import java.util.concurrent.Callable;
         description = "A low-latency, persisted task queue for processes on one host (taskq <command> --help for "
                 + "the options of a command).",
         subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, StatusCommand.class,
-                JoinCommand.class, DeadCommand.class, TailCommand.class, BenchCommand.class, DoctorCommand.class,
-                CompletionCommand.class, HelpCommand.class},
+                JoinCommand.class, DeadCommand.class, ResultsCommand.class, TailCommand.class, BenchCommand.class,
+                DoctorCommand.class, CompletionCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, "
-                + "4 disk full (produce), 5 dead tasks (join), 6 task timeout (consume)."})
+                + "4 disk full (produce), 5 dead tasks (join), 6 task timeout (consume), 7 taken over while stopped "
+                + "(consume)."})
 public final class Main implements Callable<Integer> {
     /** Columns of the generated help. */
     static final int HELP_WIDTH = 110;

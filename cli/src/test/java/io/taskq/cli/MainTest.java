@@ -46,7 +46,7 @@ class MainTest {
     @Test
     void shouldListTheCommandsWhenNoneIsClose() {
         assertRejected("taskq: unknown command 'frobnicate' (commands: demo, produce, consume, status, join, dead, "
-                + "tail, bench, doctor, completion, help)", "frobnicate");
+                + "results, tail, bench, doctor, completion, help)", "frobnicate");
     }
 
     @Test
@@ -130,8 +130,8 @@ class MainTest {
         CommandRun run = CommandRun.of();
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.out().startsWith("Usage: taskq"), run::toString);
-        for (String command : List.of("demo", "produce", "consume", "status", "join", "dead", "tail", "bench",
-                "doctor", "completion"))
+        for (String command : List.of("demo", "produce", "consume", "status", "join", "dead", "results", "tail",
+                "bench", "doctor", "completion"))
             assertTrue(run.out().contains("\n  " + command + " "), () -> command + " is listed\n" + run);
         assertTrue(run.out().contains("Exit codes: 0 ok, 1 failed, 2 bad usage"), run::toString);
     }

@@ -25,7 +25,7 @@ public final class ConsumerSettings {
     /** The configuration keys a consumer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.MAX_ATTEMPTS, Keys.RETRY_BACKOFF, Keys.RETRY_MAX_BACKOFF,
-            Keys.TASK_TIMEOUT, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
+            Keys.TASK_TIMEOUT, Keys.RESULTS, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     private final Path dataDir;
@@ -34,6 +34,7 @@ public final class ConsumerSettings {
     private final int index;
     private final int batchSize;
     private final String idle;
+    private final boolean results;
     private final String handler;
     private final Duration heartbeat;
     private final Duration lease;
@@ -52,6 +53,7 @@ public final class ConsumerSettings {
         this.index = b.index;
         this.batchSize = b.batchSize;
         this.idle = b.idle;
+        this.results = b.results;
         this.handler = b.handler;
         this.heartbeat = b.heartbeat;
         this.lease = b.lease;
@@ -85,6 +87,7 @@ public final class ConsumerSettings {
                 .index(index)
                 .batchSize(config.get(Keys.BATCH_SIZE))
                 .idle(config.get(Keys.IDLE))
+                .results("on".equals(config.get(Keys.RESULTS)))
                 .handler(config.get(Keys.HANDLER))
                 .heartbeat(config.get(Keys.HEARTBEAT))
                 .lease(config.get(Keys.LEASE))
@@ -148,6 +151,11 @@ public final class ConsumerSettings {
         return idle;
     }
 
+    /** Whether each task's outcome goes to the results log ({@code consumer.results}). */
+    public boolean results() {
+        return results;
+    }
+
     /** The handler's name, for {@link Handlers#create} ({@code consumer.handler}). */
     public String handler() {
         return handler;
@@ -193,7 +201,7 @@ public final class ConsumerSettings {
                 + Keys.format(stopGrace) + ", " + Keys.MAX_ATTEMPTS.name() + "=" + maxAttempts + ", "
                 + Keys.RETRY_BACKOFF.name() + "=" + Keys.format(retryBackoff) + ", " + Keys.RETRY_MAX_BACKOFF.name()
                 + "=" + Keys.format(retryMaxBackoff) + ", " + Keys.TASK_TIMEOUT.name() + "="
-                + Keys.format(taskTimeout) + ", "
+                + Keys.format(taskTimeout) + ", " + Keys.RESULTS.name() + "=" + (results ? "on" : "off") + ", "
                 + Keys.SLOTS_MAX.name() + "=" + slots + ", "
                 + Keys.ROLL_CYCLE.name() + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "="
                 + Keys.KEEP_CYCLES.format(keepCycles) + ", "
@@ -212,6 +220,7 @@ public final class ConsumerSettings {
         private int index = AUTO_INDEX;
         private int batchSize = Keys.BATCH_SIZE.defaultValue();
         private String idle = Keys.IDLE.defaultValue();
+        private boolean results = "on".equals(Keys.RESULTS.defaultValue());
         private String handler = Keys.HANDLER.defaultValue();
         private Duration heartbeat = Keys.HEARTBEAT.defaultValue();
         private Duration lease = Keys.LEASE.defaultValue();
@@ -260,6 +269,12 @@ public final class ConsumerSettings {
         /** {@code consumer.idle}: busy, yielding, balanced or sleepy. */
         public Builder idle(String idle) {
             this.idle = Keys.IDLE.check(idle);
+            return this;
+        }
+
+        /** {@code consumer.results}: record each task's outcome in the results log (default true). */
+        public Builder results(boolean results) {
+            this.results = results;
             return this;
         }
 

@@ -13,6 +13,7 @@ import io.taskq.common.store.Progress;
 import io.taskq.common.store.ProcessLiveness;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
+import io.taskq.common.store.ResultsLog;
 import io.taskq.common.store.RetryTable;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
@@ -23,6 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -113,6 +117,10 @@ public final class TaskConsumer implements Closeable {
     private final SlotFigures mirror = new SlotFigures();
     private final QueuedTask task = new QueuedTask();
     private final TaskResult result = new TaskResult();
+    /** This slot's results log writer ({@code results/slot-N}), opened with the slot; null with results off. */
+    private final ResultsLog.Writer resultsOut;
+    /** Writers of other slots' results, for outcomes this consumer records in a slot it took over. */
+    private final Map<Integer, ResultsLog.Writer> otherResults = new HashMap<>();
 
     private long batchLo;
     private long next;
@@ -135,7 +143,7 @@ public final class TaskConsumer implements Closeable {
         this.slot = data.slots().slot(index);
         this.claims = new ClaimProtocol(ledger, data.slots());
         this.adoption = new OrphanAdoption(ledger, data.slots(), claims, this::ensureDeadLetter,
-                this::recordTimedOutCall);
+                this::recordTimedOutCall, data.results());
         this.handler = handler;
         this.batchSize = settings.batchSize();
         this.maxAttempts = settings.maxAttempts();
@@ -150,9 +158,15 @@ public final class TaskConsumer implements Closeable {
         if (!auto)
             takeSlot();
         startOwning();
+        ResultsLog.Writer out = null;
         try {
+            if (settings.results() || data.results().exists(index))
+                out = data.results().writer(index);
+            this.resultsOut = settings.results() ? out : null;
             this.reader = new TaskReader(data.queue(), slot, new QueueRetention(data, settings.keepCycles()));
-            resume();
+            resume(out);
+            if (resultsOut == null && out != null)
+                out.close(); // opened only to void a record left by an earlier run with results on
             this.watchdog = new Thread(this::watch, "taskq-slot-" + index + "-heartbeat");
             watchdog.setDaemon(true);
             watchdog.start();
@@ -161,6 +175,8 @@ public final class TaskConsumer implements Closeable {
             if (state == SlotState.IDLE)
                 slot.state(SlotState.IDLE);
         } catch (RuntimeException e) {
+            if (out != null)
+                out.close();
             slot.release(ownerWord);
             throw e;
         }
@@ -222,13 +238,15 @@ public final class TaskConsumer implements Closeable {
         slot.heartbeat(System.currentTimeMillis());
     }
 
-    private void resume() {
+    private void resume(ResultsLog.Writer out) {
         fencedBeforeUs = slot.fenced();
         OrphanAdoption.settleOwnHold(data.slots(), slot);
         OrphanAdoption.settleAdopterOf(data.slots(), slot);
         OrphanAdoption.settleOwnAdoption(data.slots(), slot);
         claims.settle(index, slot);
         slot.cleanRetryEntries();
+        if (out != null && out.voidUnpublished(slot.selectorCount()))
+            LOG.info("Slot {}: voided the result record of a commit that never landed", index);
         slot.readFigures(mirror);
         retries.load();
         if (slot.timedOut())
@@ -318,6 +336,7 @@ public final class TaskConsumer implements Closeable {
             callFailedBefore = failedBefore;
             callStart.set(System.nanoTime());
         }
+        result.reset();
         try {
             handler.handle(task, result);
             return null;
@@ -514,6 +533,9 @@ public final class TaskConsumer implements Closeable {
         else
             retries.remove(retryEntry);
         f.latencySumNanos += latency;
+        if (resultsOut != null)
+            resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
+                    result.bodyBuffer(), result.bodyLength());
         publish(f);
         slot.recordLatency(latency, now);
     }
@@ -558,6 +580,9 @@ public final class TaskConsumer implements Closeable {
             f.deadSerial++;
             f.pendingDeadSeq = seq;
             f.pendingDeadAttempts = attempts;
+            if (resultsOut != null)
+                resultsOf(x).dead(s.nextSelector(), seq, (int) attempts, System.nanoTime() - task.createdNanos(),
+                        describe(error).getBytes(StandardCharsets.UTF_8));
             publish(s, f);
             deadLetters.append(letter(x, seq, (int) attempts, f.deadSerial, error));
             f.pendingDeadSeq = -1;
@@ -571,6 +596,11 @@ public final class TaskConsumer implements Closeable {
             publish(s, f);
             logFailure(x, seq, attempts, due, error);
         }
+    }
+
+    /** The results writer of slot {@code x}: this consumer's own, or one for a slot it holds. */
+    private ResultsLog.Writer resultsOf(int x) {
+        return x == index ? resultsOut : otherResults.computeIfAbsent(x, data.results()::writer);
     }
 
     private void keepRetryTask(int entry) {
@@ -785,6 +815,9 @@ public final class TaskConsumer implements Closeable {
             LOG.warn("Slot {}: stopped with {} failed task(s) waiting for their retry; they wait in the slot like an "
                     + "unfinished batch", index, retries.count());
         reader.close();
+        if (resultsOut != null)
+            resultsOut.close();
+        otherResults.values().forEach(ResultsLog.Writer::close);
         data.close();
     }
 }

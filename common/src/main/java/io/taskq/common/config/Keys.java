@@ -24,6 +24,7 @@ public final class Keys {
     public static final int KEEP_ALL_CYCLES = QueueRetention.KEEP_ALL_CYCLES;
     /** The values of {@code producer.sync}. */
     public static final List<String> PRODUCER_SYNC_MODES = List.of("none", "msync");
+    public static final List<String> RESULTS_MODES = List.of("on", "off");
     /** The values of {@code permissions.mode}. */
     private static final List<String> PERMISSIONS_MODES = List.of("owner", "group");
 
@@ -85,6 +86,10 @@ public final class Keys {
             Duration.ZERO, Duration.ofDays(1),
             "A handler call running longer than this counts as a failed attempt: the consumer process exits (code 6) "
                     + "and its slot's work is resumed or adopted; 0s means no limit.");
+    public static final ConfigKey<String> RESULTS = choiceKey("consumer.results", "on", RESULTS_MODES,
+            "must be one of " + String.join(", ", RESULTS_MODES),
+            "on: each task's outcome (ok with the handler's result body, or dead) is recorded once in results/, for "
+                    + "taskq results; off: only the slot totals, for the last few percent of throughput.");
     public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
     public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
@@ -101,7 +106,7 @@ public final class Keys {
 
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
             ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE, HANDLER, HEARTBEAT, LEASE,
-            STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT,
+            STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT, RESULTS,
             RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
             DEMO_DATA_DIR);
 

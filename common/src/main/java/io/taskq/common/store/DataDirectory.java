@@ -35,6 +35,7 @@ public final class DataDirectory implements Closeable {
     private final SlotTable slots;
     private final RollCycles rollCycle;
     private final DeadLetters deadLetters;
+    private final ResultsLog results;
     private SingleChronicleQueue queue;
 
     private DataDirectory(Path dir, Ledger ledger, SlotTable slots, RollCycles rollCycle, DataDirAccess access) {
@@ -43,6 +44,7 @@ public final class DataDirectory implements Closeable {
         this.slots = slots;
         this.rollCycle = rollCycle;
         this.deadLetters = new DeadLetters(dir, rollCycle, access);
+        this.results = new ResultsLog(dir, slots.size(), rollCycle, access);
     }
 
     /** {@link #openOrCreate(Path, int, RollCycles, DataDirAccess)} with the default access: owner only. */
@@ -160,6 +162,11 @@ public final class DataDirectory implements Closeable {
         return deadLetters;
     }
 
+    /** The results log, {@code results/}: one queue per slot, each created on its first record. */
+    public ResultsLog results() {
+        return results;
+    }
+
     /**
      * The task queue, opened on first use. The queue's files are created lazily by the first append.
      *
@@ -186,6 +193,7 @@ public final class DataDirectory implements Closeable {
         if (queue != null)
             queue.close();
         deadLetters.close();
+        results.close();
         slots.close();
         ledger.close();
     }

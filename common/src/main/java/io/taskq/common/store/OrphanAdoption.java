@@ -84,9 +84,20 @@ public final class OrphanAdoption {
     }
 
     private final TimeoutRecovery timeouts;
+    private final ResultsLog results;
 
     public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims, DeadLetterRecovery deadLetters,
                           TimeoutRecovery timeouts) {
+        this(ledger, slots, claims, deadLetters, timeouts, null);
+    }
+
+    /**
+     * @param results the results log, whose record of a commit that never landed in an orphan is voided before the
+     *                orphan's figures are published (null: no results log, for tests of the protocol alone)
+     */
+    public OrphanAdoption(Ledger ledger, SlotTable slots, ClaimProtocol claims, DeadLetterRecovery deadLetters,
+                          TimeoutRecovery timeouts, ResultsLog results) {
+        this.results = results;
         this.ledger = ledger;
         this.slots = slots;
         this.claims = claims;
@@ -283,6 +294,11 @@ public final class OrphanAdoption {
             settleOwnAdoption(slots, orphan);
             claims.settle(x, orphan);
             orphan.cleanRetryEntries();
+            if (results != null && results.exists(x)) {
+                try (ResultsLog.Writer w = results.writer(x)) {
+                    w.voidUnpublished(orphan.selectorCount());
+                }
+            }
             if (orphan.timedOut())
                 timeouts.recordTimedOutCall(x, orphan);
             orphan.readFiguresAndRetries(scratch, retries);
