@@ -7,6 +7,7 @@ import io.taskq.common.store.Schema;
 import io.taskq.common.store.SlotSnapshot;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -38,9 +39,13 @@ final class MetricsReport {
      * interval; {@code leaseMillis} is {@code consumer.lease}, against which slots count as orphaned or frozen.
      */
     static String of(DataDirectory data, Progress p, StatusCommand.Rates rates, long leaseMillis) {
+        // The buckets first, as close to p's reading as possible: consumers keep adding to them meanwhile.
+        List<LatencyBuckets> latencies = new ArrayList<>();
+        for (SlotSnapshot s : p.slots())
+            latencies.add(StatusCommand.latencies(data, s.index()));
         MetricsReport m = new MetricsReport();
         m.job(data, p, rates);
-        m.slots(data, p.slots(), leaseMillis);
+        m.slots(p.slots(), latencies, leaseMillis);
         return m.sb.toString();
     }
 
@@ -60,22 +65,23 @@ final class MetricsReport {
         single("taskq_tasks_retrying", "gauge", "Tasks waiting in backoff for another attempt.", p.retrying());
         single("taskq_tasks_in_flight", "gauge", "Tasks claimed by a slot and not yet done, summed over all slots.",
                 p.slots().stream().mapToLong(SlotSnapshot::inFlight).sum());
-        single("taskq_stream_sealed", "gauge", "1 once the stream is sealed (it takes no more tasks), else 0.",
+        single("taskq_stream_sealed", "gauge", "1 once the stream is sealed (it takes no more tasks).",
                 p.sealed() ? 1 : 0);
         single("taskq_stream_all_done", "gauge",
-                "1 once the stream is sealed and every task in it is finished (done or dead), else 0.",
+                "1 once the stream is sealed and every task in it is finished (done or dead).",
                 p.allDone() ? 1 : 0);
         family("taskq_throughput_tasks_per_second", "gauge",
-                "Tasks done per second over the last sampling interval (200 ms, or the --textfile interval).");
+                "Tasks done per second over the sampling interval (200 ms, or --interval).");
         sb.append("taskq_throughput_tasks_per_second ").append(number(Math.round(rates.total() * 10) / 10.0))
                 .append('\n');
     }
 
-    private void slots(DataDirectory data, List<SlotSnapshot> slots, long leaseMillis) {
+    private void slots(List<SlotSnapshot> slots, List<LatencyBuckets> latencies, long leaseMillis) {
         long nowMillis = System.currentTimeMillis();
         perSlot("taskq_slot_tasks_done_total", "counter", "Tasks this slot did.", slots, s -> s.figures().done);
-        perSlot("taskq_slot_handler_attempts_total", "counter", "Handler calls this slot made (attempts - done - "
-                + "failures were calls repeated because a consumer was killed).", slots, SlotSnapshot::attempts);
+        perSlot("taskq_slot_handler_attempts_total", "counter",
+                "Handler calls this slot made, including calls repeated after a kill.", slots,
+                SlotSnapshot::attempts);
         perSlot("taskq_slot_handler_failures_total", "counter", "Failed handler calls this slot recorded.", slots,
                 SlotSnapshot::failures);
         perSlot("taskq_slot_tasks_dead_total", "counter", "Tasks this slot dead-lettered.", slots,
@@ -87,25 +93,26 @@ final class MetricsReport {
                 SlotSnapshot::inFlight);
         perSlot("taskq_slot_tasks_retrying", "gauge", "Tasks of this slot waiting in backoff for another attempt.",
                 slots, SlotSnapshot::retrying);
-        perSlot("taskq_slot_alive", "gauge", "1 while the slot's owner process runs (same pid and start time), "
-                + "else 0.", slots, s -> s.alive() ? 1 : 0);
-        perSlot("taskq_slot_orphaned", "gauge", "1 when the slot holds unfinished work, its owner is gone and its "
-                        + "heartbeat is older than consumer.lease (a running consumer adopts the work), else 0.",
-                slots, s -> StatusCommand.orphaned(s, leaseMillis) ? 1 : 0);
-        perSlot("taskq_slot_frozen", "gauge", "1 when the slot's owner runs but its heartbeat is older than "
-                        + "consumer.lease while it holds work (stopped?; a running consumer takes it over), else 0.",
-                slots, s -> StatusCommand.frozen(s, leaseMillis) ? 1 : 0);
-        perSlot("taskq_slot_taken_over", "gauge", "1 when another consumer took this slot's work over while its "
-                + "owner was stopped (the owner exits with code 7 if it resumes), else 0.", slots,
+        perSlot("taskq_slot_alive", "gauge", "1 while the slot's owner process runs (same pid and start time).",
+                slots, s -> s.alive() ? 1 : 0);
+        perSlot("taskq_slot_orphaned", "gauge",
+                "1 while the slot's work is orphaned (owner gone, heartbeat older than consumer.lease).", slots,
+                s -> StatusCommand.orphaned(s, leaseMillis) ? 1 : 0);
+        perSlot("taskq_slot_frozen", "gauge",
+                "1 while the slot's owner runs and holds work, its heartbeat older than consumer.lease.", slots,
+                s -> StatusCommand.frozen(s, leaseMillis) ? 1 : 0);
+        perSlot("taskq_slot_taken_over", "gauge",
+                "1 once another consumer took over the work of this slot's stopped owner.", slots,
                 s -> s.fenced() ? 1 : 0);
-        latencies(data, slots);
+        histograms(slots, latencies);
     }
 
-    private void latencies(DataDirectory data, List<SlotSnapshot> slots) {
+    private void histograms(List<SlotSnapshot> slots, List<LatencyBuckets> latencies) {
         String name = "taskq_slot_task_latency_seconds";
         family(name, "histogram", "Time from put to done of the tasks this slot did (queueing included).");
-        for (SlotSnapshot s : slots) {
-            LatencyBuckets lat = StatusCommand.latencies(data, s.index());
+        for (int i = 0; i < slots.size(); i++) {
+            SlotSnapshot s = slots.get(i);
+            LatencyBuckets lat = latencies.get(i);
             String slot = "slot=\"" + s.index() + "\"";
             long cumulative = 0;
             int bucket = 0;
