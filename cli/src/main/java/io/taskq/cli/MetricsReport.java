@@ -19,10 +19,10 @@ import java.util.function.ToLongFunction;
  * per-slot families carry the label {@code slot="N"}. Samples have no timestamps (node_exporter's textfile collector
  * refuses them). Dashboards and alerts read these names: rename none.
  * <p>
- * The handling latency is a histogram per slot, so that it aggregates across slots. Its buckets are powers of two of
- * nanoseconds from 2<sup>10</sup> (about 1 us) to 2<sup>36</sup> (about 69 s): each is a boundary of the slot's own
- * {@link LatencyBuckets}, so the counts are exact, not interpolated. Those buckets hold whole nanoseconds, so
- * {@code le} = 2<sup>k</sup> ns counts the tasks done in less than 2<sup>k</sup> ns (one done in exactly
+ * The latency from put to done is a histogram per slot, so that it aggregates across slots. Its buckets are powers
+ * of two of nanoseconds from 2<sup>10</sup> (about 1 us) to 2<sup>36</sup> (about 69 s): each is a boundary of the
+ * slot's own {@link LatencyBuckets}, so the counts are exact, not interpolated. Those buckets hold whole nanoseconds,
+ * so {@code le} = 2<sup>k</sup> ns counts the tasks done in less than 2<sup>k</sup> ns (one done in exactly
  * 2<sup>k</sup> ns counts from the next boundary on).
  */
 final class MetricsReport {
