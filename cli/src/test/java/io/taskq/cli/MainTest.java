@@ -46,7 +46,7 @@ class MainTest {
     @Test
     void shouldListTheCommandsWhenNoneIsClose() {
         assertRejected("taskq: unknown command 'frobnicate' (commands: demo, produce, consume, status, join, dead, "
-                + "results, tail, bench, doctor, completion, help)", "frobnicate");
+                + "results, tail, bench, doctor, metrics, completion, help)", "frobnicate");
     }
 
     @Test
@@ -70,6 +70,10 @@ class MainTest {
         assertRejected("taskq join: --timeout=soon: must be a duration such as 500ms, 10s, 2m or 1h",
                 "join", "--timeout", "soon");
         assertRejected("taskq status: --interval=0ms: must be more than 0", "status", "--interval", "0ms");
+        assertRejected("taskq metrics: --interval=0s: must be more than 0", "metrics", "--textfile",
+                tmp.resolve("taskq.prom").toString(), "--interval", "0s");
+        assertRejected("taskq metrics: --interval=soon: must be a duration such as 500ms, 10s, 2m or 1h",
+                "metrics", "--interval", "soon");
     }
 
     @Test
@@ -87,6 +91,8 @@ class MainTest {
                 + "workload against its closed form)", "produce", "--count", "5", "--seal", "--verify");
         assertRejected("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1, or auto)",
                 "consume");
+        assertRejected("taskq metrics: --interval needs --textfile PATH (without it, metrics prints once)",
+                "metrics", "--interval", "5s");
     }
 
     @Test
@@ -97,6 +103,19 @@ class MainTest {
         assertRejected("taskq demo: --consumers=none: must be a whole number in 1..64", "demo", "--consumers", "none",
                 "--data-dir", data.toString());
         assertFalse(Files.exists(data), "nothing was created");
+    }
+
+    @Test
+    void shouldRefuseATextfileThatCannotBeWrittenBeforeReadingTheDataDirectory() {
+        Path data = tmp.resolve("data");
+        Path nowhere = tmp.resolve("nowhere");
+        assertRejected("taskq metrics: --textfile=" + nowhere.resolve("taskq.prom") + ": directory " + nowhere
+                + " does not exist", "metrics", "--textfile", nowhere.resolve("taskq.prom").toString(), "--data-dir",
+                data.toString());
+        assertRejected("taskq metrics: --textfile=" + tmp + ": is a directory; name a file in it, such as taskq.prom",
+                "metrics", "--textfile", tmp.toString(), "--data-dir", data.toString());
+        assertFalse(Files.exists(data), "nothing was created");
+        assertFalse(Files.exists(nowhere), "nothing was created");
     }
 
     @Test
@@ -131,7 +150,7 @@ class MainTest {
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.out().startsWith("Usage: taskq"), run::toString);
         for (String command : List.of("demo", "produce", "consume", "status", "join", "dead", "results", "tail",
-                "bench", "doctor", "completion"))
+                "bench", "doctor", "metrics", "completion"))
             assertTrue(run.out().contains("\n  " + command + " "), () -> command + " is listed\n" + run);
         assertTrue(run.out().contains("Exit codes: 0 ok, 1 failed, 2 bad usage"), run::toString);
     }
@@ -161,8 +180,8 @@ class MainTest {
         CommandRun run = CommandRun.of("completion", "bash");
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.out().contains("complete -F"), "a bash completion script");
-        for (String word : List.of("demo", "produce", "consume", "status", "join", "tail", "doctor", "--wait-consumers",
-                "--exit-on-eos", "--data-dir"))
+        for (String word : List.of("demo", "produce", "consume", "status", "join", "tail", "doctor", "metrics",
+                "--wait-consumers", "--exit-on-eos", "--data-dir", "--textfile"))
             assertTrue(run.out().contains(word), () -> "completes " + word);
     }
 

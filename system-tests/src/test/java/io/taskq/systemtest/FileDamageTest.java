@@ -39,7 +39,8 @@ class FileDamageTest extends ProcessTest {
             List.of("status"),
             List.of("join", "--timeout", "5s"),
             List.of("tail"),
-            List.of("doctor"));
+            List.of("doctor"),
+            List.of("metrics"));
 
     private Path healthy;
     private int cases;
@@ -82,7 +83,7 @@ class FileDamageTest extends ProcessTest {
         refused("slot-magic", "results.cm3", d -> overwrite(d.resolve("results.cm3"), slotOffset(d, 1), new byte[8]),
                 ENTRY_POINTS.get(5), "results.cm3: slot 1 is not a TaskQ result slot (bad magic 0x0)");
         refused("slot-version", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 2) + 8, 7),
-                ENTRY_POINTS.get(2),
+                ENTRY_POINTS.get(6),
                 "results.cm3: slot 2 written by schema version 7, this build reads schema version " + Schema.VERSION);
         refused("slot-index", "results.cm3", d -> writeNativeInt(d.resolve("results.cm3"), slotOffset(d, 0) + 12, 5),
                 ENTRY_POINTS.get(0), "results.cm3: slot 0 is marked as slot 5 (damaged)");

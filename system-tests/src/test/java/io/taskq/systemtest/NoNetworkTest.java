@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * TaskQ never needs the network: the demo (a producer and consumers as separate JVMs) runs inside a network namespace
- * whose only interface is loopback, and Chronicle's analytics, which would phone home, is on no runtime classpath,
- * neither as a jar nor as classes inside another jar nor through a jar manifest's Class-Path.
+ * TaskQ never needs the network: the demo (a producer and consumers as separate JVMs), then {@code taskq metrics} on
+ * its data directory, run inside a network namespace whose only interface is loopback, and Chronicle's analytics,
+ * which would phone home, is on no runtime classpath, neither as a jar nor as classes inside another jar nor through a
+ * jar manifest's Class-Path.
  */
 class NoNetworkTest extends ProcessTest {
     /** The package of Chronicle's analytics implementation, which chronicle-core loads by reflection if present. */
@@ -37,13 +38,14 @@ class NoNetworkTest extends ProcessTest {
 
     @Test
     @Timeout(300)
-    void shouldRunTheDemoInANetworkNamespaceWithOnlyLoopback() throws Exception {
+    void shouldRunTheDemoAndMetricsInANetworkNamespaceWithOnlyLoopback() throws Exception {
         assumeUnshareNetworkPermitted();
         Path dir = tmp.resolve("demo");
-        // One namespace for both: list its interfaces (/proc/self/net/dev is per network namespace),
-        // then exec the demo.
+        // One namespace for all: list its interfaces (/proc/self/net/dev is per network namespace), run the demo,
+        // then exec metrics on the data directory the demo keeps in data/ (a temporary path, without quotes).
         TaskqProcess demo = taskq.startWrapped("demo-no-network", Map.of(),
-                List.of("unshare", "-n", "--", "sh", "-c", "cat /proc/self/net/dev && exec \"$0\" \"$@\""),
+                List.of("unshare", "-n", "--", "sh", "-c", "cat /proc/self/net/dev && \"$0\" \"$@\" && exec \"$0\" "
+                        + "metrics --data-dir '" + dir.resolve("data") + "'"),
                 "demo", "--count", "20000", "--consumers", "2", "--data-dir", dir.toString());
         demo.awaitExit(Duration.ofSeconds(240));
 
@@ -55,6 +57,8 @@ class NoNetworkTest extends ProcessTest {
         assertEquals(List.of("lo"), interfaces,
                 () -> "the namespace has no interface but loopback\n" + demo.describe());
         assertTrue(demo.stdout().contains("VERIFIED: every task was handled exactly once"), demo::describe);
+        assertTrue(demo.stdout().contains("\ntaskq_tasks_done_total 20000\n"), demo::describe);
+        assertTrue(demo.stdout().contains("\ntaskq_stream_all_done 1\n"), demo::describe);
     }
 
     @Test

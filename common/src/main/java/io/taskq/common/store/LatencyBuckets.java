@@ -53,6 +53,11 @@ public final class LatencyBuckets {
         return max;
     }
 
+    /** The values counted in bucket {@code index} (see {@link #index}); read-only, for exporting the histogram. */
+    public long countAt(int index) {
+        return counts[index];
+    }
+
     public long count() {
         long n = 0;
         for (long c : counts)
