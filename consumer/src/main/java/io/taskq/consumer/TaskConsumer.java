@@ -102,6 +102,8 @@ public final class TaskConsumer implements Closeable {
     private volatile long callFailedBefore;
     /** True while recording a timed-out call found on taking the slot: publishes may clear the TIMED_OUT flag. */
     private boolean recovering;
+    /** Set once the slot is recovered: a fence seen after that was set while this consumer held the slot. */
+    private volatile boolean resumed;
     /** Set by the first thread that finds the slot fenced; it halts the process. */
     private final AtomicBoolean halting = new AtomicBoolean();
     /** True while the slot carries a fence set before this consumer took it (see {@link #resume}). */
@@ -158,6 +160,11 @@ public final class TaskConsumer implements Closeable {
         if (!auto)
             takeSlot();
         startOwning();
+        // The heartbeat from the start: opening the queues and recovering the slot can take seconds on a loaded
+        // machine, and a slot whose live owner stops stamping it for a lease is taken over (fenced).
+        this.watchdog = new Thread(this::watch, "taskq-slot-" + index + "-heartbeat");
+        watchdog.setDaemon(true);
+        watchdog.start();
         ResultsLog.Writer out = null;
         try {
             if (settings.results() || data.results().exists(index))
@@ -167,14 +174,14 @@ public final class TaskConsumer implements Closeable {
             resume(out);
             if (resultsOut == null && out != null)
                 out.close(); // opened only to void a record left by an earlier run with results on
-            this.watchdog = new Thread(this::watch, "taskq-slot-" + index + "-heartbeat");
-            watchdog.setDaemon(true);
-            watchdog.start();
+            resumed = true;
             // Shown as a live consumer (IDLE or RUNNING) only now that it can claim: produce --wait-consumers counts
             // those, and a consumer still opening its reader would let the first tasks all go to the others.
             if (state == SlotState.IDLE)
                 slot.state(SlotState.IDLE);
         } catch (RuntimeException e) {
+            watching = false;
+            LockSupport.unpark(watchdog);
             if (out != null)
                 out.close();
             slot.release(ownerWord);
@@ -400,7 +407,7 @@ public final class TaskConsumer implements Closeable {
         if (taskTimeoutNanos > 0)
             tickMillis = Math.max(1, Math.min(tickMillis, taskTimeoutNanos / 4_000_000));
         while (watching) {
-            if (slot.fenced())
+            if (resumed && slot.fenced())
                 haltTakenOver();
             slot.heartbeat(System.currentTimeMillis());
             if (taskTimeoutNanos > 0)
