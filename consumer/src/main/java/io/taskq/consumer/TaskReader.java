@@ -113,6 +113,7 @@ final class TaskReader implements Closeable {
         pruneDue = false;
         try {
             retention.prune();
+            retention.pruneResults(slot.index());
         } catch (RuntimeException e) {
             LOG.warn("Retention failed; trying again when the reader enters the next roll cycle", e);
         }

@@ -123,6 +123,44 @@ public final class QueueRetention {
         return deleted;
     }
 
+    /**
+     * Deletes the cycle files of slot {@code slot}'s results queue ({@code results/slot-N}) beyond the newest
+     * {@code queue.keep-cycles}: results follow the task queue's retention. A reader of the results log that is
+     * further behind than that loses the outcomes in the deleted files.
+     *
+     * @return the files deleted by this call, oldest first
+     */
+    public List<File> pruneResults(int slot) {
+        if (!enabled() || !data.results().exists(slot))
+            return List.of();
+        SingleChronicleQueue queue = data.results().queue(slot);
+        queue.refreshDirectoryListing();
+        int first = queue.firstCycle();
+        int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first >= last)
+            return List.of();
+        List<Long> cycles = new ArrayList<>(queue.listCyclesBetween(first, last));
+        List<File> deleted = new ArrayList<>();
+        for (int i = 0; i < cycles.size() - Math.max(1, keepCycles); i++) {
+            File file = fileOf(queue, cycles.get(i).intValue());
+            if (file == null)
+                continue;
+            try {
+                if (Files.deleteIfExists(file.toPath()))
+                    deleted.add(file);
+            } catch (IOException e) {
+                LOG.warn("Retention: cannot delete {} ({}); trying again at the next roll", file, e.toString());
+                break;
+            }
+        }
+        if (!deleted.isEmpty()) {
+            queue.refreshDirectoryListing();
+            LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {}: {}", keepCycles,
+                    deleted.size(), queue.file(), deleted.stream().map(File::getName).toList());
+        }
+        return deleted;
+    }
+
     /** The lowest cycle a live consumer's tailer is in, or {@code Integer.MAX_VALUE} if none is in one. */
     private int oldestLiveReaderCycle() {
         SlotTable slots = data.slots();
