@@ -87,6 +87,16 @@ class MainTest {
                 + "workload against its closed form)", "produce", "--count", "5", "--seal", "--verify");
         assertRejected("taskq consume: --index K is required (this consumer's slot, 0..slots.max-1, or auto)",
                 "consume");
+        assertRejected("taskq produce: --format goes with --input FILE|-, not with --count (synthetic tasks are not "
+                + "read from an input)", "produce", "--count", "5", "--format", "lines");
+    }
+
+    @Test
+    void shouldNameTheInputFormatsWhenGivenAnUnknownOne() {
+        assertRejected("taskq produce: --format=xml: must be csv, lines or jsonl", "produce", "--input", "-",
+                "--format", "xml");
+        assertRejected("taskq produce: --format=LINES: must be csv, lines or jsonl", "produce", "--input", "-",
+                "--format=LINES");
     }
 
     @Test
