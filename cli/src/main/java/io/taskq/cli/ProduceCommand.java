@@ -49,8 +49,8 @@ final class ProduceCommand implements Callable<Integer> {
     private String input;
     @Option(names = "--format", paramLabel = "csv|lines|jsonl", converter = OptionValues.Format.class,
             description = "with --input: csv (the default): \"value,payload\" per line (int, double); lines: each "
-                    + "line (UTF-8, without its line ending, empty too) is a task body; jsonl: each line is one JSON "
-                    + "value and its text a task body (blank lines are skipped). Bodies are at most "
+                    + "line (UTF-8, without its line ending) is a task body, an empty line too; jsonl: each line is "
+                    + "one JSON value and its text a task body (blank lines are skipped). Bodies are at most "
                     + "queue.max-body-bytes long; lines and jsonl tasks have value 0 and payload 0")
     private InputFormat format;
     @ConfigOverride("producer.rate")
