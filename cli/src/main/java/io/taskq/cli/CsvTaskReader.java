@@ -25,13 +25,6 @@ final class CsvTaskReader implements TaskSource {
     private int value;
     private double payload;
 
-    /** A line of the input that is not a task. */
-    static final class MalformedLine extends IllegalArgumentException {
-        MalformedLine(String message) {
-            super(message);
-        }
-    }
-
     /**
      * @param in   the text, closed by {@link #close()}
      * @param name the input in messages: {@code stdin} or {@code input FILE}

@@ -106,6 +106,17 @@ public final class OptionValues {
         }
     }
 
+    /** {@code produce --format}: one of {@link InputFormat}'s names, in lower case. */
+    static final class Format implements ITypeConverter<InputFormat> {
+        @Override
+        public InputFormat convert(String text) {
+            InputFormat format = InputFormat.named(text);
+            if (format == null)
+                throw new TypeConversionException("must be " + InputFormat.NAMES);
+            return format;
+        }
+    }
+
     /** A duration such as {@code 500ms}, {@code 30s} or {@code 5m}. */
     public static final class TimeSpan implements ITypeConverter<Duration> {
         @Override

@@ -19,18 +19,21 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code taskq produce (--count N | --input FILE|-) [--rate R] [--wait-consumers K] [--seal] [--join [--verify]]
- * [--timeout D] [--data-dir DIR]}: optionally waits until K live consumers hold a slot, then submits tasks of the
- * synthetic workload ({@link io.taskq.workload.Workload}) or {@code value,payload} CSV lines, optionally seals the
- * stream and joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if
- * it does not match). Prints one summary line on stdout; shows a progress bar on a terminal.
+ * {@code taskq produce (--count N | --input FILE|- [--format csv|lines|jsonl]) [--rate R] [--wait-consumers K] [--seal]
+ * [--join [--verify]] [--timeout D] [--data-dir DIR]}: optionally waits until K live consumers hold a slot, then
+ * submits tasks of the synthetic workload ({@link io.taskq.workload.Workload}) or one task per input line
+ * ({@link InputFormat}: {@code value,payload} CSV, or a body per line as text or JSON), optionally seals the stream and
+ * joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if it does not
+ * match). Prints one summary line on stdout; shows a progress bar on a terminal.
  */
 @Command(name = "produce", sortOptions = false,
-        description = "submit tasks (synthetic or CSV), optionally seal the stream and join")
+        description = "submit tasks (synthetic, or one per line of CSV, text or JSON), optionally seal the stream and "
+                + "join")
 final class ProduceCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceCommand.class);
     /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
@@ -42,8 +45,14 @@ final class ProduceCommand implements Callable<Integer> {
             description = "submit N synthetic tasks: value = i mod 1000, payload = i * 0.5 (0.." + MAX_COUNT + ")")
     private Long count;
     @Option(names = "--input", paramLabel = "FILE|-",
-            description = "submit one task per CSV line \"value,payload\" (int, double); - reads stdin")
+            description = "submit one task per line of FILE, in the --format; - reads stdin")
     private String input;
+    @Option(names = "--format", paramLabel = "csv|lines|jsonl", converter = OptionValues.Format.class,
+            description = "with --input: csv (the default): \"value,payload\" per line (int, double); lines: each "
+                    + "line (UTF-8, without its line ending) is a task body, an empty line too; jsonl: each line is "
+                    + "one JSON value and its text a task body (blank lines are skipped). Bodies are at most "
+                    + "queue.max-body-bytes long; lines and jsonl tasks have value 0 and payload 0")
+    private InputFormat format;
     @ConfigOverride("producer.rate")
     @Option(names = "--rate", paramLabel = "R", description = "tasks per second, 0 = as fast as possible "
             + "(config producer.rate, default ${DEFAULT-VALUE})")
@@ -85,7 +94,8 @@ final class ProduceCommand implements Callable<Integer> {
         checkOptions();
         TaskQConfig config = Launch.config(spec);
         ProducerSettings settings = ProducerSettings.from(config);
-        try (TaskSource tasks = input != null ? CsvTaskReader.open(input) : new SyntheticTasks(count)) {
+        try (TaskSource tasks = input != null ? format().open(input, settings.maxBodyBytes())
+                : new SyntheticTasks(count)) {
             LOG.info("producer pid {}: {}", ProcessHandle.current().pid(), config.describe(ProducerSettings.KEYS));
             try (TaskProducer producer = TaskProducer.open(settings)) {
                 checkStream(producer, settings);
@@ -110,9 +120,16 @@ final class ProduceCommand implements Callable<Integer> {
     private void checkOptions() {
         if ((count != null) == (input != null))
             throw TaskQException.usage("taskq produce: give exactly one of --count N or --input FILE|-");
+        if (format != null && input == null)
+            throw TaskQException.usage("taskq produce: --format goes with --input FILE|-, not with --count (synthetic "
+                    + "tasks are not read from an input)");
         if (verify && !(count != null && seal && join))
             throw TaskQException.usage("taskq produce: --verify needs --count N, --seal and --join (it checks the "
                     + "finished synthetic workload against its closed form)");
+    }
+
+    private InputFormat format() {
+        return format != null ? format : InputFormat.CSV;
     }
 
     /** Refuses a stream that takes no more tasks, and a wait for more consumers than there are slots. */
@@ -155,10 +172,10 @@ final class ProduceCommand implements Callable<Integer> {
         try {
             while (tasks.next()) {
                 pacer.await(submitted.count());
-                submitted.add(put(producer, tasks.value(), tasks.payload(), submitted));
+                submitted.add(put(producer, tasks, submitted));
                 progress.update(submitted.count());
             }
-        } catch (CsvTaskReader.MalformedLine e) {
+        } catch (MalformedLine e) {
             throw TaskQException.usage("taskq produce: " + e.getMessage() + "; " + submitted
                     + " before it stay submitted; the stream was not sealed");
         } finally {
@@ -168,12 +185,14 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     /**
-     * One put; a stream sealed meanwhile by another process, or a full disk, is a clear one-line error that says what
-     * was submitted.
+     * Puts the source's current task; a stream sealed meanwhile by another process, or a full disk, is a clear one-line
+     * error that says what was submitted.
      */
-    private static long put(TaskProducer producer, int value, double payload, SubmittedRange submitted) {
+    private static long put(TaskProducer producer, TaskSource task, SubmittedRange submitted) {
         try {
-            return producer.put(value, payload);
+            ByteBuffer body = task.body();
+            return body == null ? producer.put(task.value(), task.payload())
+                    : producer.put(task.value(), task.payload(), body);
         } catch (StreamSealedException sealed) {
             throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
                     + submitted + " were submitted before that");

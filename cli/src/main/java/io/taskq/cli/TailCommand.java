@@ -4,11 +4,10 @@ import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.DataDirectory;
-import io.taskq.common.wire.TaskEvents;
-import net.openhft.chronicle.queue.ChronicleReaderMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -22,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code taskq tail [--data-dir DIR] [ChronicleReaderMain flags]}: runs Chronicle Queue's own
- * {@code ChronicleReaderMain} on the task queue, as a method reader of {@link TaskEvents} ({@code -r}), so the binary
- * task DTOs print as text with their field names. Every argument that is not one of tail's own options goes to
+ * {@code ChronicleReaderMain} on the task queue ({@link TailReader}), as a method reader of {@link TailEvents}
+ * ({@code -r}), so the binary task DTOs print as text with their field names, and bodies as text when they are valid
+ * UTF-8, in hex otherwise ({@link TailedTask}). Every argument that is not one of tail's own options goes to
  * ChronicleReaderMain unchanged.
  */
 @Command(name = "tail", sortOptions = false,
@@ -45,6 +45,8 @@ final class TailCommand implements Callable<Integer> {
     private List<String> readerFlags = new ArrayList<>();
     @Spec
     private CommandSpec spec;
+    @ParentCommand
+    private Main taskq;
 
     @Override
     public Integer call() {
@@ -59,11 +61,11 @@ final class TailCommand implements Callable<Integer> {
             if (a.equals("-d") || a.startsWith("--directory"))
                 throw TaskQException.usage("taskq tail: use --data-dir DIR instead of " + a);
         List<String> readerArgs = new ArrayList<>(List.of("-d", tasks.toString()));
-        // Tasks are compact binary DTOs: the reader prints them as text only as calls of TaskEvents.
+        // Tasks are compact binary DTOs: the reader prints them as text only as calls of an interface such as this.
         if (!readerFlags.contains("-r"))
-            readerArgs.addAll(List.of("-r", TaskEvents.class.getName()));
+            readerArgs.addAll(List.of("-r", TailEvents.class.getName()));
         readerArgs.addAll(readerFlags);
-        ChronicleReaderMain.main(readerArgs.toArray(String[]::new));
+        new TailReader(taskq.out()).print(readerArgs.toArray(String[]::new));
         return 0;
     }
 

@@ -2,17 +2,18 @@ package io.taskq.cli;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
- * The tasks {@code taskq produce} submits, one (value, payload) pair at a time: {@link SyntheticTasks} or
- * {@link CsvTaskReader}. Not thread-safe.
+ * The tasks {@code taskq produce} submits, one at a time: {@link SyntheticTasks}, or one of the readers of
+ * {@link InputFormat}. Not thread-safe.
  */
 interface TaskSource extends Closeable {
     /**
      * Moves to the next task.
      *
      * @return false once there are no more
-     * @throws CsvTaskReader.MalformedLine if the next task cannot be read; the tasks before it were yielded
+     * @throws MalformedLine if the next task cannot be read; the tasks before it were yielded
      */
     boolean next() throws IOException;
 
@@ -21,6 +22,14 @@ interface TaskSource extends Closeable {
 
     /** The current task's payload; valid after {@link #next()} returned true. */
     double payload();
+
+    /**
+     * The current task's body, from the buffer's position to its limit, or null if this source's tasks have none; valid
+     * until the next call of {@link #next()} (the buffer is reused).
+     */
+    default ByteBuffer body() {
+        return null;
+    }
 
     /** How many tasks there are in all, or -1 if that is only known at the end. */
     long total();

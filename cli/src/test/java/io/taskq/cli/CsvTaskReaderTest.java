@@ -37,7 +37,7 @@ class CsvTaskReaderTest {
         try (CsvTaskReader r = reader(text)) {
             for (int i = 0; i < goodLinesFirst; i++)
                 r.next();
-            return assertThrows(CsvTaskReader.MalformedLine.class, r::next).getMessage();
+            return assertThrows(MalformedLine.class, r::next).getMessage();
         }
     }
 

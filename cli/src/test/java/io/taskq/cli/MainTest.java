@@ -93,6 +93,16 @@ class MainTest {
                 "consume");
         assertRejected("taskq metrics: --interval needs --textfile PATH (without it, metrics prints once)",
                 "metrics", "--interval", "5s");
+        assertRejected("taskq produce: --format goes with --input FILE|-, not with --count (synthetic tasks are not "
+                + "read from an input)", "produce", "--count", "5", "--format", "lines");
+    }
+
+    @Test
+    void shouldNameTheInputFormatsWhenGivenAnUnknownOne() {
+        assertRejected("taskq produce: --format=xml: must be csv, lines or jsonl", "produce", "--input", "-",
+                "--format", "xml");
+        assertRejected("taskq produce: --format=LINES: must be csv, lines or jsonl", "produce", "--input", "-",
+                "--format=LINES");
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.List;
  * Everything a producer needs. Immutable, and valid by construction: it is built only by {@link #builder(Path)} (or
  * {@link #from(TaskQConfig)}), whose setters check each value by the rule of its configuration key, so a bad value
  * fails where it is set, with the key's name, the value and what is allowed
- * ({@code queue.max-body-bytes=-1: must be 0..16777216}). Unset values are the keys' defaults
+ * ({@code queue.max-body-bytes=-1: must be 0..16776192}). Unset values are the keys' defaults
  * ({@link io.taskq.common.config.ConfigKey#defaultValue()}).
  */
 public final class ProducerSettings {
@@ -156,7 +156,7 @@ public final class ProducerSettings {
             return this;
         }
 
-        /** {@code queue.max-body-bytes}: 0..16777216. */
+        /** {@code queue.max-body-bytes}: 0..16776192. */
         public Builder maxBodyBytes(int bytes) {
             this.maxBodyBytes = Keys.MAX_BODY_BYTES.check(bytes);
             return this;

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -29,8 +30,25 @@ import java.time.Duration;
  * any processes, get dense seqs in queue order. At start a producer repairs {@code submitted} (and {@code sealed})
  * from the queue's last excerpt, in case a producer was killed mid-put.
  * <p>
- * Not thread-safe: use one instance per thread. {@link #close()} releases files; it does not end the stream, because
- * other producers may still be putting: call {@link #seal()} for that.
+ * A task is a {@code value} ({@code int}) and a {@code payload} ({@code double}), with an optional opaque body of up to
+ * {@code queue.max-body-bytes} bytes that handlers read with {@link io.taskq.common.Task#body()}. The {@code put}
+ * methods differ only in what they take; each returns the task's seq and has the same guarantees and exceptions:
+ * <ul>
+ *   <li>{@link #put(int, double)}: no body;</li>
+ *   <li>{@link #put(byte[])} and {@link #put(int, double, byte[])}: a body from an array, which the producer copies
+ *   before it returns (the caller may reuse the array at once);</li>
+ *   <li>{@link #put(ByteBuffer)} and {@link #put(int, double, ByteBuffer)}: a body from a buffer's position to its
+ *   limit, written straight into the queue without an intermediate copy (one memory copy from a direct buffer, one
+ *   array copy from a heap buffer; a read-only heap buffer, whose array is hidden, is read byte by byte). The buffer's
+ *   position, limit and mark are unchanged on return, so the same buffer can be put again, and the producer keeps no
+ *   reference to it.</li>
+ * </ul>
+ * A body-less put and a put of an empty body write the same task: {@link io.taskq.common.Task#hasBody()} is false.
+ * {@code put(body)} sets {@code value = 0} and {@code payload = 0.0}.
+ * <p>
+ * Not thread-safe: use one instance per thread, and do not change a buffer or array while it is being put.
+ * {@link #close()} releases files; it does not end the stream, because other producers may still be putting: call
+ * {@link #seal()} for that.
  */
 public final class TaskProducer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProducer.class);
@@ -88,25 +106,70 @@ public final class TaskProducer implements Closeable {
      *                               written, and every task put before it is safe
      */
     public long put(int value, double payload) {
-        return append(task.set(value, payload));
+        return append(task.set(value, payload), null);
     }
 
     /**
      * Appends one task with a body and returns its seq.
      *
-     * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}
+     * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}; nothing was written
      * @throws StreamSealedException   if the stream is sealed; nothing was written
      * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
      */
     public long put(int value, double payload, byte[] body) {
-        if (body.length > maxBodyBytes)
-            throw new IllegalArgumentException("task body of " + body.length + " bytes exceeds queue.max-body-bytes="
-                    + maxBodyBytes);
-        return append(task.set(value, payload).body(body));
+        requireBodyFits(body.length);
+        return append(task.set(value, payload).body(body), null);
     }
 
-    private long append(QueuedTask t) {
-        if (space.charge(TASK_EXCERPT_BYTES + t.bodyLength(), reclaim))
+    /**
+     * Appends one task with {@code value = 0}, {@code payload = 0.0} and a copy of {@code body}; returns its seq.
+     *
+     * @throws IllegalArgumentException if the body is longer than {@code queue.max-body-bytes}; nothing was written
+     * @throws StreamSealedException   if the stream is sealed; nothing was written
+     * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
+     */
+    public long put(byte[] body) {
+        return put(0, 0.0, body);
+    }
+
+    /**
+     * Appends one task whose body is {@code body}'s bytes from its position to its limit, written into the queue
+     * without an intermediate copy; returns its seq. {@code body}'s position, limit and mark are unchanged on return,
+     * whatever the outcome.
+     *
+     * @throws IllegalArgumentException if {@code body.remaining()} is more than {@code queue.max-body-bytes}; nothing
+     *                                  was written
+     * @throws StreamSealedException   if the stream is sealed; nothing was written
+     * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
+     */
+    public long put(int value, double payload, ByteBuffer body) {
+        requireBodyFits(body.remaining());
+        return append(task.set(value, payload), body);
+    }
+
+    /**
+     * Appends one task with {@code value = 0}, {@code payload = 0.0} and the bytes of {@code body} from its position
+     * to its limit, as {@link #put(int, double, ByteBuffer)}; returns its seq.
+     *
+     * @throws IllegalArgumentException if {@code body.remaining()} is more than {@code queue.max-body-bytes}; nothing
+     *                                  was written
+     * @throws StreamSealedException   if the stream is sealed; nothing was written
+     * @throws TaskQException           with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}
+     */
+    public long put(ByteBuffer body) {
+        return put(0, 0.0, body);
+    }
+
+    private void requireBodyFits(int length) {
+        if (length > maxBodyBytes)
+            throw new IllegalArgumentException("task body of " + length + " bytes exceeds queue.max-body-bytes="
+                    + maxBodyBytes);
+    }
+
+    /** Appends {@code t}, with {@code body}'s remaining bytes as its body unless {@code body} is null. */
+    private long append(QueuedTask t, ByteBuffer body) {
+        int bodyBytes = t.bodyLength() + (body == null ? 0 : body.remaining());
+        if (space.charge(TASK_EXCERPT_BYTES + bodyBytes, reclaim))
             pruneAfterRoll();
         long seq;
         try (DocumentContext dc = appender.writingDocument()) {
@@ -118,7 +181,16 @@ public final class TaskProducer implements Closeable {
             seq = ledger.submitted();
             long now = System.nanoTime();
             t.seq(seq).createdNanos(now);
-            Excerpts.writeTask(dc.wire(), t);
+            try {
+                if (body == null)
+                    Excerpts.writeTask(dc.wire(), t);
+                else
+                    Excerpts.writeTask(dc.wire(), t, body);
+            } catch (RuntimeException e) {
+                // Closing the document would commit the excerpt half-written, a second task with this seq.
+                dc.rollbackOnClose();
+                throw e;
+            }
             ledger.publishSubmitted(seq + 1);
             if (seq == 0)
                 ledger.recordFirstPut(now);

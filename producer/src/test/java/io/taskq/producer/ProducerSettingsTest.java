@@ -60,7 +60,7 @@ class ProducerSettingsTest {
     @Test
     void shouldRefuseABadValueWhereItIsSetNamingTheKeyTheValueAndWhatIsAllowed() {
         ProducerSettings.Builder b = ProducerSettings.builder(DIR);
-        assertEquals("queue.max-body-bytes=-1: must be 0..16777216",
+        assertEquals("queue.max-body-bytes=-1: must be 0..16776192",
                 assertThrows(IllegalArgumentException.class, () -> b.maxBodyBytes(-1)).getMessage());
         assertEquals("slots.max=0: must be 1..4096",
                 assertThrows(IllegalArgumentException.class, () -> b.slots(0)).getMessage());

@@ -205,6 +205,31 @@ class BadInputTest extends ProcessTest {
     }
 
     @Test
+    @Timeout(150)
+    void shouldStopAtABadLinesOrJsonlLineNamingItAndKeepTheTasksBeforeIt() throws Exception {
+        Path data = tmp.resolve("fresh");
+        Path text = Files.write(tmp.resolve("bodies.txt"), new byte[]{'o', 'n', 'e', '\n', 't', 'w', 'o', '\r', '\n',
+                'b', 'a', 'd', (byte) 0xff, '\n', 'f', 'o', 'u', 'r', '\n'});
+        Path json = Files.writeString(tmp.resolve("events.jsonl"), "{\"id\": 1}\n\n{\"id\": 2} {\"id\": 3}\n");
+
+        TaskqProcess lines = taskq.run("produce-lines", "produce", "--input", text.toString(), "--format", "lines",
+                "--seal", "--data-dir", data.toString());
+        assertRejected(lines, "produce", "input " + text + " line 3: not valid UTF-8 at byte 4 of the line (0xff)",
+                "2 tasks (seq 0..1) before it stay submitted", "the stream was not sealed");
+
+        TaskqProcess jsonl = taskq.run("produce-jsonl", "produce", "--input", json.toString(), "--format", "jsonl",
+                "--seal", "--data-dir", data.toString());
+        assertRejected(jsonl, "produce", "input " + json + " line 3 '{\"id\": 2} {\"id\": 3}': more than one JSON "
+                + "value on the line", "1 task (seq 2..2) before it stay submitted", "the stream was not sealed");
+
+        // A line longer than queue.max-body-bytes is refused the same way: ProduceInputTest, in one JVM.
+        JsonNode status = taskq.status(data);
+        assertEquals(3, status.get("submitted").asLong(),
+                () -> "the good lines before each bad one stay submitted: " + status);
+        assertFalse(status.get("sealed").asBoolean(), () -> "the stream is not sealed: " + status);
+    }
+
+    @Test
     @Timeout(120)
     void shouldRejectAnUnknownOptionNamingIt() throws Exception {
         Path data = dataDirWithTenTasks();

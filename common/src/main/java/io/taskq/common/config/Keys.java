@@ -44,7 +44,12 @@ public final class Keys {
     public static final ConfigKey<RollCycles> ROLL_CYCLE = new ConfigKey<>("queue.roll-cycle", RollCycles.FAST_DAILY,
             "Chronicle Queue roll cycle of tasks/ (a RollCycles name).", Keys::rollCycle, v -> true,
             "must be one of " + Arrays.toString(RollCycles.values()), RollCycles::name);
-    public static final ConfigKey<Integer> MAX_BODY_BYTES = intKey("queue.max-body-bytes", 4096, 0, 16 * 1024 * 1024,
+    /**
+     * The most {@code queue.max-body-bytes} can be: Chronicle Queue writes no excerpt longer than 16 MiB (a quarter of
+     * its 64 MiB block), and a task excerpt needs a few dozen bytes besides its body; 1 KiB is left for them.
+     */
+    public static final int LARGEST_BODY_BYTES = 16 * 1024 * 1024 - 1024;
+    public static final ConfigKey<Integer> MAX_BODY_BYTES = intKey("queue.max-body-bytes", 4096, 0, LARGEST_BODY_BYTES,
             "Largest optional task body a producer accepts, in bytes.");
     public static final ConfigKey<Long> MIN_FREE_BYTES = longKey("queue.min-free-bytes", 64L << 20, 0, 1L << 50,
             "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 "

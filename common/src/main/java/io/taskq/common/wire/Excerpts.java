@@ -4,6 +4,9 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
 
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+
 /**
  * The task queue's excerpt format: Chronicle Wire events, written exactly as a method writer for {@link TaskEvents}
  * would write them, so Chronicle's own {@code ChronicleReaderMain} prints them as text when run with
@@ -50,11 +53,47 @@ public final class Excerpts {
      */
     public static void writeTask(Wire wire, QueuedTask task) {
         Bytes<?> bytes = wire.bytes();
+        writeHeader(bytes, task.bodyLength());
+        task.writeMarshallable(bytes);
+    }
+
+    /**
+     * Writes a task excerpt whose body is {@code body}'s bytes from its position to its limit, after any body
+     * {@code task} holds itself (usually none): the same bytes as {@link #writeTask(Wire, QueuedTask)} writes for a
+     * task holding that body, without first copying it into {@code task}. The bytes go straight from {@code body} to
+     * the wire: one memory copy for a direct buffer, one array copy for a heap buffer, byte by byte only for a
+     * read-only heap buffer (whose array is hidden). {@code body}'s position, limit and mark are unchanged on return.
+     */
+    public static void writeTask(Wire wire, QueuedTask task, ByteBuffer body) {
+        Bytes<?> bytes = wire.bytes();
+        int length = body.remaining();
+        writeHeader(bytes, task.bodyLength() + length);
+        task.writeMarshallable(bytes);
+        int from = body.position();
+        if (body.hasArray()) {
+            bytes.write(body.array(), body.arrayOffset() + from, length);
+        } else if (body.isDirect()) {
+            // Chronicle copies a direct buffer from its address; its heap-buffer path ignores arrayOffset, hence the
+            // branch above.
+            try {
+                bytes.writeSome(body);
+                if (body.hasRemaining())
+                    throw new BufferOverflowException();
+            } finally {
+                body.position(from);
+            }
+        } else {
+            for (int i = from, end = from + length; i < end; i++)
+                bytes.writeByte(body.get(i));
+        }
+    }
+
+    /** The event name, its length code and the DTO's length, for a task with {@code bodyLength} bytes of body. */
+    private static void writeHeader(Bytes<?> bytes, int bodyLength) {
         long prefix = TASK_PREFIX;
         for (int i = 0; i < TASK_PREFIX_BYTES; i++, prefix >>>= 8)
             bytes.writeByte((byte) prefix);
-        bytes.writeInt(QueuedTask.FIXED_BYTES + task.bodyLength());
-        task.writeMarshallable(bytes);
+        bytes.writeInt(QueuedTask.FIXED_BYTES + bodyLength);
     }
 
     private Excerpts() {

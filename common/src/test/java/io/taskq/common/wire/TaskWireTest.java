@@ -5,7 +5,9 @@ import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,5 +55,44 @@ class TaskWireTest {
             Excerpts.writeTask(direct, t);
             assertEquals(viaWire.bytes().toHexString(), direct.bytes().toHexString(), t.toString());
         }
+    }
+
+    @Test
+    void writeTaskFromABufferShouldWriteTheSameBytesAsFromTheTasksOwnBodyForEveryKindOfBuffer() {
+        byte[] body = "a body from a buffer".getBytes(StandardCharsets.UTF_8);
+        QueuedTask held = new QueuedTask().set(3, 1.5).seq(43).createdNanos(100).body(body);
+        Wire expected = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Excerpts.writeTask(expected, held);
+
+        byte[] padded = ("xx" + new String(body, StandardCharsets.UTF_8) + "yyy").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer direct = ByteBuffer.allocateDirect(padded.length).put(padded).clear();
+        List<ByteBuffer> buffers = List.of(
+                ByteBuffer.wrap(body),
+                ByteBuffer.wrap(padded, 2, body.length),
+                ByteBuffer.wrap(padded).position(2).slice().limit(body.length),
+                ByteBuffer.wrap(body).asReadOnlyBuffer(),
+                direct.duplicate().position(2).limit(2 + body.length),
+                direct.duplicate().position(2).slice().limit(body.length),
+                direct.duplicate().position(2).limit(2 + body.length).asReadOnlyBuffer());
+        for (ByteBuffer buffer : buffers) {
+            int position = buffer.position();
+            int limit = buffer.limit();
+            QueuedTask fixed = new QueuedTask().set(3, 1.5).seq(43).createdNanos(100);
+            Wire wire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+            Excerpts.writeTask(wire, fixed, buffer);
+            assertEquals(expected.bytes().toHexString(), wire.bytes().toHexString(), buffer.toString());
+            assertEquals(position, buffer.position(), () -> "position unchanged: " + buffer);
+            assertEquals(limit, buffer.limit(), () -> "limit unchanged: " + buffer);
+        }
+    }
+
+    @Test
+    void writeTaskFromAnEmptyBufferShouldWriteATaskWithoutABody() {
+        QueuedTask t = new QueuedTask().set(-7, 0.25).seq(42).createdNanos(99);
+        Wire expected = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Excerpts.writeTask(expected, t);
+        Wire wire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Excerpts.writeTask(wire, t, ByteBuffer.allocateDirect(0));
+        assertEquals(expected.bytes().toHexString(), wire.bytes().toHexString());
     }
 }
