@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * printing exactly one outcome per line: the SHA-256 of that line's text without its line ending.
  */
 class ResultsAcrossProcessesTest extends ProcessTest {
-    private static final int LINES = 40_000;
+    private static final int LINES = 20_000;
     private static final Path EXAMPLES_JAR =
             Taskq.PROJECT_ROOT.resolve("examples/handler-example/target/taskq-handler-example.jar");
     private static final Map<String, String> ENV = Map.of("TASKQ_CLASSPATH", EXAMPLES_JAR.toString(),
@@ -41,7 +41,7 @@ class ResultsAcrossProcessesTest extends ProcessTest {
         Path data = tmp.resolve("data");
 
         List<TaskqProcess> consumers = startConsumers(data, 3, ENV);
-        // Paced, so that the kills land while tasks arrive: about 8 s of input.
+        // Paced, so that the kills land while tasks arrive: about 4 s of input.
         TaskqProcess produce = taskq.startWrapped("produce", Map.of(),
                 List.of("sh", "-c", "cat \"$0\" | exec \"$@\"", file.toString()),
                 "produce", "--input", "-", "--format", "lines", "--rate", "5000", "--seal",
