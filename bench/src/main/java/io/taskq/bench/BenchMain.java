@@ -198,6 +198,9 @@ public final class BenchMain implements Callable<Integer> {
         W1Entry w1Warm = w1.warm().entry();
         W1PoisonEntry w1Poison = w1.poison().entry();
         W1PoisonEntry w1PoisonNoBackoff = w1.poisonNoBackoff().entry();
+        W1Entry w1ResultsOff = w1.resultsOff().entry();
+        W1Entry w1ResultBodies = w1.resultBodies().entry();
+        resultsProgress(w1Cold, w1ResultsOff, w1ResultBodies);
         poisonProgress(w1.poison().label(), w1Poison, w1Cold);
         poisonProgress(w1.poisonNoBackoff().label(), w1PoisonNoBackoff, w1Cold);
         W2Entry w2Entry = w2.entry(sizes);
@@ -211,7 +214,7 @@ public final class BenchMain implements Callable<Integer> {
         BenchReport report = new BenchReport(which, rounds, quick,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w1Poison,
                 w1PoisonNoBackoff, w2Entry,
-                baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines));
+                baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines), w1ResultsOff, w1ResultBodies);
 
         String table = Report.table(report);
         String jsonText = BenchJson.write(report);
@@ -224,6 +227,18 @@ public final class BenchMain implements Callable<Integer> {
         err.printf(Locale.ROOT, "taskq bench: done in %d s; table, JSON, .hgrm files and the plot are in %s%n",
                 Math.round((System.nanoTime() - started) / 1e9), resultsDir);
         return 0;
+    }
+
+    /** What the results log costs, once every round has run: W1 and W1 with bodies over W1 with the log off. */
+    private void resultsProgress(W1Entry cold, W1Entry off, W1Entry bodies) {
+        if (cold == null || off == null || bodies == null)
+            return;
+        double base = off.tasksPerSec().median();
+        err.printf(Locale.ROOT, "  results log: W1 (log on, no body) %s tasks/s = %s of W1 with consumer.results=off "
+                + "(%s); with a %d-byte body each %s = %s%n", Report.grouped(cold.tasksPerSec().median()),
+                Report.format(cold.tasksPerSec().median() / base), Report.grouped(base),
+                ResultBodyHandler.BODY_BYTES, Report.grouped(bodies.tasksPerSec().median()),
+                Report.format(bodies.tasksPerSec().median() / base));
     }
 
     /** The progress line of a poison variant once every round has run: its median and its ratio to W1 cold's. */
@@ -248,7 +263,8 @@ public final class BenchMain implements Callable<Integer> {
      * {@link PoisonHandler}, with the consumers' default retry settings and with no backoff; their entries hold their
      * ratio to W1 cold.
      */
-    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1PoisonEntry> poison,
+    private record W1Variants(Variant<Throughput, W1Entry> cold, Variant<Throughput, W1Entry> resultsOff,
+                              Variant<Throughput, W1Entry> resultBodies, Variant<Throughput, W1PoisonEntry> poison,
                               Variant<Throughput, W1PoisonEntry> poisonNoBackoff, Variant<Throughput, W1Entry> warm,
                               Variant<Throughput, ThroughputEntry> raw, Variant<Throughput, ThroughputEntry> rawWarm,
                               Variant<Throughput, ThroughputEntry> pythonSeed,
@@ -258,6 +274,12 @@ public final class BenchMain implements Callable<Integer> {
             Variant<Throughput, W1Entry> cold = w1(w, "W1", "w1", s.w1Count(), 0);
             return new W1Variants(
                     cold,
+                    new Variant<>("W1, results off", "w1-results-off", f -> w.w1With(f, s.w1Count(), W1_CONSUMERS,
+                            List.of(), Map.of("TASKQ_CONSUMER_RESULTS", "off")),
+                            runs -> W1Entry.of(runs, s.w1Count(), 0, W1_CONSUMERS)),
+                    new Variant<>("W1, result bodies", "w1-result-bodies", f -> w.w1With(f, s.w1Count(),
+                            W1_CONSUMERS, List.of("--handler", ResultBodyHandler.NAME), Map.of()),
+                            runs -> W1Entry.of(runs, s.w1Count(), 0, W1_CONSUMERS)),
                     poison(w, "W1 poison", "w1-poison", s.w1Count(), Retries.DEFAULTS, cold),
                     poison(w, "W1 poison, no backoff", "w1-poison-no-backoff", s.w1Count(),
                             Retries.DEFAULTS.withBackoff(Duration.ZERO), cold),
@@ -298,8 +320,8 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         List<Variant<?, ?>> inOrder() {
-            return List.of(cold, poison, poisonNoBackoff, warm, raw, rawWarm, pythonSeed, pythonTuned,
-                    pythonSeed100);
+            return List.of(cold, resultsOff, resultBodies, poison, poisonNoBackoff, warm, raw, rawWarm, pythonSeed,
+                    pythonTuned, pythonSeed100);
         }
     }
 

@@ -16,11 +16,13 @@ import java.util.stream.Stream;
  *
  * @param workloads {@code w1}, {@code w2} or {@code all}
  * @param seconds   how long the runs took, in whole seconds
+ * @param w1ResultsOff   W1 cold with {@code consumer.results=off}: no results log, the slot totals only
+ * @param w1ResultBodies W1 cold with the {@code bench-body} handler: a 32-byte result body per task in the log
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BenchReport(String workloads, int runs, boolean quick, String date, Host machine, long seconds,
                    W1Entry w1, W1Entry w1Warm, W1PoisonEntry w1Poison, W1PoisonEntry w1PoisonNoBackoff, W2Entry w2,
-                   Baselines baselines, Ratios ratios) {
+                   Baselines baselines, Ratios ratios, W1Entry w1ResultsOff, W1Entry w1ResultBodies) {
 
     /** The machine and how busy it was: the 1-minute load average at the start and at the end (-1: unknown). */
     record Host(int cpus, String cpuModel, String jdk, String os, double loadAverageAtStart,

@@ -82,6 +82,10 @@ final class Report {
             row(s, "W1 TaskQ: 1 producer, 3 consumers, results + join (n=" + grouped(w1.count()) + ")",
                     w1.tasksPerSec());
             putsRow(s, w1);
+            if (report.w1ResultsOff() != null)
+                row(s, "W1, consumer.results=off (no results log)", report.w1ResultsOff().tasksPerSec());
+            if (report.w1ResultBodies() != null)
+                row(s, "W1 with a 32-byte result body per task", report.w1ResultBodies().tasksPerSec());
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", baselines.chronicleRaw().tasksPerSec());
             W1PoisonEntry poison = report.w1Poison();
             if (poison != null)

@@ -154,6 +154,16 @@ final class Workloads {
                 });
     }
 
+    /**
+     * W1 cold with the consumers given {@code consumerArgs} and {@code environment}: the results-log variants (the log
+     * off, or a result body per task). The totals verify as W1's.
+     */
+    Throughput w1With(String name, long count, int consumers, List<String> consumerArgs,
+                      Map<String, String> environment) throws IOException, InterruptedException {
+        return w1(name, count, consumers, 0, consumerArgs, environment, 0,
+                (data, children) -> verify(name, data, count));
+    }
+
     /** How a W1 run is checked once its processes have exited; returns the tasks each slot handled (done). */
     @FunctionalInterface
     private interface Check {

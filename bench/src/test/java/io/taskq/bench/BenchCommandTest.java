@@ -69,6 +69,12 @@ class BenchCommandTest {
             positive(json, poison, "tasksPerSec", "median");
             positive(json, poison, "overW1Cold");
         }
+        for (String variant : new String[]{"w1ResultsOff", "w1ResultBodies"}) {
+            assertTrue(at(json, variant, "verified").booleanValue(), variant);
+            assertEquals(50_000.0, number(json, variant, "count"));
+            positive(json, variant, "tasksPerSec", "median");
+        }
+        assertTrue(stderr.contains("results log: W1 (log on, no body)"), "the results log's cost:\n" + stderr);
         assertEquals("100ms", at(json, "w1Poison", "retryBackoff").textValue());
         assertEquals("0s", at(json, "w1PoisonNoBackoff", "retryBackoff").textValue());
         assertTrue(stderr.contains("W1 poison, no backoff:"), "a progress line with the median and ratio:\n" + stderr);
