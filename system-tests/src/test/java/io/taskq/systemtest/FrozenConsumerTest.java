@@ -27,13 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A consumer frozen with SIGSTOP while it holds a claimed batch and tasks waiting to retry: once its heartbeat is older
  * than the lease, another consumer takes that work over and fences its slot, and the job finishes while it is still
  * stopped, while another consumer is killed with SIGKILL and restarted. Resumed with SIGCONT, the stopped consumer
- * lands nothing and exits with code 7. Every task ends once, done or dead. Two rounds by default, freezing a
- * different consumer each time.
+ * lands nothing and exits with code 7. Every task ends once, done or dead. One round by default; with more rounds,
+ * each freezes a different consumer.
  */
 class FrozenConsumerTest extends ProcessTest {
     private static final int TASKS = 20_000;
-    /** Rounds in the default build; {@code -Dtaskq.frozen.rounds=N} runs more. */
-    private static final int ROUNDS = Integer.getInteger("taskq.frozen.rounds", 2);
+    /** Rounds in the default build (one, to keep it short); {@code -Dtaskq.frozen.rounds=N} runs more. */
+    private static final int ROUNDS = Integer.getInteger("taskq.frozen.rounds", 1);
     private static final int CONSUMERS = 3;
     private static final int MAX_ATTEMPTS = 3;
     private static final Path TEST_CLASSES = Taskq.PROJECT_ROOT.resolve("system-tests/target/test-classes");
