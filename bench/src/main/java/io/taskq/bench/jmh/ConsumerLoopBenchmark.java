@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * filled once, before the first iteration, with exactly the tasks every iteration drains, so no setup runs inside a
  * measured iteration (and {@code -prof gc} sees only the loop). Each iteration drains {@value #TASKS_PER_ITERATION}
  * tasks as {@value #CALLS_PER_ITERATION} calls (a single-shot batch), and the score is per task. One consumer: the
- * work per task, not contention between consumers.
+ * work per task, not contention between consumers. {@code results} is {@code consumer.results}: with the results
+ * log (the default) or without it, for what a task's record costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -46,6 +48,9 @@ public class ConsumerLoopBenchmark {
     static final int WARMUPS = 5;
     static final int MEASUREMENTS = 5;
 
+    @Param({"on", "off"})
+    public String results;
+
     private Path dir;
     private TaskConsumer consumer;
     private long expected;
@@ -60,8 +65,8 @@ public class ConsumerLoopBenchmark {
             for (long i = 0; i < expected; i++)
                 producer.put(Workload.value(i), Workload.payload(i));
         }
-        consumer = TaskConsumer.open(ConsumerSettings.builder(dir).index(0).batchSize(BATCH).build(),
-                new ExampleHandler());
+        consumer = TaskConsumer.open(ConsumerSettings.builder(dir).index(0).batchSize(BATCH)
+                .results("on".equals(results)).build(), new ExampleHandler());
     }
 
     @TearDown(Level.Trial)
