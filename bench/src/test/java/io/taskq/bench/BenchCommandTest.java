@@ -39,7 +39,7 @@ class BenchCommandTest {
     }
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void quickRunOfAllWorkloadsVerifiesAndPrintsTheDocumentedJsonKeys(@TempDir Path results) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
