@@ -1,11 +1,8 @@
 package io.taskq.cli;
 
+import io.taskq.common.store.TaskOutcome;
 import io.taskq.common.wire.DeadLetter;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,7 +32,7 @@ record DeadLetterReport(long seq, int attempts, String error, String errorClass,
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     static DeadLetterReport of(DeadLetter d) {
-        String text = utf8(d.body);
+        String text = TaskOutcome.utf8(d.body);
         return new DeadLetterReport(d.seq, d.attempts, error(d.errorClass, d.errorMessage), d.errorClass,
                 d.errorMessage, d.stack.isEmpty() ? List.of() : d.stack.lines().toList(), d.value, d.payload, d.slot,
                 utc(d.failedAtMillis), d.failedAtMillis, Arrays.stream(d.retriedAs).boxed().toList(),
@@ -53,18 +50,5 @@ record DeadLetterReport(long seq, int attempts, String error, String errorClass,
         if (errorClass.isEmpty())
             return errorMessage;
         return errorMessage.isEmpty() ? errorClass : errorClass + ": " + errorMessage;
-    }
-
-    /** {@code bytes} decoded as UTF-8, or null if they are not valid UTF-8 (never replaced silently). */
-    static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

@@ -38,9 +38,14 @@ public record TaskOutcome(long seq, Status status, byte[] body, long value, doub
 
     /** The body as text if it is valid UTF-8, else null. */
     public String bodyText() {
+        return utf8(body);
+    }
+
+    /** {@code bytes} as text if they are valid UTF-8, else null: how bodies are shown, as text or in another form. */
+    public static String utf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
