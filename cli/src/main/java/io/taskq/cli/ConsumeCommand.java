@@ -98,6 +98,13 @@ final class ConsumeCommand implements Callable<Integer> {
         try {
             endOfStream = consumer.run(pauser, exitOnEos);
         } catch (RuntimeException e) {
+            if (e instanceof TaskQException full && full.exitCode() == TaskQException.EXIT_NO_SPACE) {
+                // A full disk: one line, no stack trace; the slot keeps its unfinished work for the restart.
+                consumer.close();
+                finished.countDown();
+                throw new TaskQException(TaskQException.EXIT_NO_SPACE, "taskq consume: slot " + slot + ": disk full: "
+                        + full.getMessage(), full);
+            }
             // A handler's failures are retried and dead-lettered inside run; this is the consumer itself failing.
             LOG.error("Slot {}: stopped by an error; its unfinished work waits in the slot for a restart or an "
                     + "adopter", slot, e);

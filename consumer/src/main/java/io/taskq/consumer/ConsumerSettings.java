@@ -25,7 +25,7 @@ public final class ConsumerSettings {
     /** The configuration keys a consumer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.MAX_ATTEMPTS, Keys.RETRY_BACKOFF, Keys.RETRY_MAX_BACKOFF,
-            Keys.TASK_TIMEOUT, Keys.RESULTS, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES,
+            Keys.TASK_TIMEOUT, Keys.RESULTS, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES, Keys.MIN_FREE_BYTES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     private final Path dataDir;
@@ -44,6 +44,7 @@ public final class ConsumerSettings {
     private final Duration retryMaxBackoff;
     private final Duration taskTimeout;
     private final int keepCycles;
+    private final long minFreeBytes;
     private final DataDirAccess access;
 
     private ConsumerSettings(Builder b) {
@@ -63,6 +64,7 @@ public final class ConsumerSettings {
         this.retryMaxBackoff = b.retryMaxBackoff;
         this.taskTimeout = b.taskTimeout;
         this.keepCycles = b.keepCycles;
+        this.minFreeBytes = b.minFreeBytes;
         this.access = b.access;
     }
 
@@ -97,6 +99,7 @@ public final class ConsumerSettings {
                 .retryMaxBackoff(config.get(Keys.RETRY_MAX_BACKOFF))
                 .taskTimeout(config.get(Keys.TASK_TIMEOUT))
                 .keepCycles(config.get(Keys.KEEP_CYCLES))
+                .minFreeBytes(config.get(Keys.MIN_FREE_BYTES))
                 .access(config.dataDirAccess())
                 .build();
     }
@@ -187,6 +190,15 @@ public final class ConsumerSettings {
         return keepCycles;
     }
 
+    /**
+     * {@code queue.min-free-bytes}. A consumer stops (exit 4) before recording an outcome when less than half of it
+     * is free on the data directory's file system: the producer stops at all of it, so a full disk first stops new
+     * work and leaves the consumers room for what is in flight, and still leaves room to seal.
+     */
+    public long minFreeBytes() {
+        return minFreeBytes;
+    }
+
     /** The data directory's permissions and what the consumer accepts ({@code permissions.*}). */
     public DataDirAccess access() {
         return access;
@@ -204,7 +216,7 @@ public final class ConsumerSettings {
                 + Keys.format(taskTimeout) + ", " + Keys.RESULTS.name() + "=" + (results ? "on" : "off") + ", "
                 + Keys.SLOTS_MAX.name() + "=" + slots + ", "
                 + Keys.ROLL_CYCLE.name() + "=" + rollCycle + ", " + Keys.KEEP_CYCLES.name() + "="
-                + Keys.KEEP_CYCLES.format(keepCycles) + ", "
+                + Keys.KEEP_CYCLES.format(keepCycles) + ", " + Keys.MIN_FREE_BYTES.name() + "=" + minFreeBytes + ", "
                 + access;
     }
 
@@ -230,6 +242,7 @@ public final class ConsumerSettings {
         private Duration taskTimeout = Keys.TASK_TIMEOUT.defaultValue();
         private Duration stopGrace = Keys.STOP_GRACE.defaultValue();
         private int keepCycles = Keys.KEEP_CYCLES.defaultValue();
+        private long minFreeBytes = Keys.MIN_FREE_BYTES.defaultValue();
         private DataDirAccess access = Keys.defaultDataDirAccess();
 
         private Builder(Path dataDir) {
@@ -329,6 +342,12 @@ public final class ConsumerSettings {
         /** {@code queue.keep-cycles}: {@link Keys#KEEP_ALL_CYCLES}, or 1..1000000. */
         public Builder keepCycles(int keep) {
             this.keepCycles = Keys.KEEP_CYCLES.check(keep);
+            return this;
+        }
+
+        /** {@code queue.min-free-bytes}: 0..2^50; 0 turns the consumer's check off. */
+        public Builder minFreeBytes(long bytes) {
+            this.minFreeBytes = Keys.MIN_FREE_BYTES.check(bytes);
             return this;
         }
 

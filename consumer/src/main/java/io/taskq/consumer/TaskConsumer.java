@@ -14,6 +14,7 @@ import io.taskq.common.store.ProcessLiveness;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.ResultSlot;
 import io.taskq.common.store.ResultsLog;
+import io.taskq.common.store.SpaceReserve;
 import io.taskq.common.store.RetryTable;
 import io.taskq.common.store.SlotFigures;
 import io.taskq.common.store.SlotState;
@@ -62,6 +63,10 @@ public final class TaskConsumer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
     /** Most tasks one {@link #doWork()} handles, so heartbeats and stop requests are seen promptly. */
     private static final int MAX_TASKS_PER_WORK = 256;
+    /** Space to ask for before a dead letter: its task, error and the first lines of the stack trace, generously. */
+    private static final int DEAD_LETTER_BYTES = 8 * 1024;
+    /** A consumer's space check frees nothing before it gives up: retention runs on the reader's roll. */
+    private static final Runnable NOTHING_TO_RECLAIM = () -> { };
     /**
      * How long a starting consumer waits for a live process to let go of its slot: an adopter holds an orphaned slot
      * while it moves its work, which takes microseconds, or longer when it writes the slot's first dead letter.
@@ -121,6 +126,8 @@ public final class TaskConsumer implements Closeable {
     private final TaskResult result = new TaskResult();
     /** This slot's results log writer ({@code results/slot-N}), opened with the slot; null with results off. */
     private final ResultsLog.Writer resultsOut;
+    /** Stops the consumer cleanly before a full disk would break the results log or the dead letters. */
+    private final SpaceReserve space;
     /** Writers of other slots' results, for outcomes this consumer records in a slot it took over. */
     private final Map<Integer, ResultsLog.Writer> otherResults = new HashMap<>();
 
@@ -153,6 +160,10 @@ public final class TaskConsumer implements Closeable {
         this.retryMaxBackoffMillis = settings.retryMaxBackoff().toMillis();
         this.retries = new RetryTable(slot);
         this.deadLetters = data.deadLetters();
+        long floor = settings.minFreeBytes() / 2;
+        this.space = SpaceReserve.of(data.dir(), floor, "half of queue.min-free-bytes (" + SpaceReserve.bytes(floor)
+                + ")", "this consumer stops before it records another outcome; free space and restart it (the task in "
+                + "hand is handled again)");
         this.taskTimeoutNanos = settings.taskTimeout().toNanos();
         this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
@@ -528,6 +539,12 @@ public final class TaskConsumer implements Closeable {
     private void commit(long seq, int retryEntry) {
         long now = System.nanoTime();
         long latency = now - task.createdNanos();
+        if (resultsOut != null) {
+            // Before the figures change: a full disk stops the consumer with this task not counted.
+            space.charge(ResultsLog.recordBytes(result.bodyLength()), NOTHING_TO_RECLAIM);
+            resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
+                    result.bodyBuffer(), result.bodyLength());
+        }
         SlotFigures f = mirror;
         f.done++;
         f.sumValue += result.value();
@@ -540,9 +557,6 @@ public final class TaskConsumer implements Closeable {
         else
             retries.remove(retryEntry);
         f.latencySumNanos += latency;
-        if (resultsOut != null)
-            resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
-                    result.bodyBuffer(), result.bodyLength());
         publish(f);
         slot.recordLatency(latency, now);
     }
@@ -574,6 +588,17 @@ public final class TaskConsumer implements Closeable {
         // Opening the dead-letter queue takes a second the first time: do it before anything is announced, at the
         // first failure of this consumer, so that a dead letter is appended right after the update that counts it.
         deadLetters.warm();
+        boolean dead = attempts >= maxAttempts;
+        if (dead) {
+            byte[] lastError = describe(error).getBytes(StandardCharsets.UTF_8);
+            // Before the figures change: a full disk stops the consumer with this failure not counted, so the task
+            // gets this attempt again after the restart (its letter and result would not fit).
+            space.charge(DEAD_LETTER_BYTES + (resultsOut != null ? ResultsLog.recordBytes(lastError.length) : 0),
+                    NOTHING_TO_RECLAIM);
+            if (resultsOut != null)
+                resultsOf(x).dead(s.nextSelector(), seq, (int) attempts, System.nanoTime() - task.createdNanos(),
+                        lastError);
+        }
         f.failures++;
         if (retryEntry < 0) {
             f.batchLo = lo;
@@ -582,14 +607,11 @@ public final class TaskConsumer implements Closeable {
         } else {
             t.remove(retryEntry);
         }
-        if (attempts >= maxAttempts) {
+        if (dead) {
             f.dead++;
             f.deadSerial++;
             f.pendingDeadSeq = seq;
             f.pendingDeadAttempts = attempts;
-            if (resultsOut != null)
-                resultsOf(x).dead(s.nextSelector(), seq, (int) attempts, System.nanoTime() - task.createdNanos(),
-                        describe(error).getBytes(StandardCharsets.UTF_8));
             publish(s, f);
             deadLetters.append(letter(x, seq, (int) attempts, f.deadSerial, error));
             f.pendingDeadSeq = -1;

@@ -3,10 +3,13 @@ package io.taskq.systemtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskq.cli.ChildProcesses;
 import io.taskq.common.TaskQException;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.ResultsReader;
 import io.taskq.workload.Workload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A producer that runs out of space stops with a one-line error that says how many tasks it accepted and exits 4; the
  * data directory stays readable (status, tail); the stream can still be sealed; and the consumers handle exactly the
- * accepted tasks, with the closed-form totals. Two ways to run out:
+ * accepted tasks, with the closed-form totals and one result each. Two ways to run out:
  * <ul>
- *   <li>a full file system: a 64 MiB tmpfs the test mounts (needs root; skipped with the reason otherwise);</li>
+ *   <li>a full file system: a 64 MiB tmpfs the test mounts (needs root; skipped with the reason otherwise). The
+ *       consumers' results log shares it, so they too stop cleanly (exit 4, at half the reserve); the stream is
+ *       sealed on the full disk, the tmpfs is grown, and restarted consumers finish;</li>
  *   <li>a file-size limit ({@code prlimit --fsize}) set on the running producer, which needs no root. Chronicle grows
  *       its files sparsely by whole chunks (64 MiB plus a 16 MiB overlap), so the limit stops the producer when the
  *       queue file would grow past it, not at the last byte.</li>
@@ -71,20 +77,45 @@ class FullDiskTest extends ProcessTest {
 
         Path data = disk.resolve("data");
         Map<String, String> env = Map.of("TASKQ_QUEUE_MIN_FREE_BYTES", String.valueOf(RESERVE));
-        List<TaskqProcess> consumers = startConsumers(data, 2, env);
-        // Far more than 64 MiB holds (about 45 bytes a task): the disk fills first.
+        // Far more than 64 MiB holds (about 45 bytes a task): the disk fills first. The consumers start after it has
+        // (the file-size test runs them during the fill), so that they are sure to be far behind.
         TaskqProcess producer = taskq.start("producer", env, "produce", "--count", "50000000",
                 "--data-dir", data.toString());
         String error = awaitOutOfSpace(producer);
         long accepted = accepted(error);
         assertTrue(accepted > 100_000, () -> "a 64 MiB disk holds far more than 100,000 tasks: " + error);
         assertTrue(error.contains("below queue.min-free-bytes=" + RESERVE), error);
-        long free = Files.getFileStore(disk).getUsableSpace();
-        System.out.printf("full disk: the producer accepted %,d tasks, %,d bytes free afterwards%n", accepted, free);
-        assertTrue(free > RESERVE / 2, "the producer left most of the reserve free: " + free + " bytes");
 
-        // Sealing writes one small excerpt into the reserve, so it works on the full file system.
-        checkReadableSealAndFinish(data, env, consumers, accepted);
+        // The consumers record each outcome in the results log, on the same disk: they go on into the reserve and
+        // stop cleanly at half of it, with their unfinished work left in their slots.
+        List<TaskqProcess> consumers = startConsumers(data, 2, env);
+        for (TaskqProcess c : consumers)
+            awaitConsumerOutOfSpace(c);
+        long free = Files.getFileStore(disk).getUsableSpace();
+        JsonNode stopped = taskq.status(data);
+        long doneBefore = stopped.get("done").asLong();
+        System.out.printf("full disk: the producer accepted %,d tasks; the consumers stopped at %,d done, %,d bytes "
+                + "free%n", accepted, doneBefore, free);
+        assertTrue(doneBefore < accepted, () -> "the consumers stopped before the end: " + stopped.toPrettyString());
+        assertTrue(free > RESERVE / 4, "the consumers left most of their half of the reserve free: " + free
+                + " bytes");
+
+        // Sealing writes one small excerpt into what is left, so it works on the full file system.
+        checkReadableAndSeal(data, env, accepted);
+        // Space freed: restarted consumers finish exactly what was accepted, with one result per task.
+        assertEquals(null, run(List.of("mount", "-o", "remount,size=320m", disk.toString())), "growing the tmpfs");
+        finish(data, startConsumers(data, 2, env), accepted);
+    }
+
+    /** Waits for a consumer to stop on the full disk: exit 4 and one line that names the limit. */
+    private static void awaitConsumerOutOfSpace(TaskqProcess consumer) throws InterruptedException {
+        assertEquals(TaskQException.EXIT_NO_SPACE, consumer.awaitExit(Duration.ofSeconds(180)), consumer::describe);
+        List<String> errors = consumer.stderr().lines().filter(l -> l.startsWith("taskq consume:")).toList();
+        assertEquals(1, errors.size(), consumer::describe);
+        String error = errors.get(0);
+        assertTrue(error.matches("taskq consume: slot \\d+: disk full: only .* free on the file system of .*, below "
+                + "half of queue\\.min-free-bytes \\(8\\.0 MiB\\); this consumer stops before it records another "
+                + "outcome; free space and restart it \\(the task in hand is handled again\\)"), error);
     }
 
     @Test
@@ -104,7 +135,8 @@ class FullDiskTest extends ProcessTest {
         System.out.printf("file-size limit: the producer accepted %,d tasks%n", accepted);
 
         // The sealer runs without the limit.
-        checkReadableSealAndFinish(data, Map.of(), consumers, accepted);
+        checkReadableAndSeal(data, Map.of(), accepted);
+        finish(data, consumers, accepted);
     }
 
     /** Waits for the producer to exit 4 and returns its one error line, which must say what to do next. */
@@ -127,12 +159,8 @@ class FullDiskTest extends ProcessTest {
         return accepted;
     }
 
-    /**
-     * Status and tail work on the stopped stream; a second producer seals it; the consumers then stop at end of stream,
-     * join --all returns and the totals are exactly the closed form over the accepted tasks.
-     */
-    private void checkReadableSealAndFinish(Path data, Map<String, String> env, List<TaskqProcess> consumers,
-                                            long accepted) throws Exception {
+    /** Status and tail work on the stopped stream, and a second producer seals it. */
+    private void checkReadableAndSeal(Path data, Map<String, String> env, long accepted) throws Exception {
         JsonNode open = taskq.status(data);
         assertEquals(accepted, open.get("submitted").asLong(), () -> "submitted: " + open.toPrettyString());
         assertTrue(!open.get("sealed").asBoolean(), () -> "not sealed: " + open.toPrettyString());
@@ -143,11 +171,34 @@ class FullDiskTest extends ProcessTest {
                 "--data-dir", data.toString());
         assertEquals(0, sealer.exitCode(), sealer::describe);
         assertTrue(sealer.stdout().contains(String.format("stream sealed at %,d tasks", accepted)), sealer::describe);
+    }
+
+    /**
+     * The consumers stop at end of stream, join --all returns, the totals are exactly the closed form over the
+     * accepted tasks, and the results log holds exactly one outcome, ok, for each of them.
+     */
+    private void finish(Path data, List<TaskqProcess> consumers, long accepted) throws Exception {
         for (TaskqProcess c : consumers)
             assertEquals(0, c.awaitExit(Duration.ofSeconds(120)), c::describe);
         taskq.runOk("join", "join", "--all", "--timeout", "30s", "--data-dir", data.toString());
         StatusAssertions.assertAllDoneExactlyOnce(taskq.status(data), accepted, Workload.expectedSumValue(accepted),
                 Workload.expectedSumPayload(accepted));
+        BitSet seen = new BitSet();
+        long[] outcomes = new long[1];
+        try (DataDirectory dir = DataDirectory.openExisting(data, RollCycles.FAST_DAILY);
+             ResultsReader reader = new ResultsReader(dir)) {
+            while (reader.poll(o -> {
+                outcomes[0]++;
+                assertEquals("ok", o.status().label(), o::toString);
+                assertTrue(o.seq() >= 0 && o.seq() < accepted, o::toString);
+                assertTrue(!seen.get((int) o.seq()), () -> "a second outcome for seq " + o.seq() + ": " + o);
+                seen.set((int) o.seq());
+            }) > 0) {
+                // read on until nothing is left
+            }
+        }
+        assertEquals(accepted, outcomes[0], "outcomes in the results log");
+        assertEquals(accepted, seen.cardinality(), "distinct seqs with an outcome");
     }
 
     /** True while {@code dir} is a mount point, from /proc/self/mountinfo (field 5 is the mount point). */

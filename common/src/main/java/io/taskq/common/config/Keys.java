@@ -52,8 +52,9 @@ public final class Keys {
     public static final ConfigKey<Integer> MAX_BODY_BYTES = intKey("queue.max-body-bytes", 4096, 0, LARGEST_BODY_BYTES,
             "Largest optional task body a producer accepts, in bytes.");
     public static final ConfigKey<Long> MIN_FREE_BYTES = longKey("queue.min-free-bytes", 64L << 20, 0, 1L << 50,
-            "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4; 0 "
-                    + "turns the check off.");
+            "Free space a producer leaves on the task queue's file system: below it, puts stop with exit code 4. "
+                    + "Consumers keep half of it free: below that they stop (exit 4) before recording another "
+                    + "outcome. 0 turns both checks off.");
     public static final ConfigKey<Integer> KEEP_CYCLES = new ConfigKey<>("queue.keep-cycles", KEEP_ALL_CYCLES,
             "Roll-cycle files of tasks/ to keep: all, or N to delete older files once every task in them is done "
                     + "and no live consumer reads them, keeping at least the newest N.", Keys::keepCycles,

@@ -56,6 +56,11 @@ public final class ResultsLog implements Closeable {
         return dir;
     }
 
+    /** Bytes a record with a body of {@code bodyLength} bytes takes in its queue, with its header. */
+    public static int recordBytes(int bodyLength) {
+        return 4 + FIXED_BYTES + bodyLength;
+    }
+
     /** The queue directory of slot {@code slot}'s results. */
     public Path slotDir(int slot) {
         return dir.resolve("slot-" + slot);

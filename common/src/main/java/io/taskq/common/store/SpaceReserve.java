@@ -37,23 +37,39 @@ public final class SpaceReserve {
     private final Path dir;
     private final FileStore store;
     private final long reserve;
+    private final String limit;
+    private final String consequence;
     private long budget;
 
-    private SpaceReserve(Path dir, FileStore store, long reserve) {
+    private SpaceReserve(Path dir, FileStore store, long reserve, String limit, String consequence) {
         this.dir = dir;
         this.store = store;
         this.reserve = reserve;
+        this.limit = limit;
+        this.consequence = consequence;
     }
 
     /**
+     * A producer's reserve: below {@code queue.min-free-bytes} no more tasks are accepted.
+     *
      * @param dir     a directory on the file system to watch (the task queue's)
      * @param reserve bytes to leave free; 0 turns the check off
      */
     public static SpaceReserve of(Path dir, long reserve) {
+        return of(dir, reserve, "queue.min-free-bytes=" + reserve, "no more tasks are accepted");
+    }
+
+    /**
+     * @param dir         a directory on the file system to watch
+     * @param reserve     bytes to leave free; 0 turns the check off
+     * @param limit       what the reserve is, for the error: {@code queue.min-free-bytes=67108864}
+     * @param consequence what the error means for the caller: {@code no more tasks are accepted}
+     */
+    public static SpaceReserve of(Path dir, long reserve, String limit, String consequence) {
         if (reserve < 0)
             throw new IllegalArgumentException("reserve " + reserve + " < 0");
         try {
-            return new SpaceReserve(dir, Files.getFileStore(dir), reserve);
+            return new SpaceReserve(dir, Files.getFileStore(dir), reserve, limit, consequence);
         } catch (IOException e) {
             throw new TaskQException(TaskQException.EXIT_USAGE, "task queue " + dir + ": cannot read its file system ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
@@ -86,8 +102,8 @@ public final class SpaceReserve {
         }
         if (free < reserve)
             throw new TaskQException(TaskQException.EXIT_NO_SPACE, "only " + free + " bytes (" + bytes(free)
-                    + ") free on the file system of " + dir + " (" + store.name() + "), below queue.min-free-bytes="
-                    + reserve + "; no more tasks are accepted");
+                    + ") free on the file system of " + dir + " (" + store.name() + "), below " + limit + "; "
+                    + consequence);
         budget = Math.max(MIN_BYTES_BETWEEN_CHECKS, Math.min(MAX_BYTES_BETWEEN_CHECKS, (free - reserve) / 2));
     }
 
