@@ -59,7 +59,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nWorkloads:%n",
         footer = {
                 "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
-                "        warm (after 200,000 untimed tasks), and cold with 0.1% poison tasks that fail every call",
+                "        warm (after 200,000 untimed tasks), and cold with 0.1%% poison tasks that fail every call",
                 "        (default retry backoff, and none); baselines python-seed (1 and 100 tasks per put),",
                 "        python-tuned and chronicle-raw (1:1, cold and warm)",
                 "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",

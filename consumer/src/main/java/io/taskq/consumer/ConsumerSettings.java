@@ -23,7 +23,8 @@ public final class ConsumerSettings {
     public static final int AUTO_INDEX = -1;
 
     /** The configuration keys a consumer reads, for its start-up line. */
-    public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.IDLE, Keys.HANDLER,
+    public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.BATCH_SIZE, Keys.COMMIT_GROUP,
+            Keys.IDLE, Keys.HANDLER,
             Keys.HEARTBEAT, Keys.LEASE, Keys.STOP_GRACE, Keys.MAX_ATTEMPTS, Keys.RETRY_BACKOFF, Keys.RETRY_MAX_BACKOFF,
             Keys.TASK_TIMEOUT, Keys.RESULTS, Keys.ROLL_CYCLE, Keys.KEEP_CYCLES, Keys.MIN_FREE_BYTES,
             Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
@@ -33,6 +34,7 @@ public final class ConsumerSettings {
     private final RollCycles rollCycle;
     private final int index;
     private final int batchSize;
+    private final int commitGroup;
     private final String idle;
     private final boolean results;
     private final String handler;
@@ -53,6 +55,7 @@ public final class ConsumerSettings {
         this.rollCycle = b.rollCycle;
         this.index = b.index;
         this.batchSize = b.batchSize;
+        this.commitGroup = b.commitGroup;
         this.idle = b.idle;
         this.results = b.results;
         this.handler = b.handler;
@@ -88,6 +91,7 @@ public final class ConsumerSettings {
                 .rollCycle(config.get(Keys.ROLL_CYCLE))
                 .index(index)
                 .batchSize(config.get(Keys.BATCH_SIZE))
+                .commitGroup(config.get(Keys.COMMIT_GROUP))
                 .idle(config.get(Keys.IDLE))
                 .results("on".equals(config.get(Keys.RESULTS)))
                 .handler(config.get(Keys.HANDLER))
@@ -149,6 +153,11 @@ public final class ConsumerSettings {
         return batchSize;
     }
 
+    /** Most batch tasks counted by one slot update ({@code consumer.commit-group}). */
+    public int commitGroup() {
+        return commitGroup;
+    }
+
     /** The idle strategy's name ({@code consumer.idle}). */
     public String idle() {
         return idle;
@@ -207,7 +216,8 @@ public final class ConsumerSettings {
     @Override
     public String toString() {
         return Keys.DATA_DIR.name() + "=" + dataDir + ", index=" + (index == AUTO_INDEX ? "auto" : index) + ", "
-                + Keys.BATCH_SIZE.name() + "=" + batchSize + ", " + Keys.IDLE.name() + "=" + idle + ", "
+                + Keys.BATCH_SIZE.name() + "=" + batchSize + ", " + Keys.COMMIT_GROUP.name() + "=" + commitGroup + ", "
+                + Keys.IDLE.name() + "=" + idle + ", "
                 + Keys.HANDLER.name() + "=" + handler + ", " + Keys.HEARTBEAT.name() + "=" + Keys.format(heartbeat)
                 + ", " + Keys.LEASE.name() + "=" + Keys.format(lease) + ", " + Keys.STOP_GRACE.name() + "="
                 + Keys.format(stopGrace) + ", " + Keys.MAX_ATTEMPTS.name() + "=" + maxAttempts + ", "
@@ -231,6 +241,7 @@ public final class ConsumerSettings {
         private RollCycles rollCycle = Keys.ROLL_CYCLE.defaultValue();
         private int index = AUTO_INDEX;
         private int batchSize = Keys.BATCH_SIZE.defaultValue();
+        private int commitGroup = Keys.COMMIT_GROUP.defaultValue();
         private String idle = Keys.IDLE.defaultValue();
         private boolean results = "on".equals(Keys.RESULTS.defaultValue());
         private String handler = Keys.HANDLER.defaultValue();
@@ -276,6 +287,12 @@ public final class ConsumerSettings {
         /** {@code consumer.batch-size}: 1..65536. */
         public Builder batchSize(int batchSize) {
             this.batchSize = Keys.BATCH_SIZE.check(batchSize);
+            return this;
+        }
+
+        /** {@code consumer.commit-group}: 1..4096. */
+        public Builder commitGroup(int tasks) {
+            this.commitGroup = Keys.COMMIT_GROUP.check(tasks);
             return this;
         }
 

@@ -63,6 +63,10 @@ public final class TaskConsumer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
     /** Most tasks one {@link #doWork()} handles, so heartbeats and stop requests are seen promptly. */
     private static final int MAX_TASKS_PER_WORK = 256;
+    /** Longest a group gathers, from its first task's commit to the commit that closes it. */
+    static final long MAX_GROUP_NANOS = 100_000;
+    /** Most record bytes a group gathers (result bodies can be large). */
+    private static final long MAX_GROUP_BYTES = 64 * 1024;
     /** Space to ask for before a dead letter: its task, error and the first lines of the stack trace, generously. */
     private static final int DEAD_LETTER_BYTES = 8 * 1024;
     /** A consumer's space check frees nothing before it gives up: retention runs on the reader's roll. */
@@ -131,6 +135,13 @@ public final class TaskConsumer implements Closeable {
     /** Writers of other slots' results, for outcomes this consumer records in a slot it took over. */
     private final Map<Integer, ResultsLog.Writer> otherResults = new HashMap<>();
 
+    /** Most tasks in a group ({@code consumer.commit-group}, see {@link #flushGroup}). */
+    private final int maxGroup;
+    /** False with a task timeout: its watchdog needs every task published before the next call starts. */
+    private final boolean grouping;
+    /** Batch tasks done and counted in the mirror but not published yet: the group ({@link #flushGroup}). */
+    private int grouped;
+    private long groupStartNanos;
     private long batchLo;
     private long next;
     private long hi;
@@ -165,6 +176,8 @@ public final class TaskConsumer implements Closeable {
                 + ")", "this consumer stops before it records another outcome; free space and restart it (the task in "
                 + "hand is handled again)");
         this.taskTimeoutNanos = settings.taskTimeout().toNanos();
+        this.maxGroup = settings.commitGroup();
+        this.grouping = taskTimeoutNanos == 0 && maxGroup > 1;
         this.idle = settings.idle();
         this.heartbeatMillis = settings.heartbeat().toMillis();
         this.leaseMillis = settings.lease().toMillis();
@@ -340,6 +353,7 @@ public final class TaskConsumer implements Closeable {
             if (stopRequested && System.nanoTime() >= stopDeadlineNanos)
                 break;
         }
+        flushGroup();
         return handled;
     }
 
@@ -535,15 +549,25 @@ public final class TaskConsumer implements Closeable {
         return handled;
     }
 
-    /** Counts task {@code seq} done: the next seq of the batch, or the task in retry entry {@code retryEntry}. */
+    /**
+     * Counts task {@code seq} done: the next seq of the batch, or the task in retry entry {@code retryEntry}. A task
+     * of the batch joins the group being gathered (see {@link #flushGroup}); a retried one is published at once.
+     */
     private void commit(long seq, int retryEntry) {
         long now = System.nanoTime();
         long latency = now - task.createdNanos();
+        boolean join = grouping && retryEntry < 0;
+        if (!join)
+            flushGroup();
         if (resultsOut != null) {
             // Before the figures change: a full disk stops the consumer with this task not counted.
             space.charge(ResultsLog.recordBytes(result.bodyLength()), NOTHING_TO_RECLAIM);
-            resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
-                    result.bodyBuffer(), result.bodyLength());
+            if (join)
+                resultsOut.add(seq, task.attempt(), latency, result.value(), result.payload(), result.bodyBuffer(),
+                        result.bodyLength());
+            else
+                resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
+                        result.bodyBuffer(), result.bodyLength());
         }
         SlotFigures f = mirror;
         f.done++;
@@ -557,8 +581,32 @@ public final class TaskConsumer implements Closeable {
         else
             retries.remove(retryEntry);
         f.latencySumNanos += latency;
-        publish(f);
         slot.recordLatency(latency, now);
+        if (!join) {
+            publish(f);
+            return;
+        }
+        if (grouped++ == 0)
+            groupStartNanos = now;
+        if (grouped >= maxGroup || now - groupStartNanos >= MAX_GROUP_NANOS
+                || resultsOut != null && resultsOut.gatheredBytes() >= MAX_GROUP_BYTES)
+            flushGroup();
+    }
+
+    /**
+     * Publishes the group: the batch tasks done since the last publish, counted in the mirror, with their records
+     * appended first as one group of the results log. One Chronicle append and one slot publish for up to
+     * {@code consumer.commit-group} tasks instead of one each; the price is that a kill repeats the group's calls, at
+     * most that many tasks or {@value #MAX_GROUP_NANOS} ns of handling. Every other slot update flushes the
+     * group first, and {@link #doWork} flushes it before it returns.
+     */
+    private void flushGroup() {
+        if (grouped == 0)
+            return;
+        if (resultsOut != null)
+            resultsOut.flush(slot.nextSelector());
+        publish(mirror);
+        grouped = 0;
     }
 
     private void closeInBatch(long seq) {
@@ -573,6 +621,7 @@ public final class TaskConsumer implements Closeable {
      * update and written right after it, so a kill in between is repaired by whoever takes the slot next.
      */
     private void fail(long seq, long failedBefore, int retryEntry, Throwable error) {
+        flushGroup();
         recordFailure(index, slot, mirror, retries, seq, failedBefore, retryEntry, batchLo, hi, error);
         if (retries.count() > 0)
             nextRetryDue = Math.min(nextRetryDue, retries.dueMillis(retries.earliest()));
@@ -730,6 +779,7 @@ public final class TaskConsumer implements Closeable {
         long sealed = ledger.sealedCount();
         if (sealed < 0 || next < sealed)
             return;
+        flushGroup();
         LOG.warn("Slot {}: seqs [{}, {}) were claimed but never written (a producer stopped mid-put); the stream "
                 + "ended at {}", index, next, hi, sealed);
         mirror.batchLo = batchLo;

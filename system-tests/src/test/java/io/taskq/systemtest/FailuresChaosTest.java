@@ -68,6 +68,11 @@ class FailuresChaosTest extends ProcessTest {
      * kills land mid-batch and the work outlasts the kills (each waits for a restarted JVM to get going).
      */
     private static final String SPIN_NANOS = "120000";
+    /**
+     * Calls a kill may repeat: the one in hand, and the tasks of its commit group not published yet. A group is
+     * published at the commit that finds it 100 us old, so with calls of 120 us it holds at most one.
+     */
+    private static final int REPEATS_PER_KILL = 2;
     /** Short backoff and lease, so that retries, deaths and adoption all happen within the test's time. */
     private static final Map<String, String> CONSUMER_SETTINGS = Map.of(
             "TASKQ_CONSUMER_MAX_ATTEMPTS", String.valueOf(MAX_ATTEMPTS),
@@ -238,8 +243,9 @@ class FailuresChaosTest extends ProcessTest {
             assertEquals(0, s.retrying(), () -> "slot " + s.index() + " has nothing in backoff: " + s);
         }
         long repeats = repeats(p);
-        assertTrue(repeats >= 0 && repeats <= kills, "every call is a done task, a recorded failure or the call in "
-                + "hand when a consumer was killed: " + repeats + " repeated calls for " + kills + " kills; " + seen);
+        assertTrue(repeats >= 0 && repeats <= (long) REPEATS_PER_KILL * kills, "every call is a done task, a recorded "
+                + "failure, or the call in hand or an unpublished commit-group task when a consumer was killed: "
+                + repeats + " repeated calls for " + kills + " kills; " + seen);
     }
 
     /** Handler calls minus done tasks minus recorded failures, over all slots: calls repeated after a kill. */

@@ -62,6 +62,10 @@ public final class Keys {
             v -> v == KEEP_ALL_CYCLES ? "all" : String.valueOf(v));
     public static final ConfigKey<Integer> BATCH_SIZE = intKey("consumer.batch-size", 64, 1, 65536,
             "Most tasks one consumer claims with one compare-and-swap.");
+    public static final ConfigKey<Integer> COMMIT_GROUP = intKey("consumer.commit-group", 64, 1, 4096,
+            "Most tasks of a batch a consumer counts in one slot update and one results-log append; a kill repeats "
+                    + "at most that many calls, or 100us of handling, plus the call in hand. 1 commits each task "
+                    + "alone.");
     public static final ConfigKey<String> IDLE = choiceKey("consumer.idle", "balanced", IdleStrategies.NAMES,
             "must be one of " + String.join(", ", IdleStrategies.NAMES),
             "How a consumer waits when there is no work: busy, yielding, balanced or sleepy.");
@@ -111,7 +115,8 @@ public final class Keys {
             "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).");
 
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
-            ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, IDLE, HANDLER, HEARTBEAT, LEASE,
+            ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, COMMIT_GROUP,
+            IDLE, HANDLER, HEARTBEAT, LEASE,
             STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT, RESULTS,
             RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
             DEMO_DATA_DIR);

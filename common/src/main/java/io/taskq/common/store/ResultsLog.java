@@ -12,6 +12,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,25 +22,33 @@ import java.nio.file.Path;
  * holding one record per task outcome that slot counted, done or dead. Only the slot's holder appends to it (its
  * owner, or a consumer that took the slot over from an owner that is gone), so no writer waits for another.
  * <p>
- * <b>Exactly once with the slot.</b> Each record carries the selector count of the slot figures publish that
- * counts it ({@link ResultSlot#nextSelector()}), and is appended just before that publish. A record counts if and
- * only if that publish happened (the slot's selector count is at least the record's) and it is the last record with
- * its count in its slot's queue. Whoever takes a slot appends a void record for a count that was never published
- * ({@link Writer#voidUnpublished}) before it publishes anything, so a record whose publish a kill, a task timeout
- * or a fence prevented never counts. Counts in one slot's queue never go down, so the rule needs a look-ahead of
- * one record; see {@link ResultsReader}.
+ * <b>Groups.</b> An excerpt is a group: the selector count of the slot figures publish that counts it
+ * ({@link ResultSlot#nextSelector()}), then the records of every outcome that publish counts. A consumer handling a
+ * batch gathers the outcomes of consecutive successful tasks ({@link Writer#add}) and appends them as one excerpt
+ * ({@link Writer#flush}) right before the one publish that counts them all: a Chronicle append costs about as much
+ * as handling a small task, and one per group instead of one per task is what keeps the log cheap. Other outcomes
+ * (a dead task, a task done on retry) are groups of one ({@link Writer#ok}, {@link Writer#dead}).
  * <p>
- * A record is raw bytes: count (8), seq (8), status (1: ok, dead or void), attempts (4), handled at (epoch millis,
- * 8), latency (nanos, 8), value (8), payload (8, double), body length (4), body. Thread-safe for opening; a
- * {@link Writer} belongs to one thread.
+ * <b>Exactly once with the slot.</b> A group counts if and only if its publish happened (the slot's selector count
+ * is at least the group's) and it is the last group with its count in its slot's queue. Whoever takes a slot appends
+ * a void group for a count that was never published ({@link Writer#voidUnpublished}) before it publishes anything, so
+ * a group whose publish a kill, a task timeout or a fence prevented never counts. Counts in one slot's queue never go
+ * down, so the rule needs a look-ahead of one excerpt; see {@link ResultsReader}.
+ * <p>
+ * An excerpt is raw bytes: count (8), records (4; -1 for a void group), then each record: seq (8), status (1: ok or
+ * dead), attempts (4), handled at (epoch millis, 8), latency (nanos, 8), value (8), payload (8, double), body length
+ * (4), body. Thread-safe for opening; a {@link Writer} belongs to one thread.
  */
 public final class ResultsLog implements Closeable {
     public static final String DIR = "results";
     static final byte OK = 1;
     static final byte DEAD = 2;
-    static final byte VOID = 3;
+    /** The record count of a void group. */
+    static final int VOID = -1;
+    /** Bytes of an excerpt before its records. */
+    static final int GROUP_BYTES = 8 + 4;
     /** Bytes of a record before its body. */
-    static final int FIXED_BYTES = 8 + 8 + 1 + 4 + 8 + 8 + 8 + 8 + 4;
+    static final int FIXED_BYTES = 8 + 1 + 4 + 8 + 8 + 8 + 8 + 4;
 
     private final Path dir;
     private final RollCycles rollCycle;
@@ -56,9 +66,9 @@ public final class ResultsLog implements Closeable {
         return dir;
     }
 
-    /** Bytes a record with a body of {@code bodyLength} bytes takes in its queue, with its header. */
+    /** Bytes a record with a body of {@code bodyLength} bytes takes in its queue, with its share of a group. */
     public static int recordBytes(int bodyLength) {
-        return 4 + FIXED_BYTES + bodyLength;
+        return 4 + GROUP_BYTES + FIXED_BYTES + bodyLength;
     }
 
     /** The queue directory of slot {@code slot}'s results. */
@@ -112,10 +122,17 @@ public final class ResultsLog implements Closeable {
         }
     }
 
-    /** Appends one slot's records. Not thread-safe: one thread, the slot's holder. */
+    /**
+     * Appends one slot's groups. Not thread-safe: one thread, the slot's holder. Records {@link #add added} wait in a
+     * buffer until {@link #flush}; the one-record methods need the buffer empty.
+     */
     public static final class Writer implements Closeable {
         private final SingleChronicleQueue queue;
         private final ExcerptAppender appender;
+        /** The records of the group being gathered, in {@link #groupBytes} (little-endian, as Chronicle writes). */
+        private ByteBuffer group = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+        private byte[] groupBytes = group.array();
+        private int records;
 
         Writer(SingleChronicleQueue queue) {
             this.queue = queue;
@@ -123,30 +140,86 @@ public final class ResultsLog implements Closeable {
         }
 
         /**
-         * Records task {@code seq} done, to be counted by the publish of selector count {@code count}: call right
-         * before that publish. {@code body[0, bodyLength)} is the handler's result body.
+         * Adds the record of task {@code seq} done to the group being gathered. {@code body[0, bodyLength)} is the
+         * handler's result body.
+         */
+        public void add(long seq, int attempts, long latencyNanos, long value, double payload, byte[] body,
+                        int bodyLength) {
+            if (group.remaining() < FIXED_BYTES + bodyLength)
+                grow(FIXED_BYTES + bodyLength);
+            ByteBuffer g = group;
+            g.putLong(seq).put(OK).putInt(attempts).putLong(System.currentTimeMillis()).putLong(latencyNanos)
+                    .putLong(value).putDouble(payload).putInt(bodyLength);
+            if (bodyLength > 0)
+                g.put(body, 0, bodyLength);
+            records++;
+        }
+
+        /** Makes room for {@code bytes} more in the group buffer; the steady state never gets here. */
+        private void grow(int bytes) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(group.capacity() * 2, group.position() + bytes))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            bigger.put(groupBytes, 0, group.position());
+            group = bigger;
+            groupBytes = bigger.array();
+        }
+
+        /** Records added since the last {@link #flush}. */
+        public int gathered() {
+            return records;
+        }
+
+        /** Bytes of the records added since the last {@link #flush}. */
+        public long gatheredBytes() {
+            return group.position();
+        }
+
+        /**
+         * Appends the gathered records as one group, to be counted by the publish of selector count {@code count}:
+         * call right before that publish. Does nothing if there are none.
+         */
+        public void flush(long count) {
+            if (records == 0)
+                return;
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.writeLong(count);
+                b.writeInt(records);
+                b.write(groupBytes, 0, group.position());
+            }
+            group.clear();
+            records = 0;
+        }
+
+        /**
+         * Records task {@code seq} done, alone in its group, to be counted by the publish of selector count
+         * {@code count}: call right before that publish.
          */
         public void ok(long count, long seq, int attempts, long latencyNanos, long value, double payload, byte[] body,
                        int bodyLength) {
-            write(count, seq, OK, attempts, latencyNanos, value, payload, body, bodyLength);
+            single(count, seq, OK, attempts, latencyNanos, value, payload, body, bodyLength);
         }
 
         /** Records task {@code seq} dead, with its last error, to be counted by the publish of {@code count}. */
         public void dead(long count, long seq, int attempts, long latencyNanos, byte[] error) {
-            write(count, seq, DEAD, attempts, latencyNanos, 0, 0, error, error.length);
+            single(count, seq, DEAD, attempts, latencyNanos, 0, 0, error, error.length);
         }
 
         /**
-         * Voids the last record if it was written for a publish that never happened (its count is above
+         * Voids the last group if it was written for a publish that never happened (its count is above
          * {@code publishedCount}). Call after taking the slot, before publishing anything.
          *
-         * @return true if a record was voided
+         * @return true if a group was voided
          */
         public boolean voidUnpublished(long publishedCount) {
             long last = lastCount();
             if (last <= publishedCount)
                 return false;
-            write(last, -1, VOID, 0, 0, 0, 0, null, 0);
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.writeLong(last);
+                b.writeInt(VOID);
+            }
             return true;
         }
 
@@ -155,7 +228,7 @@ public final class ResultsLog implements Closeable {
             appender.close();
         }
 
-        /** The count of the last record, or -1 if there is none. */
+        /** The count of the last group, or -1 if there is none. */
         private long lastCount() {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 tailer.direction(TailerDirection.BACKWARD).toEnd();
@@ -165,22 +238,30 @@ public final class ResultsLog implements Closeable {
             }
         }
 
-        private void write(long count, long seq, byte status, int attempts, long latencyNanos, long value,
-                           double payload, byte[] body, int bodyLength) {
+        private void single(long count, long seq, byte status, int attempts, long latencyNanos, long value,
+                            double payload, byte[] body, int bodyLength) {
+            if (records != 0)
+                throw new IllegalStateException(records + " gathered records not flushed");
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> b = dc.wire().bytes();
                 b.writeLong(count);
-                b.writeLong(seq);
-                b.writeByte(status);
-                b.writeInt(attempts);
-                b.writeLong(System.currentTimeMillis());
-                b.writeLong(latencyNanos);
-                b.writeLong(value);
-                b.writeDouble(payload);
-                b.writeInt(bodyLength);
-                if (bodyLength > 0)
-                    b.write(body, 0, bodyLength);
+                b.writeInt(1);
+                record(b, seq, status, attempts, latencyNanos, value, payload, body, bodyLength);
             }
+        }
+
+        private static void record(Bytes<?> b, long seq, byte status, int attempts, long latencyNanos, long value,
+                                   double payload, byte[] body, int bodyLength) {
+            b.writeLong(seq);
+            b.writeByte(status);
+            b.writeInt(attempts);
+            b.writeLong(System.currentTimeMillis());
+            b.writeLong(latencyNanos);
+            b.writeLong(value);
+            b.writeDouble(payload);
+            b.writeInt(bodyLength);
+            if (bodyLength > 0)
+                b.write(body, 0, bodyLength);
         }
     }
 }

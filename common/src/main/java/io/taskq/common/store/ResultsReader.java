@@ -15,13 +15,13 @@ import java.util.function.Consumer;
 
 /**
  * Reads the results log ({@link ResultsLog}) of every slot and hands out each task's outcome exactly once, as soon as
- * it is decided: a record counts once the slot publish it was written for has happened and no later record of its
- * slot has the same count. Poll it again to follow new outcomes.
+ * it is decided: a group of records counts once the slot publish it was written for has happened and no later group
+ * of its slot has the same count. Poll it again to follow new outcomes.
  * <p>
  * Not thread-safe: one reader per thread. Holds one tailer per slot that has results.
  */
 public final class ResultsReader implements Closeable {
-    /** Most records read from one slot in one {@link #poll}, so that slots take turns. */
+    /** Most groups read from one slot in one {@link #poll}, so that slots take turns. */
     private static final int ROUND = 4096;
 
     private final DataDirectory data;
@@ -59,7 +59,7 @@ public final class ResultsReader implements Closeable {
         }
     }
 
-    /** Reads slot {@code s}'s decided records into {@link #round}; true if it stopped at the round's limit. */
+    /** Reads slot {@code s}'s decided groups into {@link #round}; true if it stopped at the round's limit. */
     private boolean readSlot(int s) {
         if (tailers[s] == null) {
             if (!data.results().exists(s))
@@ -75,10 +75,8 @@ public final class ResultsReader implements Closeable {
             if (count > slot.selectorCount())
                 return false;
             Rec next = read(s);
-            if (next == null || next.count != count) {
-                if (pending[s].outcome != null)
-                    round.add(pending[s].outcome);
-            }
+            if (next == null || next.count != count)
+                round.addAll(pending[s].outcomes);
             pending[s] = next;
             if (next == null)
                 return false;
@@ -86,26 +84,32 @@ public final class ResultsReader implements Closeable {
         return true;
     }
 
+    /** The next group of slot {@code s}, or null if there is none yet. */
     private Rec read(int s) {
         try (DocumentContext dc = tailers[s].readingDocument()) {
             if (!dc.isPresent())
                 return null;
             Bytes<?> b = dc.wire().bytes();
             long count = b.readLong();
-            long seq = b.readLong();
-            byte status = b.readByte();
-            int attempts = b.readInt();
-            long handled = b.readLong();
-            long latency = b.readLong();
-            long value = b.readLong();
-            double payload = b.readDouble();
-            int length = b.readInt();
-            byte[] body = new byte[length];
-            b.read(body);
-            if (status == ResultsLog.VOID)
-                return new Rec(count, null);
-            TaskOutcome.Status st = status == ResultsLog.DEAD ? TaskOutcome.Status.DEAD : TaskOutcome.Status.OK;
-            return new Rec(count, new TaskOutcome(seq, st, body, value, payload, s, attempts, handled, latency));
+            int records = b.readInt();
+            if (records == ResultsLog.VOID)
+                return new Rec(count, List.of());
+            List<TaskOutcome> outcomes = new ArrayList<>(records);
+            for (int i = 0; i < records; i++) {
+                long seq = b.readLong();
+                byte status = b.readByte();
+                int attempts = b.readInt();
+                long handled = b.readLong();
+                long latency = b.readLong();
+                long value = b.readLong();
+                double payload = b.readDouble();
+                int length = b.readInt();
+                byte[] body = new byte[length];
+                b.read(body);
+                TaskOutcome.Status st = status == ResultsLog.DEAD ? TaskOutcome.Status.DEAD : TaskOutcome.Status.OK;
+                outcomes.add(new TaskOutcome(seq, st, body, value, payload, s, attempts, handled, latency));
+            }
+            return new Rec(count, outcomes);
         }
     }
 
@@ -141,6 +145,7 @@ public final class ResultsReader implements Closeable {
         }
     }
 
-    private record Rec(long count, TaskOutcome outcome) {
+    /** A group: its count and its outcomes (none for a void group). */
+    private record Rec(long count, List<TaskOutcome> outcomes) {
     }
 }
