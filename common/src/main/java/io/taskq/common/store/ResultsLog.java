@@ -12,10 +12,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The results log, {@code results/} in the data directory: one Chronicle Queue per slot, {@code results/slot-N},
@@ -35,9 +37,11 @@ import java.nio.file.Path;
  * a group whose publish a kill, a task timeout or a fence prevented never counts. Counts in one slot's queue never go
  * down, so the rule needs a look-ahead of one excerpt; see {@link ResultsReader}.
  * <p>
- * An excerpt is raw bytes: count (8), records (4; -1 for a void group), then each record: seq (8), status (1: ok or
- * dead), attempts (4), handled at (epoch millis, 8), latency (nanos, 8), value (8), payload (8, double), body length
- * (4), body. Thread-safe for opening; a {@link Writer} belongs to one thread.
+ * An excerpt is raw bytes: count (8), records (4; -1 for a void group, which ends there), the time the group was
+ * appended (epoch millis, 8), then each record: the seq as the difference from the record before (the first: seq + 1),
+ * the status (1 byte: ok or dead), attempts, latency (nanos, zig-zag), value (zig-zag), all unsigned LEB128 varints;
+ * payload (8, a double); body length (varint) and body. A group of done tasks of one batch takes about 14 bytes per
+ * task without a body. Thread-safe for opening; a {@link Writer} belongs to one thread.
  */
 public final class ResultsLog implements Closeable {
     public static final String DIR = "results";
@@ -46,9 +50,11 @@ public final class ResultsLog implements Closeable {
     /** The record count of a void group. */
     static final int VOID = -1;
     /** Bytes of an excerpt before its records. */
-    static final int GROUP_BYTES = 8 + 4;
-    /** Bytes of a record before its body. */
-    static final int FIXED_BYTES = 8 + 1 + 4 + 8 + 8 + 8 + 8 + 4;
+    static final int GROUP_BYTES = 8 + 4 + 8;
+    /** Most bytes of a record before its body: six varints of up to 10 bytes, the status and the payload. */
+    static final int MAX_FIXED_BYTES = 6 * 10 + 1 + 8;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
     private final RollCycles rollCycle;
@@ -68,7 +74,7 @@ public final class ResultsLog implements Closeable {
 
     /** Bytes a record with a body of {@code bodyLength} bytes takes in its queue, with its share of a group. */
     public static int recordBytes(int bodyLength) {
-        return 4 + GROUP_BYTES + FIXED_BYTES + bodyLength;
+        return 4 + GROUP_BYTES + MAX_FIXED_BYTES + bodyLength;
     }
 
     /** The queue directory of slot {@code slot}'s results. */
@@ -129,10 +135,12 @@ public final class ResultsLog implements Closeable {
     public static final class Writer implements Closeable {
         private final SingleChronicleQueue queue;
         private final ExcerptAppender appender;
-        /** The records of the group being gathered, in {@link #groupBytes} (little-endian, as Chronicle writes). */
-        private ByteBuffer group = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
-        private byte[] groupBytes = group.array();
+        /** The records of the group being gathered. */
+        private byte[] group = new byte[8192];
+        private int length;
         private int records;
+        /** The seq of the group's last record, or -1: records store their seq as the difference. */
+        private long lastSeq = -1;
 
         Writer(SingleChronicleQueue queue) {
             this.queue = queue;
@@ -145,23 +153,7 @@ public final class ResultsLog implements Closeable {
          */
         public void add(long seq, int attempts, long latencyNanos, long value, double payload, byte[] body,
                         int bodyLength) {
-            if (group.remaining() < FIXED_BYTES + bodyLength)
-                grow(FIXED_BYTES + bodyLength);
-            ByteBuffer g = group;
-            g.putLong(seq).put(OK).putInt(attempts).putLong(System.currentTimeMillis()).putLong(latencyNanos)
-                    .putLong(value).putDouble(payload).putInt(bodyLength);
-            if (bodyLength > 0)
-                g.put(body, 0, bodyLength);
-            records++;
-        }
-
-        /** Makes room for {@code bytes} more in the group buffer; the steady state never gets here. */
-        private void grow(int bytes) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(group.capacity() * 2, group.position() + bytes))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            bigger.put(groupBytes, 0, group.position());
-            group = bigger;
-            groupBytes = bigger.array();
+            record(seq, OK, attempts, latencyNanos, value, payload, body, bodyLength);
         }
 
         /** Records added since the last {@link #flush}. */
@@ -171,7 +163,7 @@ public final class ResultsLog implements Closeable {
 
         /** Bytes of the records added since the last {@link #flush}. */
         public long gatheredBytes() {
-            return group.position();
+            return length;
         }
 
         /**
@@ -185,10 +177,12 @@ public final class ResultsLog implements Closeable {
                 Bytes<?> b = dc.wire().bytes();
                 b.writeLong(count);
                 b.writeInt(records);
-                b.write(groupBytes, 0, group.position());
+                b.writeLong(System.currentTimeMillis());
+                b.write(group, 0, length);
             }
-            group.clear();
+            length = 0;
             records = 0;
+            lastSeq = -1;
         }
 
         /**
@@ -197,12 +191,16 @@ public final class ResultsLog implements Closeable {
          */
         public void ok(long count, long seq, int attempts, long latencyNanos, long value, double payload, byte[] body,
                        int bodyLength) {
-            single(count, seq, OK, attempts, latencyNanos, value, payload, body, bodyLength);
+            requireEmpty();
+            record(seq, OK, attempts, latencyNanos, value, payload, body, bodyLength);
+            flush(count);
         }
 
         /** Records task {@code seq} dead, with its last error, to be counted by the publish of {@code count}. */
         public void dead(long count, long seq, int attempts, long latencyNanos, byte[] error) {
-            single(count, seq, DEAD, attempts, latencyNanos, 0, 0, error, error.length);
+            requireEmpty();
+            record(seq, DEAD, attempts, latencyNanos, 0, 0, error, error.length);
+            flush(count);
         }
 
         /**
@@ -212,7 +210,7 @@ public final class ResultsLog implements Closeable {
          * @return true if a group was voided
          */
         public boolean voidUnpublished(long publishedCount) {
-            long last = lastCount();
+            long last = lastUnvoidedCount();
             if (last <= publishedCount)
                 return false;
             try (DocumentContext dc = appender.writingDocument()) {
@@ -228,40 +226,72 @@ public final class ResultsLog implements Closeable {
             appender.close();
         }
 
-        /** The count of the last group, or -1 if there is none. */
-        private long lastCount() {
+        /** The count of the last group, or -1 if there is none or it is a void group (voiding it again is moot). */
+        private long lastUnvoidedCount() {
             try (ExcerptTailer tailer = queue.createTailer()) {
                 tailer.direction(TailerDirection.BACKWARD).toEnd();
                 try (DocumentContext dc = tailer.readingDocument()) {
-                    return dc.isPresent() ? dc.wire().bytes().readLong() : -1;
+                    if (!dc.isPresent())
+                        return -1;
+                    Bytes<?> b = dc.wire().bytes();
+                    long count = b.readLong();
+                    return b.readInt() == VOID ? -1 : count;
                 }
             }
         }
 
-        private void single(long count, long seq, byte status, int attempts, long latencyNanos, long value,
-                            double payload, byte[] body, int bodyLength) {
+        private void requireEmpty() {
             if (records != 0)
                 throw new IllegalStateException(records + " gathered records not flushed");
-            try (DocumentContext dc = appender.writingDocument()) {
-                Bytes<?> b = dc.wire().bytes();
-                b.writeLong(count);
-                b.writeInt(1);
-                record(b, seq, status, attempts, latencyNanos, value, payload, body, bodyLength);
-            }
         }
 
-        private static void record(Bytes<?> b, long seq, byte status, int attempts, long latencyNanos, long value,
-                                   double payload, byte[] body, int bodyLength) {
-            b.writeLong(seq);
-            b.writeByte(status);
-            b.writeInt(attempts);
-            b.writeLong(System.currentTimeMillis());
-            b.writeLong(latencyNanos);
-            b.writeLong(value);
-            b.writeDouble(payload);
-            b.writeInt(bodyLength);
+        private void record(long seq, byte status, int attempts, long latencyNanos, long value, double payload,
+                            byte[] body, int bodyLength) {
+            if (group.length - length < MAX_FIXED_BYTES + bodyLength)
+                group = Arrays.copyOf(group, Math.max(group.length * 2, length + MAX_FIXED_BYTES
+                        + bodyLength));
+            byte[] g = group;
+            int at = varint(g, length, seq - lastSeq);
+            g[at++] = status;
+            at = varint(g, at, attempts);
+            at = varint(g, at, zigzag(latencyNanos));
+            at = varint(g, at, zigzag(value));
+            LONGS.set(g, at, Double.doubleToRawLongBits(payload));
+            at = varint(g, at + 8, bodyLength);
             if (bodyLength > 0)
-                b.write(body, 0, bodyLength);
+                System.arraycopy(body, 0, g, at, bodyLength);
+            length = at + bodyLength;
+            lastSeq = seq;
+            records++;
+        }
+    }
+
+    /** Writes {@code v} (not negative) as an unsigned LEB128 varint at {@code at}; returns the index after it. */
+    static int varint(byte[] b, int at, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[at++] = (byte) v;
+        return at;
+    }
+
+    static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** Reads an unsigned LEB128 varint. */
+    static long readVarint(Bytes<?> b) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = b.readByte();
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0)
+                return v;
         }
     }
 }

@@ -94,17 +94,17 @@ public final class ResultsReader implements Closeable {
             int records = b.readInt();
             if (records == ResultsLog.VOID)
                 return new Rec(count, List.of());
+            long handled = b.readLong();
             List<TaskOutcome> outcomes = new ArrayList<>(records);
+            long seq = -1;
             for (int i = 0; i < records; i++) {
-                long seq = b.readLong();
+                seq += ResultsLog.readVarint(b);
                 byte status = b.readByte();
-                int attempts = b.readInt();
-                long handled = b.readLong();
-                long latency = b.readLong();
-                long value = b.readLong();
+                int attempts = (int) ResultsLog.readVarint(b);
+                long latency = ResultsLog.unzigzag(ResultsLog.readVarint(b));
+                long value = ResultsLog.unzigzag(ResultsLog.readVarint(b));
                 double payload = b.readDouble();
-                int length = b.readInt();
-                byte[] body = new byte[length];
+                byte[] body = new byte[(int) ResultsLog.readVarint(b)];
                 b.read(body);
                 TaskOutcome.Status st = status == ResultsLog.DEAD ? TaskOutcome.Status.DEAD : TaskOutcome.Status.OK;
                 outcomes.add(new TaskOutcome(seq, st, body, value, payload, s, attempts, handled, latency));
