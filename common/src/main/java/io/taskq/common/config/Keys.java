@@ -99,7 +99,7 @@ public final class Keys {
     public static final ConfigKey<String> RESULTS = choiceKey("consumer.results", "on", RESULTS_MODES,
             "must be one of " + String.join(", ", RESULTS_MODES),
             "on: each task's outcome (ok with the handler's result body, or dead) is recorded once in results/, for "
-                    + "taskq results; off: only the slot totals (a record costs about 180 ns of CPU).");
+                    + "taskq results; off: only the slot totals (a record costs about 60 ns of CPU).");
     public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
     public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
