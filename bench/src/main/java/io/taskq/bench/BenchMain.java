@@ -41,9 +41,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code taskq bench [w1|w2|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard workloads of
- * docs/BENCHMARKS.md as real separate processes, with the baselines in the same invocation, and prints a table
- * (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object
+ * {@code taskq bench [w1|w2|w1-large|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard
+ * workloads of docs/BENCHMARKS.md as real separate processes, with the baselines in the same invocation, and prints a
+ * table (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object
  * ({@link BenchReport}). Writes {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON
  * under {@code bench/results/}. Runs are interleaved (run 1 of everything, then run 2, ...) so that drift on a
  * shared machine spreads over all.
@@ -61,23 +61,29 @@ import java.util.concurrent.Callable;
                 "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
                 "        warm (after 200,000 untimed tasks), and cold with 0.1%% poison tasks that fail every call",
                 "        (default retry backoff, and none); baselines python-seed (1 and 100 tasks per put),",
-                "        python-tuned and chronicle-raw (1:1, cold and warm)",
+                "        python-tuned, chronicle-raw (1:1, TaskQ's own excerpt, cold and warm) and chronicle-raw-min",
+                "        (1:1, one raw 20-byte excerpt per task, cold)",
                 "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",
                 "        first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw",
-                "  all   both (the default)"})
+                "  w1-large",
+                "        W1 cold with 20,000,000 tasks (tens of seconds a run); baseline chronicle-raw-min with",
+                "        20,000,000 tasks",
+                "  all   all three (the default)"})
 public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
     record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count,
-                 long w2Rate, long w2Warmup) {
+                 long w2Rate, long w2Warmup, long w1LargeCount) {
         static final Sizes FULL =
-                new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000);
-        static final Sizes QUICK = new Sizes(50_000, 10_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000);
+                new Sizes(1_000_000, 200_000, 1_000_000, 1_000_000, 1_000_000, 200_000, 50_000, 20_000, 20_000_000);
+        /** W1 large stays twice W1's count, so that it is a run of its own, not one that lasts minutes. */
+        static final Sizes QUICK =
+                new Sizes(50_000, 10_000, 20_000, 50_000, 50_000, 20_000, 50_000, 2_000, 100_000);
     }
 
     static final int W1_CONSUMERS = 3;
-    private static final List<String> WORKLOADS = List.of("w1", "w2", "all");
+    private static final List<String> WORKLOADS = List.of("w1", "w2", "w1-large", "all");
 
-    @Parameters(arity = "0..*", paramLabel = "[w1|w2|all]", hideParamSyntax = true,
+    @Parameters(arity = "0..*", paramLabel = "[w1|w2|w1-large|all]", hideParamSyntax = true,
             description = "the workloads to run (default: all; see below)")
     private List<String> workloads = new ArrayList<>();
 
@@ -147,15 +153,17 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (workloads.size() > 1 || (workloads.size() == 1 && !WORKLOADS.contains(workloads.get(0))))
-            throw TaskQException.usage("expected one of w1, w2, all, got " + String.join(" ", workloads)
+            throw TaskQException.usage("expected one of w1, w2, w1-large, all, got " + String.join(" ", workloads)
                     + " (see taskq bench --help)");
         String which = workloads.isEmpty() ? "all" : workloads.get(0);
         if (quick && spec.commandLine().getParseResult().hasMatchedOption("--runs"))
             throw TaskQException.usage("--quick runs once; leave out --runs");
         int rounds = quick ? 1 : runs;
         Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
-        boolean w1Selected = !which.equals("w2");
-        boolean w2Selected = !which.equals("w1");
+        boolean all = which.equals("all");
+        boolean w1Selected = all || which.equals("w1");
+        boolean w2Selected = all || which.equals("w2");
+        boolean w1LargeSelected = all || which.equals("w1-large");
 
         Path home = home();
         Path resultsDir = results != null ? results : home.resolve("bench").resolve("results");
@@ -182,11 +190,14 @@ public final class BenchMain implements Callable<Integer> {
 
         W1Variants w1 = W1Variants.of(runner, sizes);
         W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
+        W1LargeVariants w1Large = W1LargeVariants.of(runner, sizes);
         List<Variant<?, ?>> round = new ArrayList<>();
         if (w1Selected)
             round.addAll(w1.inOrder());
         if (w2Selected)
             round.addAll(w2.inOrder());
+        if (w1LargeSelected)
+            round.addAll(w1Large.inOrder());
         for (int k = 1; k <= rounds; k++)
             for (Variant<?, ?> variant : round)
                 variant.measure(k, err);
@@ -204,17 +215,18 @@ public final class BenchMain implements Callable<Integer> {
         poisonProgress(w1.poison().label(), w1Poison, w1Cold);
         poisonProgress(w1.poisonNoBackoff().label(), w1PoisonNoBackoff, w1Cold);
         W2Entry w2Entry = w2.entry(sizes);
+        W1Entry w1LargeEntry = w1Large.large().entry();
         Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
                 w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
-                w1.rawWarm().entry());
+                w1.rawWarm().entry(), w1.rawMin().entry(), w1Large.rawMin().entry());
         if (w2Selected)
             LatencyPlot.write(resultsDir.resolve("w2-latency.svg"), String.format(Locale.ROOT,
                     "Latency at %,d tasks/s from the intended send time (%d run%s merged)", sizes.w2Rate(), rounds,
                     rounds == 1 ? "" : "s"), w2.curves(defaultIdle));
         BenchReport report = new BenchReport(which, rounds, quick,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w1Poison,
-                w1PoisonNoBackoff, w2Entry,
-                baselines, Report.ratios(w1Cold, w1Warm, w2Entry, baselines), w1ResultsOff, w1ResultBodies);
+                w1PoisonNoBackoff, w2Entry, baselines, Report.ratios(w1Cold, w1Warm, w1LargeEntry, w2Entry, baselines),
+                w1ResultsOff, w1ResultBodies, w1LargeEntry);
 
         String table = Report.table(report);
         String jsonText = BenchJson.write(report);
@@ -267,6 +279,7 @@ public final class BenchMain implements Callable<Integer> {
                               Variant<Throughput, W1Entry> resultBodies, Variant<Throughput, W1PoisonEntry> poison,
                               Variant<Throughput, W1PoisonEntry> poisonNoBackoff, Variant<Throughput, W1Entry> warm,
                               Variant<Throughput, ThroughputEntry> raw, Variant<Throughput, ThroughputEntry> rawWarm,
+                              Variant<Throughput, ThroughputEntry> rawMin,
                               Variant<Throughput, ThroughputEntry> pythonSeed,
                               Variant<Throughput, ThroughputEntry> pythonTuned,
                               Variant<Throughput, ThroughputEntry> pythonSeed100) {
@@ -286,6 +299,7 @@ public final class BenchMain implements Callable<Integer> {
                     w1(w, "W1 warm", "w1-warm", s.w1Count(), s.w1WarmUp()),
                     raw(w, "chronicle-raw throughput", "raw", s.rawCount(), 0),
                     raw(w, "chronicle-raw warm", "raw-warm", s.rawCount(), s.w1WarmUp()),
+                    rawMin(w, "chronicle-raw-min", "raw-min", s.rawCount()),
                     python(w, "python-seed", "python", s.pythonCount(), 1, false),
                     python(w, "python-tuned", "python-tuned", s.pythonCount(), 1, true),
                     python(w, "python-seed-100", "python100", s.pythonBatchedCount(), 100, false));
@@ -312,6 +326,13 @@ public final class BenchMain implements Callable<Integer> {
                     runs -> ThroughputEntry.of(runs, count, warmUp));
         }
 
+        /** chronicle-raw-min's throughput: one raw 20-byte excerpt per task, cold. */
+        private static Variant<Throughput, ThroughputEntry> rawMin(Workloads w, String label, String folder,
+                                                                   long count) {
+            return new Variant<>(label, folder, f -> w.rawMinThroughput(f, count),
+                    runs -> ThroughputEntry.of(runs, count, 0));
+        }
+
         /** The Python program with {@code perPut} tasks per put, as the article writes it or tuned. */
         private static Variant<Throughput, ThroughputEntry> python(Workloads w, String label, String folder,
                                                                    long count, int perPut, boolean tuned) {
@@ -320,8 +341,23 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         List<Variant<?, ?>> inOrder() {
-            return List.of(cold, resultsOff, resultBodies, poison, poisonNoBackoff, warm, raw, rawWarm, pythonSeed,
-                    pythonTuned, pythonSeed100);
+            return List.of(cold, resultsOff, resultBodies, poison, poisonNoBackoff, warm, raw, rawWarm, rawMin,
+                    pythonSeed, pythonTuned, pythonSeed100);
+        }
+    }
+
+    /**
+     * W1 large: W1 cold with {@link Sizes#w1LargeCount} tasks, and chronicle-raw-min with as many as its baseline, in
+     * the order each round runs them.
+     */
+    private record W1LargeVariants(Variant<Throughput, W1Entry> large, Variant<Throughput, ThroughputEntry> rawMin) {
+        static W1LargeVariants of(Workloads w, Sizes s) {
+            return new W1LargeVariants(W1Variants.w1(w, "W1 large", "w1-large", s.w1LargeCount(), 0),
+                    W1Variants.rawMin(w, "chronicle-raw-min large", "raw-min-large", s.w1LargeCount()));
+        }
+
+        List<Variant<?, ?>> inOrder() {
+            return List.of(large, rawMin);
         }
     }
 

@@ -7,6 +7,7 @@ import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.wire.Excerpts;
 import io.taskq.common.wire.QueuedTask;
 import io.taskq.workload.Workload;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -27,19 +28,30 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code chronicle-raw} baseline: the least code that moves the same task record from one process to another
- * with Chronicle Queue, 1 producer and 1 consumer, no ledger, no claims, no result slots, no join. The consumer
- * computes the same result and keeps the totals in local fields (a plain ack). Same queue settings as TaskQ's
- * ({@code FAST_DAILY}, binary wire, the same {@link Task} excerpt under the {@code task} event name).
+ * The {@code chronicle-raw} and {@code chronicle-raw-min} baselines: the least code that moves the same task from
+ * one process to another with Chronicle Queue, 1 producer and 1 consumer, no ledger, no claims, no result slots, no
+ * join. The consumer computes the same result and keeps the totals in local fields (a plain ack). Same queue settings
+ * as TaskQ's ({@code FAST_DAILY}, binary wire). {@code --format} picks the excerpt, once, on both sides:
+ * <ul>
+ *   <li>{@code dto} (the default, {@code chronicle-raw}): TaskQ's own excerpt, the {@link QueuedTask} DTO under the
+ *   {@code task} event name, so the baseline pays what TaskQ's wire format costs;</li>
+ *   <li>{@code min} ({@code chronicle-raw-min}): 20 raw bytes per task, {@code long} seq, {@code int} value and
+ *   {@code double} payload written and read through the document's bytes, no event name and no DTO: the floor for
+ *   moving these fields with Chronicle Queue. It measures cold throughput only (no warm-up, rate or latency), and its
+ *   consumer also reports {@code sumSeq}, so that every seq is checked as well as the value and payload.</li>
+ * </ul>
+ * Each format has its own producer and consumer loop, chosen before the first task, so the {@code min} loops carry
+ * nothing of the {@code dto} path.
  * <p>
- * {@code RawChronicle produce --dir D --count N [--rate R] --result F}: appends N tasks. Without a rate,
- * {@code createdNanos} is the time of the append; with one, task {@code i} is appended at
+ * {@code RawChronicle produce --dir D --count N [--rate R] [--format dto|min] --result F}: appends N tasks.
+ * Without a rate, {@code createdNanos} is the time of the append; with one, task {@code i} is appended at
  * {@code start + i * 1e9/R} and carries that intended time, so the consumer's latency is coordinated-omission
  * corrected, as in W2.
  * <p>
- * {@code RawChronicle consume --dir D --count N --idle NAME --ready F --result F [--warmup W --out PREFIX]}: tails
- * until it has handled N tasks; with {@code --out}, records {@code end of handling - createdNanos} for
- * {@code seq >= W} in an HdrHistogram written to {@code PREFIX.intended.hdr}.
+ * {@code RawChronicle consume --dir D --count N --idle NAME --ready F --result F [--warmup W --out PREFIX]
+ * [--format dto|min]}: tails until it has handled N tasks; with {@code --out}, records
+ * {@code end of handling - createdNanos} for {@code seq >= W} in an HdrHistogram written to
+ * {@code PREFIX.intended.hdr}.
  * <p>
  * With {@code --warm-up W} (throughput only) both sides first move tasks {@code 0..W-1} untimed, the same warm-up
  * as TaskQ's warm W1: the producer appends them, the consumer writes {@code --warm-signal F} once it has handled them,
@@ -48,7 +60,8 @@ import java.util.concurrent.Callable;
  * Throughput = N / (consumer's {@code lastHandledNanos} - producer's {@code firstPutNanos}), both
  * {@code System.nanoTime()} (one clock for every process on Linux).
  */
-@Command(name = "RawChronicle", description = "The chronicle-raw baseline's producer and consumer processes.")
+@Command(name = "RawChronicle",
+        description = "The chronicle-raw and chronicle-raw-min baselines' producer and consumer processes.")
 public final class RawChronicle implements Callable<Integer> {
     /** How long the producer waits for the consumer to finish the warm-up. */
     private static final Duration WARM_UP_TIMEOUT = Duration.ofMinutes(10);
@@ -66,6 +79,15 @@ public final class RawChronicle implements Callable<Integer> {
         throw TaskQException.usage("usage: RawChronicle produce|consume ...");
     }
 
+    /** {@code --format}: true for {@code min}, false for {@code dto}; else a usage error naming the value. */
+    private static boolean minFormat(String format) {
+        return switch (format) {
+            case "dto" -> false;
+            case "min" -> true;
+            default -> throw TaskQException.usage("--format=" + format + ": must be dto or min");
+        };
+    }
+
     private static SingleChronicleQueue open(Path dir) {
         return SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
     }
@@ -76,12 +98,16 @@ public final class RawChronicle implements Callable<Integer> {
                 @Option(names = "--warm-up", defaultValue = "0", paramLabel = "W") long warmUp,
                 @Option(names = "--warm-signal", paramLabel = "FILE") Path warmSignal,
                 @Option(names = "--rate", defaultValue = "0", paramLabel = "R") long rate,
+                @Option(names = "--format", defaultValue = "dto", paramLabel = "dto|min") String format,
                 @Option(names = "--result", required = true, paramLabel = "FILE") Path result) throws Exception {
         CommandLines.inRange("--count", count, 1, 100_000_000);
         CommandLines.inRange("--warm-up", warmUp, 0, 100_000_000);
         CommandLines.inRange("--rate", rate, 0, 10_000_000);
         if (warmUp > 0 && warmSignal == null)
             throw TaskQException.usage("--warm-up needs --warm-signal FILE");
+        boolean min = minFormat(format);
+        if (min && (warmUp > 0 || rate > 0))
+            throw TaskQException.usage("--format min measures cold throughput only: leave out --warm-up and --rate");
         long interval = rate == 0 ? 0 : 1_000_000_000L / rate;
         QueuedTask task = new QueuedTask();
         long firstPutNanos;
@@ -93,21 +119,26 @@ public final class RawChronicle implements Callable<Integer> {
             try (DocumentContext dc = appender.writingDocument()) {
                 dc.rollbackOnClose();
             }
-            for (long i = 0; i < warmUp; i++)
-                append(appender, task, i, System.nanoTime());
-            if (warmUp > 0)
-                awaitFile(warmSignal);
-            long start = System.nanoTime() + 1_000_000;
-            firstPutNanos = interval > 0 ? start : System.nanoTime();
-            for (long i = warmUp; i < warmUp + count; i++) {
-                long stamp;
-                if (interval > 0) {
-                    stamp = start + i * interval;
-                    maxBehind = Math.max(maxBehind, Pacer.awaitDue(stamp) - stamp);
-                } else {
-                    stamp = System.nanoTime();
+            if (min) {
+                firstPutNanos = System.nanoTime();
+                appendMin(appender, count);
+            } else {
+                for (long i = 0; i < warmUp; i++)
+                    append(appender, task, i, System.nanoTime());
+                if (warmUp > 0)
+                    awaitFile(warmSignal);
+                long start = System.nanoTime() + 1_000_000;
+                firstPutNanos = interval > 0 ? start : System.nanoTime();
+                for (long i = warmUp; i < warmUp + count; i++) {
+                    long stamp;
+                    if (interval > 0) {
+                        stamp = start + i * interval;
+                        maxBehind = Math.max(maxBehind, Pacer.awaitDue(stamp) - stamp);
+                    } else {
+                        stamp = System.nanoTime();
+                    }
+                    append(appender, task, i, stamp);
                 }
-                append(appender, task, i, stamp);
             }
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -123,6 +154,18 @@ public final class RawChronicle implements Callable<Integer> {
         task.set(Workload.value(i), Workload.payload(i)).seq(i).createdNanos(createdNanos);
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().writeEventName(Excerpts.TASK).marshallable(task);
+        }
+    }
+
+    /**
+     * Appends tasks {@code 0..count-1} as raw 20-byte excerpts (seq, value, payload): no event name, no DTO, no
+     * timestamp.
+     */
+    private static void appendMin(ExcerptAppender appender, long count) {
+        for (long i = 0; i < count; i++) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                dc.wire().bytes().writeLong(i).writeInt(Workload.value(i)).writeDouble(Workload.payload(i));
+            }
         }
     }
 
@@ -144,12 +187,20 @@ public final class RawChronicle implements Callable<Integer> {
                 @Option(names = "--ready", required = true, paramLabel = "FILE") Path ready,
                 @Option(names = "--result", required = true, paramLabel = "FILE") Path result,
                 @Option(names = "--warmup", defaultValue = "0", paramLabel = "W") long warmup,
-                @Option(names = "--out", paramLabel = "PREFIX") String out) throws Exception {
+                @Option(names = "--out", paramLabel = "PREFIX") String out,
+                @Option(names = "--format", defaultValue = "dto", paramLabel = "dto|min") String format)
+            throws Exception {
         CommandLines.inRange("--count", timed, 1, 100_000_000);
         CommandLines.inRange("--warm-up", warmUp, 0, 100_000_000);
         CommandLines.inRange("--warmup", warmup, 0, 100_000_000);
         if (warmUp > 0 && warmSignal == null)
             throw TaskQException.usage("--warm-up needs --warm-signal FILE");
+        if (minFormat(format)) {
+            if (warmUp > 0 || warmup > 0 || out != null)
+                throw TaskQException.usage("--format min measures cold throughput only: leave out --warm-up, "
+                        + "--warmup and --out");
+            return consumeMin(dir, timed, idle, ready, result);
+        }
         long count = timed + warmUp;
         Pauser pauser = IdleStrategies.create(idle);
         Histogram latency = out != null ? new Histogram(LatencyRecordingHandler.HIGHEST_NANOS, 3) : null;
@@ -196,6 +247,62 @@ public final class RawChronicle implements Callable<Integer> {
             LatencyRecordingHandler.write(latency, Path.of(out + ".intended.hdr"));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("done", done);
+        figures.put("sumValue", sumValue);
+        figures.put("sumPayload", sumPayload);
+        figures.put("lastHandledNanos", lastHandledNanos);
+        figures.put("idle", IdleStrategies.describe(idle, pauser));
+        RunFile.write(result, figures);
+        return 0;
+    }
+
+    /**
+     * The {@code min} consumer: tails {@code count} raw 20-byte excerpts, reads seq, value and payload from the
+     * document's bytes, computes the same result as ExampleHandler and keeps the totals in local fields.
+     */
+    private static int consumeMin(Path dir, long count, String idle, Path ready, Path result) throws Exception {
+        Pauser pauser = IdleStrategies.create(idle);
+        long done = 0;
+        long sumSeq = 0;
+        long sumValue = 0;
+        double sumPayload = 0;
+        long lastHandledNanos = 0;
+        long seq = 0;
+        int value = 0;
+        double payload = 0;
+        try (SingleChronicleQueue queue = open(dir);
+             ExcerptTailer tailer = queue.createTailer()) {
+            RunFile.write(ready, Map.of("pid", ProcessHandle.current().pid(),
+                    "idle", IdleStrategies.describe(idle, pauser)));
+            while (done < count) {
+                boolean got;
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    got = dc.isPresent() && dc.isData();
+                    if (got) {
+                        Bytes<?> bytes = dc.wire().bytes();
+                        seq = bytes.readLong();
+                        value = bytes.readInt();
+                        payload = bytes.readDouble();
+                    }
+                }
+                if (!got) {
+                    pauser.pause();
+                    continue;
+                }
+                pauser.reset();
+                // The same work as ExampleHandler, acknowledged in local fields.
+                long resultValue = value + 1L;
+                double resultPayload = payload * 2;
+                long end = System.nanoTime();
+                done++;
+                sumSeq += seq;
+                sumValue += resultValue;
+                sumPayload += resultPayload;
+                lastHandledNanos = end;
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("done", done);
+        figures.put("sumSeq", sumSeq);
         figures.put("sumValue", sumValue);
         figures.put("sumPayload", sumPayload);
         figures.put("lastHandledNanos", lastHandledNanos);

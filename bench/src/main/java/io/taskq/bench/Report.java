@@ -5,6 +5,7 @@ import io.taskq.bench.BenchReport.Host;
 import io.taskq.bench.BenchReport.LatencyEntry;
 import io.taskq.bench.BenchReport.Ratio;
 import io.taskq.bench.BenchReport.Ratios;
+import io.taskq.bench.BenchReport.ThroughputEntry;
 import io.taskq.bench.BenchReport.W1Entry;
 import io.taskq.bench.BenchReport.W1PoisonEntry;
 import io.taskq.bench.BenchReport.W2Entry;
@@ -21,12 +22,16 @@ final class Report {
     private Report() {
     }
 
-    /** Ratios of medians measured in this invocation, each with its target and whether it is met. */
-    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W2Entry w2, Baselines baselines) {
+    /**
+     * Ratios of medians measured in this invocation, each with its target and whether it is met. A ratio against
+     * chronicle-raw-min is left out when the baseline is absent (a report written before it existed).
+     */
+    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W1Entry w1Large, W2Entry w2, Baselines baselines) {
         Ratio w1Absolute = null;
         Ratio w1OverPy = null;
         Ratio w1OverPy100 = null;
         Ratio w1OverRaw = null;
+        Ratio w1OverRawMin = null;
         if (w1 != null) {
             double tps = w1.tasksPerSec().median();
             w1Absolute = Ratio.atLeast(tps, 2_000_000, "W1 tasks/s (absolute)");
@@ -34,6 +39,9 @@ final class Report {
             w1OverPy100 = Ratio.atLeast(tps / median(baselines.pythonSeed100()), 2.4, "W1 / python-seed-100");
             w1OverRaw = Ratio.atLeast(tps / baselines.chronicleRaw().tasksPerSec().median(), 0.8,
                     "W1 / chronicle-raw throughput");
+            if (baselines.chronicleRawMin() != null)
+                w1OverRawMin = Ratio.atLeast(tps / median(baselines.chronicleRawMin()), 0.8,
+                        "W1 / chronicle-raw-min throughput");
         }
         Ratio warmAbsolute = null;
         Ratio warmOverPy = null;
@@ -50,6 +58,10 @@ final class Report {
             warmOverRawWarm = Ratio.atLeast(tps / median(baselines.chronicleRawWarm()), 0.8,
                     "W1 warm / chronicle-raw warm");
         }
+        Ratio largeOverRawMinLarge = null;
+        if (w1Large != null)
+            largeOverRawMinLarge = Ratio.atLeast(w1Large.tasksPerSec().median()
+                    / median(baselines.chronicleRawMinLarge()), 0.8, "W1 large / chronicle-raw-min large");
         Ratio busyP50 = null;
         Ratio busyP99OverRaw = null;
         if (w2 != null) {
@@ -57,11 +69,11 @@ final class Report {
             busyP99OverRaw = Ratio.atMost(w2.busy().p99Micros() / baselines.chronicleRaw().p99Micros(), 1.25,
                     "W2 busy p99 / chronicle-raw p99");
         }
-        return new Ratios(w1Absolute, w1OverPy, w1OverPy100, w1OverRaw, warmAbsolute, warmOverPy, warmOverPyTuned,
-                warmOverPy100, warmOverRawWarm, busyP50, busyP99OverRaw);
+        return new Ratios(w1Absolute, w1OverPy, w1OverPy100, w1OverRaw, w1OverRawMin, warmAbsolute, warmOverPy,
+                warmOverPyTuned, warmOverPy100, warmOverRawWarm, largeOverRawMinLarge, busyP50, busyP99OverRaw);
     }
 
-    private static double median(BenchReport.ThroughputEntry baseline) {
+    private static double median(ThroughputEntry baseline) {
         return baseline.tasksPerSec().median();
     }
 
@@ -77,8 +89,10 @@ final class Report {
                 + "\n\n");
         Baselines baselines = report.baselines();
         W1Entry w1 = report.w1();
-        if (w1 != null) {
+        W1Entry large = report.w1Large();
+        if (w1 != null || large != null)
             s.append(String.format(Locale.ROOT, "%-66s %14s   %s%n", "Throughput, tasks/s", "median", "[min - max]"));
+        if (w1 != null) {
             row(s, "W1 TaskQ: 1 producer, 3 consumers, results + join (n=" + grouped(w1.count()) + ")",
                     w1.tasksPerSec());
             putsRow(s, w1);
@@ -87,6 +101,9 @@ final class Report {
             if (report.w1ResultBodies() != null)
                 row(s, "W1 with a 32-byte result body per task", report.w1ResultBodies().tasksPerSec());
             row(s, "chronicle-raw: 1 producer, 1 consumer, plain ack", baselines.chronicleRaw().tasksPerSec());
+            if (baselines.chronicleRawMin() != null)
+                row(s, "chronicle-raw-min: the same, a raw 20-byte excerpt per task",
+                        baselines.chronicleRawMin().tasksPerSec());
             W1PoisonEntry poison = report.w1Poison();
             if (poison != null)
                 poisonRows(s, "W1 poison", "W1 with " + grouped(poison.poison()) + " poison tasks, each dead after "
@@ -107,6 +124,14 @@ final class Report {
             row(s, "python-tuned: the same, unsynchronized Array, blocking get",
                     baselines.pythonTuned().tasksPerSec());
             row(s, "python-seed-100: python-seed, 100 tasks per put", baselines.pythonSeed100().tasksPerSec());
+            s.append('\n');
+        }
+        if (large != null) {
+            row(s, "W1 large: W1 cold with n=" + grouped(large.count()), large.tasksPerSec());
+            putsRow(s, large);
+            ThroughputEntry rawMinLarge = baselines.chronicleRawMinLarge();
+            row(s, "chronicle-raw-min large: chronicle-raw-min, n=" + grouped(rawMinLarge.count()),
+                    rawMinLarge.tasksPerSec());
             s.append('\n');
         }
         W2Entry w2 = report.w2();

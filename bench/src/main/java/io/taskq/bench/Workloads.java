@@ -179,6 +179,8 @@ final class Workloads {
             throws IOException, InterruptedException {
         Path run = fresh(name);
         Path data = run.resolve("data");
+        Duration allowance = allowance(warmUp + count, 20_000);
+        long deadline = System.nanoTime() + allowance.toNanos();
         try (Children children = new Children(run)) {
             for (int k = 0; k < consumers; k++) {
                 List<String> args = new ArrayList<>(List.of("consume", "--index", String.valueOf(k),
@@ -190,8 +192,11 @@ final class Workloads {
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
                     List.of("--data-dir", data.toString(), "--count", String.valueOf(count),
-                            "--warm-up", String.valueOf(warmUp), "--result", result.toString())));
-            children.awaitAll(deadline(warmUp + count, 20_000));
+                            "--warm-up", String.valueOf(warmUp), "--result", result.toString(),
+                            // join may wait as long as the harness does: W1 large's allowance (20,000,000
+                            // tasks) is longer than the producer's default of 10m.
+                            "--timeout", allowance.toSeconds() + "s")));
+            children.awaitAll(deadline);
             Properties p = RunFile.read(result);
             List<Long> perConsumer = check.verify(data, children);
             deleteData(data);
@@ -239,7 +244,26 @@ final class Workloads {
      */
     Throughput rawThroughput(String name, long count, long warmUp) throws IOException, InterruptedException {
         Path run = fresh(name);
-        Properties consumer = raw(run, count, warmUp, 0, 0, false);
+        Properties consumer = raw(run, count, warmUp, 0, 0, false, "dto");
+        return rawThroughputOf(run, count, consumer);
+    }
+
+    /**
+     * chronicle-raw-min throughput: the same pair and clocks with {@code RawChronicle --format min}, one raw 20-byte
+     * excerpt per task, cold. Besides the totals, the sum of the seqs the consumer read is checked.
+     */
+    Throughput rawMinThroughput(String name, long count) throws IOException, InterruptedException {
+        Path run = fresh(name);
+        Properties consumer = raw(run, count, 0, 0, 0, false, "min");
+        long sumSeq = Long.parseLong(consumer.getProperty("sumSeq"));
+        long expectedSeq = count * (count - 1) / 2;
+        if (sumSeq != expectedSeq)
+            throw new BenchFailure(name + " did not verify: sumSeq " + sumSeq + "; expected " + expectedSeq);
+        return rawThroughputOf(run, count, consumer);
+    }
+
+    /** N / (the consumer's lastHandledNanos - the producer's firstPutNanos). */
+    private static Throughput rawThroughputOf(Path run, long count, Properties consumer) throws IOException {
         Properties producer = RunFile.read(run.resolve("producer.result"));
         long elapsed = Long.parseLong(consumer.getProperty("lastHandledNanos"))
                 - Long.parseLong(producer.getProperty("firstPutNanos"));
@@ -249,13 +273,14 @@ final class Workloads {
     /** chronicle-raw latency: the same pair, the producer paced at {@code rate}, the consumer busy-spinning. */
     Latency rawLatency(String name, long count, long rate, long warmup) throws IOException, InterruptedException {
         Path run = fresh(name);
-        Properties consumer = raw(run, count, 0, rate, warmup, true);
+        Properties consumer = raw(run, count, 0, rate, warmup, true, "dto");
         Properties producer = RunFile.read(run.resolve("producer.result"));
         return new Latency(LatencyRecordingHandler.read(run.resolve("latency.intended.hdr")), null,
                 consumer.getProperty("idle"), Long.parseLong(producer.getProperty("maxBehindScheduleNanos")));
     }
 
-    private Properties raw(Path run, long count, long warmUp, long rate, long warmup, boolean latency)
+    /** One {@link RawChronicle} pair with excerpt {@code format}; returns the consumer's figures once verified. */
+    private Properties raw(Path run, long count, long warmUp, long rate, long warmup, boolean latency, String format)
             throws IOException, InterruptedException {
         Path warmSignal = run.resolve("consumer.warm");
         Path queue = run.resolve("queue");
@@ -265,7 +290,7 @@ final class Workloads {
             List<String> c = new ArrayList<>(List.of("consume", "--dir", queue.toString(),
                     "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
                     "--warm-signal", warmSignal.toString(), "--idle", "busy", "--ready", ready.toString(),
-                    "--result", consumerResult.toString()));
+                    "--result", consumerResult.toString(), "--format", format));
             if (latency)
                 c.addAll(List.of("--warmup", String.valueOf(warmup), "--out", run.resolve("latency").toString()));
             children.start("raw-consumer",
@@ -285,7 +310,8 @@ final class Workloads {
                 throw new BenchFailure(notStarted);
             List<String> p = new ArrayList<>(List.of("produce", "--dir", queue.toString(),
                     "--count", String.valueOf(count), "--warm-up", String.valueOf(warmUp),
-                    "--warm-signal", warmSignal.toString(), "--result", run.resolve("producer.result").toString()));
+                    "--warm-signal", warmSignal.toString(), "--result", run.resolve("producer.result").toString(),
+                    "--format", format));
             if (rate > 0)
                 p.addAll(List.of("--rate", String.valueOf(rate)));
             children.start("raw-producer",
@@ -447,9 +473,14 @@ final class Workloads {
         return Files.createDirectories(run);
     }
 
-    /** Start-up allowance plus the run at no less than {@code minRate} tasks/s. */
+    /** Start-up allowance plus the run at no less than {@code minRate} tasks/s, from now. */
     private static long deadline(long count, long minRate) {
-        return System.nanoTime() + START_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(count / Math.max(1, minRate));
+        return System.nanoTime() + allowance(count, minRate).toNanos();
+    }
+
+    /** Start-up allowance plus the run of {@code count} tasks at no less than {@code minRate} tasks/s. */
+    private static Duration allowance(long count, long minRate) {
+        return START_TIMEOUT.plusSeconds(count / Math.max(1, minRate));
     }
 
     static void deleteData(Path dir) throws IOException {

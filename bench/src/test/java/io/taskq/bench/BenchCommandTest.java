@@ -20,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle and Python processes,
- * W1 with poison tasks included. It checks that every run verified and that the JSON holds the keys scripts rely on
- * (read as plain JSON, not through {@link BenchReport}, so that a renamed component shows); it never judges speed. It
+ * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle (both excerpt
+ * formats) and Python processes, W1 with poison tasks and W1 large (scaled down) included. It checks that every
+ * run verified and that the JSON holds the keys scripts rely on (read as plain JSON, not through
+ * {@link BenchReport}, so that a renamed component shows) and the table their rows; it never judges speed. It
  * takes minutes, so the default build leaves it out (tag {@value #TAG}); CI runs it on its own (see bench/pom.xml).
  */
 @Tag(BenchCommandTest.TAG)
@@ -87,6 +88,18 @@ class BenchCommandTest {
         positive(json, "baselines", "python-tuned", "tasksPerSec", "median");
         positive(json, "baselines", "chronicle-raw", "tasksPerSec", "median");
         positive(json, "baselines", "chronicle-raw", "p99Micros");
+        assertEquals(50_000.0, number(json, "baselines", "chronicle-raw-min", "count"));
+        positive(json, "baselines", "chronicle-raw-min", "tasksPerSec", "median");
+        assertTrue(at(json, "ratios", "w1OverChronicleRawMin", "met").isBoolean());
+        positive(json, "ratios", "w1OverChronicleRawMin", "value");
+        assertTrue(at(json, "w1Large", "verified").booleanValue());
+        assertEquals(100_000.0, number(json, "w1Large", "count"), "W1 large scaled down in --quick");
+        positive(json, "w1Large", "tasksPerSec", "median");
+        positive(json, "w1Large", "producerPutsPerSec", "median");
+        assertEquals(100_000.0, number(json, "baselines", "chronicle-raw-min-large", "count"));
+        positive(json, "baselines", "chronicle-raw-min-large", "tasksPerSec", "median");
+        assertTrue(at(json, "ratios", "w1LargeOverChronicleRawMinLarge", "met").isBoolean());
+        positive(json, "ratios", "w1LargeOverChronicleRawMinLarge", "value");
         assertTrue(at(json, "w2", "busy", "pauser").isTextual());
         assertTrue(at(json, "w2", "busy", "pauser").textValue().startsWith("busy (BusyPauser"),
                 "the busy consumer really spins: " + at(json, "w2", "busy", "pauser"));
@@ -103,6 +116,11 @@ class BenchCommandTest {
         assertTrue(Files.readString(results.resolve("w2-busy.hgrm")).contains("#[Max"),
                 "an HdrHistogram percentile log");
         assertTrue(!Files.exists(results.resolve("runs")), "run data is removed after verifying");
+        String table = Files.readString(results.resolve("latest.txt"));
+        for (String row : new String[]{"chronicle-raw-min: the same, a raw 20-byte excerpt per task",
+                "W1 large: W1 cold with n=100,000", "chronicle-raw-min large: chronicle-raw-min, n=100,000",
+                "W1 / chronicle-raw-min throughput", "W1 large / chronicle-raw-min large"})
+            assertTrue(table.contains(row), row + " in\n" + table);
     }
 
     @Test
@@ -112,7 +130,7 @@ class BenchCommandTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
         String message = err.toString(StandardCharsets.UTF_8).strip();
-        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, all, got w3"), message);
+        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, w1-large, all, got w3"), message);
         assertEquals(1, message.lines().count(), message);
     }
 

@@ -1,11 +1,18 @@
 package io.taskq.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskq.bench.BenchReport.Baselines;
+import io.taskq.bench.BenchReport.ThroughputEntry;
+import io.taskq.bench.BenchReport.W1Entry;
+import io.taskq.bench.Workloads.Throughput;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,10 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * table that the harness of that time made from those JSON values (the figures there have 3 decimals, so a ratio
  * can round differently from the table printed with the run). {@code report-w1-poison-quick} is a later
  * {@code bench w1 --quick} with the poison variants; the older files, which have none, still read and print.
+ * {@code report-w1-min-quick} ({@code bench w1 --quick} with chronicle-raw-min and the results-log variants) and
+ * {@code report-w1-large-quick} ({@code bench w1-large --quick}) came later still.
  */
 class BenchReportTest {
     private static final String[] REPORTS = {"report-all-quick", "report-w1-quick", "report-w2-quick",
-        "report-w1-poison-quick"};
+        "report-w1-poison-quick", "report-w1-min-quick", "report-w1-large-quick"};
 
     @Test
     void readsTheJsonOfEveryWorkloadSelectionAndWritesItBackUnchanged() throws IOException {
@@ -45,7 +54,8 @@ class BenchReportTest {
         for (String name : REPORTS) {
             BenchReport report = BenchJson.read(resource(name + ".json"), BenchReport.class);
             assertEquals(BenchJson.write(report.ratios()),
-                    BenchJson.write(Report.ratios(report.w1(), report.w1Warm(), report.w2(), report.baselines())),
+                    BenchJson.write(Report.ratios(report.w1(), report.w1Warm(), report.w1Large(), report.w2(),
+                            report.baselines())),
                     name);
         }
     }
@@ -73,6 +83,49 @@ class BenchReportTest {
         assertNull(before.w1Poison());
         assertNull(before.w1PoisonNoBackoff());
         assertFalse(Report.table(before).contains("poison"));
+    }
+
+    @Test
+    void chronicleRawMinAndW1LargeHaveTheirRowsRatiosAndJsonKeys() throws IOException {
+        BenchReport w1 = BenchJson.read(resource("report-w1-quick.json"), BenchReport.class);
+        Baselines before = w1.baselines();
+        // 50,000 tasks in 25 ms: 2,000,000 tasks/s; W1 large 500,000 tasks/s against 1,000,000.
+        ThroughputEntry rawMin = ThroughputEntry.of(List.of(new Throughput(50_000, 25_000_000)), 50_000, 0);
+        W1Entry large = W1Entry.of(List.of(new Throughput(100_000, 200_000_000, 160_000_000,
+                List.of(34_000L, 33_000L, 33_000L), 0)), 100_000, 0, 3);
+        ThroughputEntry rawMinLarge = ThroughputEntry.of(List.of(new Throughput(100_000, 100_000_000)), 100_000, 0);
+        Baselines baselines = new Baselines(before.pythonSeed(), before.pythonTuned(), before.pythonSeed100(),
+                before.chronicleRaw(), before.chronicleRawWarm(), rawMin, rawMinLarge);
+        BenchReport report = new BenchReport("all", 1, true, w1.date(), w1.machine(), w1.seconds(), w1.w1(),
+                w1.w1Warm(), null, null, null, baselines,
+                Report.ratios(w1.w1(), w1.w1Warm(), large, null, baselines), null, null, large);
+
+        assertEquals(w1.w1().tasksPerSec().median() / 2_000_000, report.ratios().w1OverChronicleRawMin().value(),
+                1e-12);
+        assertEquals(0.5, report.ratios().w1LargeOverChronicleRawMinLarge().value(), 1e-12);
+        assertFalse(report.ratios().w1LargeOverChronicleRawMinLarge().met());
+        String table = Report.table(report);
+        for (String expected : new String[]{
+                "chronicle-raw: 1 producer, 1 consumer, plain ack                           15,681   "
+                        + "[15,681 - 15,681]\nchronicle-raw-min: the same, a raw 20-byte excerpt per task"
+                        + "             2,000,000",
+                "W1 large: W1 cold with n=100,000                                          500,000",
+                "  (the producer's puts alone, first to last put)                          625,000",
+                "chronicle-raw-min large: chronicle-raw-min, n=100,000                   1,000,000",
+                "W1 / chronicle-raw throughput                    0.99    >= 0.80  met\n"
+                        + "W1 / chronicle-raw-min throughput",
+                "W1 large / chronicle-raw-min large               0.50    >= 0.80  NOT met"})
+            assertTrue(table.contains(expected), expected + " in\n" + table);
+
+        String json = BenchJson.write(report);
+        assertEquals(json, BenchJson.write(BenchJson.read(json, BenchReport.class)), "reads back unchanged");
+        JsonNode tree = new ObjectMapper().readTree(json);
+        assertEquals(500_000, tree.at("/w1Large/tasksPerSec/median").asDouble());
+        assertEquals(2_000_000, tree.at("/baselines/chronicle-raw-min/tasksPerSec/median").asDouble());
+        assertEquals(1_000_000, tree.at("/baselines/chronicle-raw-min-large/tasksPerSec/median").asDouble());
+        assertTrue(tree.at("/ratios/w1OverChronicleRawMin/met").isBoolean());
+        assertEquals(0.5, tree.at("/ratios/w1LargeOverChronicleRawMinLarge/value").asDouble());
+        assertTrue(tree.at("/ratios/w1OverChronicleRaw/met").isBoolean(), "the ratio against chronicle-raw stays");
     }
 
     @Test
