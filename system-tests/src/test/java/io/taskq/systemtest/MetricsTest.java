@@ -103,13 +103,18 @@ class MetricsTest extends ProcessTest {
         long latencies = values(finished, "taskq_slot_task_latency_seconds_count").values().stream()
                 .mapToLong(Long::longValue).sum();
         assertEquals(TASKS, latencies, () -> "one latency per task, over the slots' histograms\n" + finished);
+        // The one-shot command on the finished run, as a scrape by hand would see it.
+        String oneShot = taskq.runOk("metrics-finished", "metrics", "--data-dir", data.toString()).stdout();
+        assertPromtoolAccepts("one-shot metrics of the finished run", oneShot);
+        assertEquals(TASKS, value(oneShot, "taskq_tasks_done_total"), oneShot);
+        assertEquals(1, value(oneShot, "taskq_stream_all_done"), oneShot);
 
         exporter.terminate();
         assertEquals(0, exporter.awaitExit(WAIT), () -> "metrics --textfile exits 0 on SIGTERM\n"
                 + exporter.describe());
         assertTrue(Files.exists(textfile), "the last complete file stays after SIGTERM");
-        System.out.printf(Locale.ROOT, "metrics test: promtool accepted a live run and the textfile "
-                + "during and after the job; %.1f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "metrics test: promtool accepted a live run, the textfile during and after "
+                + "the job, and the one-shot output of the finished run; %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     /** Fails, with what to install, unless promtool runs. */
