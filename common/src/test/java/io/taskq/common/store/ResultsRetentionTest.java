@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Results follow {@code queue.keep-cycles}: {@link QueueRetention#pruneResults} deletes a slot's oldest result cycle
  * files and keeps the newest N. The slot's results queue is created with Chronicle's one-second test roll cycle (a
- * queue keeps the roll cycle it was created with), so three groups a second apart land in three files.
+ * queue keeps the roll cycle it was created with), so three groups a second apart land in three files, after the
+ * empty one the writer creates when it opens.
  */
 class ResultsRetentionTest {
     @TempDir
@@ -44,6 +45,7 @@ class ResultsRetentionTest {
             SlotFigures f = new SlotFigures();
             slot.readFigures(f);
             try (ResultsLog.Writer w = data.results().writer(0)) {
+                assertEquals(1, cycleFiles(slotDir).size(), "opening a writer creates its cycle's file, empty");
                 for (int seq = 0; seq < 3; seq++) {
                     awaitNextCycle(queue);
                     byte[] body = ("result " + seq).getBytes(StandardCharsets.UTF_8);
@@ -53,14 +55,14 @@ class ResultsRetentionTest {
                 }
             }
             List<String> files = cycleFiles(slotDir);
-            assertEquals(3, files.size(), files::toString);
+            assertEquals(4, files.size(), () -> "the writer's first (empty) file and one per result: " + files);
 
             assertEquals(List.of(), new QueueRetention(data, QueueRetention.KEEP_ALL_CYCLES).pruneResults(0),
                     "keep-cycles=all deletes nothing");
-            assertEquals(List.of(), new QueueRetention(data, 3).pruneResults(0), "three files, three kept");
+            assertEquals(List.of(), new QueueRetention(data, 4).pruneResults(0), "four files, four kept");
             List<File> deleted = new QueueRetention(data, 1).pruneResults(0);
-            assertEquals(files.subList(0, 2), deleted.stream().map(File::getName).toList(), "the two oldest");
-            assertEquals(files.subList(2, 3), cycleFiles(slotDir), "the newest stays");
+            assertEquals(files.subList(0, 3), deleted.stream().map(File::getName).toList(), "the three oldest");
+            assertEquals(files.subList(3, 4), cycleFiles(slotDir), "the newest stays");
             assertEquals(List.of(), new QueueRetention(data, 1).pruneResults(0), "nothing more to delete");
             assertEquals(List.of(), new QueueRetention(data, 1).pruneResults(1), "a slot without results");
 
