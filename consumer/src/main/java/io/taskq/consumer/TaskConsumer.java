@@ -560,14 +560,15 @@ public final class TaskConsumer implements Closeable {
         if (!join)
             flushGroup();
         if (resultsOut != null) {
-            // Before the figures change: a full disk stops the consumer with this task not counted.
-            space.charge(ResultsLog.recordBytes(result.bodyLength()), NOTHING_TO_RECLAIM);
-            if (join)
+            if (join) {
                 resultsOut.add(seq, task.attempt(), latency, result.value(), result.payload(), result.bodyBuffer(),
                         result.bodyLength());
-            else
+            } else {
+                // Before the figures change: a full disk stops the consumer with this task not counted.
+                space.charge(ResultsLog.recordBytes(result.bodyLength()), NOTHING_TO_RECLAIM);
                 resultsOut.ok(slot.nextSelector(), seq, task.attempt(), latency, result.value(), result.payload(),
                         result.bodyBuffer(), result.bodyLength());
+            }
         }
         SlotFigures f = mirror;
         f.done++;
@@ -603,8 +604,11 @@ public final class TaskConsumer implements Closeable {
     private void flushGroup() {
         if (grouped == 0)
             return;
-        if (resultsOut != null)
+        if (resultsOut != null) {
+            // Before the publish: a full disk stops the consumer with the group not counted (handled again later).
+            space.charge(ResultsLog.groupBytes(resultsOut.gatheredBytes()), NOTHING_TO_RECLAIM);
             resultsOut.flush(slot.nextSelector());
+        }
         publish(mirror);
         grouped = 0;
     }

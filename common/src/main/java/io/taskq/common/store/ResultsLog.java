@@ -72,9 +72,14 @@ public final class ResultsLog implements Closeable {
         return dir;
     }
 
-    /** Bytes a record with a body of {@code bodyLength} bytes takes in its queue, with its share of a group. */
-    public static int recordBytes(int bodyLength) {
-        return 4 + GROUP_BYTES + MAX_FIXED_BYTES + bodyLength;
+    /** Most bytes a group of one record with a body of {@code bodyLength} bytes takes in its queue. */
+    public static long recordBytes(int bodyLength) {
+        return groupBytes(MAX_FIXED_BYTES + bodyLength);
+    }
+
+    /** Bytes a group takes in its queue, Chronicle's header included, given the bytes of its records. */
+    public static long groupBytes(long recordBytes) {
+        return 4 + GROUP_BYTES + recordBytes;
     }
 
     /** The queue directory of slot {@code slot}'s results. */
