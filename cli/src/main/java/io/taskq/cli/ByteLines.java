@@ -89,6 +89,21 @@ final class ByteLines implements Closeable {
         return true;
     }
 
+    /**
+     * Whether the next {@link #next()} may wait for the stream: no whole line is buffered, the stream is not at its
+     * end, and it has no bytes ready. Remembers how far it looked, so {@link #next()} does not look again.
+     */
+    boolean mayBlock() throws IOException {
+        for (int i = scanned; i < end; i++) {
+            if (buffer[i] == '\n') {
+                scanned = i;
+                return false;
+            }
+        }
+        scanned = end;
+        return !atEof && in.available() == 0;
+    }
+
     /** The line after the current one, from {@code start} to at least {@code to}, is too long. */
     private MalformedLine tooLong(int to) {
         String excerpt = BodyText.excerpt(buffer, start, to, QUOTED_MAX);

@@ -84,6 +84,11 @@ final class CsvTaskReader implements TaskSource {
     }
 
     @Override
+    public boolean mayBlock() throws IOException {
+        return !in.ready();
+    }
+
+    @Override
     public long total() {
         return -1;
     }

@@ -131,6 +131,11 @@ final class JsonLinesTaskReader implements TaskSource {
     }
 
     @Override
+    public boolean mayBlock() throws IOException {
+        return lines.mayBlock();
+    }
+
+    @Override
     public long total() {
         return -1;
     }

@@ -52,6 +52,11 @@ final class LinesTaskReader implements TaskSource {
     }
 
     @Override
+    public boolean mayBlock() throws IOException {
+        return lines.mayBlock();
+    }
+
+    @Override
     public long total() {
         return -1;
     }

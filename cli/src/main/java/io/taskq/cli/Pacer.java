@@ -26,6 +26,11 @@ public final class Pacer {
             awaitDue(start + i * intervalNanos);
     }
 
+    /** Whether task {@code i} is due now, so that {@link #await(long)} would not wait for it. */
+    boolean due(long i) {
+        return intervalNanos == 0 || System.nanoTime() - (start + i * intervalNanos) >= 0;
+    }
+
     /**
      * Waits until {@link System#nanoTime()} reaches {@code due}: parks while it is far, spins when it is near.
      *

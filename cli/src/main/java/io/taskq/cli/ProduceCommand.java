@@ -6,6 +6,7 @@ import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
 import io.taskq.common.store.Progress;
 import io.taskq.producer.ProducerSettings;
+import io.taskq.producer.TaskBatch;
 import io.taskq.producer.TaskProducer;
 import io.taskq.workload.WorkloadCheck;
 import org.slf4j.Logger;
@@ -22,14 +23,16 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
- * {@code taskq produce (--count N | --input FILE|- [--format csv|lines|jsonl]) [--rate R] [--wait-consumers K] [--seal]
- * [--join [--verify]] [--timeout D] [--data-dir DIR]}: optionally waits until K live consumers hold a slot, then
- * submits tasks of the synthetic workload ({@link io.taskq.workload.Workload}) or one task per input line
- * ({@link InputFormat}: {@code value,payload} CSV, or a body per line as text or JSON), optionally seals the stream and
- * joins, and with {@code --verify} checks the finished job against the workload's closed form (exit 1 if it does not
- * match). Prints one summary line on stdout; shows a progress bar on a terminal.
+ * {@code taskq produce (--count N | --input FILE|- [--format csv|lines|jsonl]) [--rate R] [--batch N]
+ * [--wait-consumers K] [--seal] [--join [--verify]] [--timeout D] [--data-dir DIR]}: optionally waits until K live
+ * consumers hold a slot, then submits tasks of the synthetic workload ({@link io.taskq.workload.Workload}) or one task
+ * per input line ({@link InputFormat}: {@code value,payload} CSV, or a body per line as text or JSON), in batch puts
+ * of {@code --batch} tasks, optionally seals the stream and joins, and with {@code --verify} checks the finished job
+ * against the workload's closed form (exit 1 if it does not match). Prints one summary line on stdout; shows a
+ * progress bar on a terminal.
  */
 @Command(name = "produce", sortOptions = false,
         description = "submit tasks (synthetic, or one per line of CSV, text or JSON), optionally seal the stream and "
@@ -38,6 +41,8 @@ final class ProduceCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceCommand.class);
     /** The claim cursor keeps 48 bits of seq; this leaves ample room and catches typos. */
     static final long MAX_COUNT = 1_000_000_000_000L;
+    /** A batch goes out once its tasks take this many bytes, whatever its count. */
+    static final int BATCH_FLUSH_BYTES = 256 * 1024;
     /** No --timeout: wait as good as forever. */
     private static final Duration NO_TIMEOUT = Duration.ofDays(365);
 
@@ -57,6 +62,11 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "R", description = "tasks per second, 0 = as fast as possible "
             + "(config producer.rate, default ${DEFAULT-VALUE})")
     private String rate;
+    @ConfigOverride("producer.batch")
+    @Option(names = "--batch", paramLabel = "N", description = "tasks per batch put: each batch goes into the queue as "
+            + "one excerpt, all or nothing; 1 puts each task on its own (config producer.batch, default "
+            + "${DEFAULT-VALUE}). A batch also goes out as soon as the input has nothing more buffered")
+    private String batch;
     @Option(names = "--wait-consumers", paramLabel = "K", converter = OptionValues.ConsumerCount.class,
             defaultValue = "0", description = "before the first put, wait until K live consumers hold a slot, so that "
             + "the work is spread over all of them from the start (default ${DEFAULT-VALUE}: do not wait); gives up "
@@ -102,7 +112,7 @@ final class ProduceCommand implements Callable<Integer> {
                 if (!awaitConsumers(producer, out))
                     return TaskQException.EXIT_TIMEOUT;
                 long start = System.nanoTime();
-                SubmittedRange submitted = submit(producer, tasks, settings.rate());
+                SubmittedRange submitted = submit(producer, tasks, settings.rate(), settings.batch());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 long sealedAt = seal ? producer.seal() : -1;
                 out.println(summary(submitted, seconds, sealedAt));
@@ -164,18 +174,44 @@ final class ProduceCommand implements Callable<Integer> {
         return summary.toString();
     }
 
-    /** Puts every task of {@code tasks}, paced to {@code rate} per second (0: as fast as possible). */
-    private static SubmittedRange submit(TaskProducer producer, TaskSource tasks, long rate) throws IOException {
+    /**
+     * Puts every task of {@code tasks}, paced to {@code rate} per second (0: as fast as possible), {@code batchSize}
+     * tasks per batch put (1: each on its own). A batch goes out when it is full, when it holds
+     * {@value #BATCH_FLUSH_BYTES} bytes, when the input may make the next read wait, before the pacer would wait, and
+     * at the end; so a slow input or a low rate is never held back for a batch to fill.
+     */
+    private static SubmittedRange submit(TaskProducer producer, TaskSource tasks, long rate, int batchSize)
+            throws IOException {
         Pacer pacer = new Pacer(rate);
         ProgressBar progress = new ProgressBar(tasks.total(), Terminal.interactive(), System.err);
         SubmittedRange submitted = new SubmittedRange();
+        TaskBatch batch = batchSize > 1 ? producer.newBatch() : null;
         try {
             while (tasks.next()) {
-                pacer.await(submitted.count());
-                submitted.add(put(producer, tasks, submitted));
+                if (batch == null) {
+                    pacer.await(submitted.count());
+                    submitted.add(put(producer, tasks, submitted));
+                } else {
+                    long next = submitted.count() + batch.size();
+                    ByteBuffer body = tasks.body();
+                    if (!batch.isEmpty() && (!pacer.due(next) || !batch.hasRoomFor(body == null ? 0
+                            : body.remaining())))
+                        putAll(producer, batch, submitted);
+                    pacer.await(next);
+                    if (body == null)
+                        batch.add(tasks.value(), tasks.payload());
+                    else
+                        batch.add(tasks.value(), tasks.payload(), body);
+                    if (batch.size() >= batchSize || batch.bytes() >= BATCH_FLUSH_BYTES || tasks.mayBlock())
+                        putAll(producer, batch, submitted);
+                }
                 progress.update(submitted.count());
             }
+            if (batch != null)
+                putAll(producer, batch, submitted);
         } catch (MalformedLine e) {
+            if (batch != null)
+                putAll(producer, batch, submitted);
             throw TaskQException.usage("taskq produce: " + e.getMessage() + "; " + submitted
                     + " before it stay submitted; the stream was not sealed");
         } finally {
@@ -184,15 +220,31 @@ final class ProduceCommand implements Callable<Integer> {
         return submitted;
     }
 
-    /**
-     * Puts the source's current task; a stream sealed meanwhile by another process, or a full disk, is a clear one-line
-     * error that says what was submitted.
-     */
+    /** Puts the source's current task; failures as {@link #guarded}. */
     private static long put(TaskProducer producer, TaskSource task, SubmittedRange submitted) {
-        try {
+        return guarded(() -> {
             ByteBuffer body = task.body();
             return body == null ? producer.put(task.value(), task.payload())
                     : producer.put(task.value(), task.payload(), body);
+        }, submitted);
+    }
+
+    /** Puts the batch's tasks, if any, and counts them as submitted; failures as {@link #guarded}. */
+    private static void putAll(TaskProducer producer, TaskBatch batch, SubmittedRange submitted) {
+        int size = batch.size();
+        if (size == 0)
+            return;
+        long first = guarded(() -> producer.putAll(batch), submitted);
+        submitted.addAll(first, size);
+    }
+
+    /**
+     * Runs a put; a stream sealed meanwhile by another process, or a full disk, is a clear one-line error that says
+     * what was submitted.
+     */
+    private static long guarded(LongSupplier put, SubmittedRange submitted) {
+        try {
+            return put.getAsLong();
         } catch (StreamSealedException sealed) {
             throw TaskQException.usage("taskq produce: " + sealed.getMessage() + " (sealed by another process); "
                     + submitted + " were submitted before that");

@@ -12,6 +12,13 @@ final class SubmittedRange {
         count++;
     }
 
+    /** Tasks {@code [first, first + n)} were submitted, after the previous ones. */
+    void addAll(long first, int n) {
+        if (this.first < 0)
+            this.first = first;
+        count += n;
+    }
+
     long count() {
         return count;
     }

@@ -12,6 +12,9 @@ public interface TailEvents {
     /** A task, read from the queue's compact binary form. */
     void task(TailedTask task);
 
+    /** Many tasks put at once, read from the queue's compact binary form and shown one by one. */
+    void tasks(TailedBatch tasks);
+
     /** The control excerpt that ends the stream. */
     void endOfStream(EndOfStream endOfStream);
 }

@@ -48,6 +48,11 @@ public final class TailedTask implements Marshallable, BytesMarshallable {
 
     @Override
     public void writeMarshallable(WireOut wire) {
+        write(task, wire);
+    }
+
+    /** Writes {@code task} as text, as this class shows a task; {@link TailedBatch} shows each of its tasks so. */
+    static void write(QueuedTask task, WireOut wire) {
         wire.write("seq").int64(task.seq())
                 .write("createdNanos").int64(task.createdNanos())
                 .write("value").int32(task.value())

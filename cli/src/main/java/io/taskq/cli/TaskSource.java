@@ -31,6 +31,15 @@ interface TaskSource extends Closeable {
         return null;
     }
 
+    /**
+     * Whether the next {@link #next()} may have to wait for input: a pipe or a terminal with no whole line buffered.
+     * {@code taskq produce} puts the tasks it gathered into a batch before that, so that a trickle of input is not
+     * held back.
+     */
+    default boolean mayBlock() throws IOException {
+        return false;
+    }
+
     /** How many tasks there are in all, or -1 if that is only known at the end. */
     long total();
 }

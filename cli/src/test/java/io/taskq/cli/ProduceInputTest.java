@@ -2,12 +2,10 @@ package io.taskq.cli;
 
 import com.sun.management.ThreadMXBean;
 import io.taskq.common.store.DataDirectory;
-import io.taskq.common.wire.ExcerptReader;
-import io.taskq.common.wire.QueuedTask;
+import io.taskq.common.wire.TaskScan;
 import io.taskq.producer.ProducerSettings;
 import io.taskq.producer.TaskProducer;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,19 +35,15 @@ class ProduceInputTest {
         List<String> bodies = new ArrayList<>();
         try (TaskProducer producer = TaskProducer.open(ProducerSettings.builder(dir).build())) {
             DataDirectory data = producer.data();
-            ExcerptReader reader = new ExcerptReader();
-            QueuedTask task = new QueuedTask();
+            TaskScan scan = new TaskScan();
+            TaskScan.Visitor collect = task -> {
+                assertEquals(0, task.value(), task::toString);
+                assertEquals(0.0, task.payload(), task::toString);
+                bodies.add(new String(task.bodyBytes(), StandardCharsets.UTF_8));
+            };
             try (ExcerptTailer tailer = data.queue().createTailer()) {
-                for (; ; ) {
-                    try (DocumentContext dc = tailer.readingDocument()) {
-                        if (!dc.isPresent())
-                            break;
-                        if (reader.read(dc, task) != ExcerptReader.Kind.TASK)
-                            continue;
-                        assertEquals(0, task.value(), task::toString);
-                        assertEquals(0.0, task.payload(), task::toString);
-                        bodies.add(new String(task.bodyBytes(), StandardCharsets.UTF_8));
-                    }
+                while (scan.next(tailer, collect)) {
+                    // collect gathers the bodies, a batch's one by one
                 }
             }
         }

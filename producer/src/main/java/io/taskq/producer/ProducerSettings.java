@@ -19,14 +19,15 @@ import java.util.List;
 public final class ProducerSettings {
     /** The configuration keys a producer reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = List.of(Keys.DATA_DIR, Keys.SLOTS_MAX, Keys.ROLL_CYCLE,
-            Keys.MAX_BODY_BYTES, Keys.MIN_FREE_BYTES, Keys.KEEP_CYCLES, Keys.RATE, Keys.PRODUCER_SYNC,
-            Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
+            Keys.MAX_BODY_BYTES, Keys.MIN_FREE_BYTES, Keys.KEEP_CYCLES, Keys.RATE, Keys.PRODUCER_BATCH,
+            Keys.PRODUCER_SYNC, Keys.PERMISSIONS_MODE, Keys.ALLOW_OTHER_WRITABLE);
 
     private final Path dataDir;
     private final int slots;
     private final RollCycles rollCycle;
     private final int maxBodyBytes;
     private final long rate;
+    private final int batch;
     private final long minFreeBytes;
     private final int keepCycles;
     private final DataDirAccess access;
@@ -38,6 +39,7 @@ public final class ProducerSettings {
         this.rollCycle = b.rollCycle;
         this.maxBodyBytes = b.maxBodyBytes;
         this.rate = b.rate;
+        this.batch = b.batch;
         this.minFreeBytes = b.minFreeBytes;
         this.keepCycles = b.keepCycles;
         this.access = b.access;
@@ -60,6 +62,7 @@ public final class ProducerSettings {
                 .rollCycle(config.get(Keys.ROLL_CYCLE))
                 .maxBodyBytes(config.get(Keys.MAX_BODY_BYTES))
                 .rate(config.get(Keys.RATE))
+                .batch(config.get(Keys.PRODUCER_BATCH))
                 .minFreeBytes(config.get(Keys.MIN_FREE_BYTES))
                 .keepCycles(config.get(Keys.KEEP_CYCLES))
                 .access(config.dataDirAccess())
@@ -92,6 +95,11 @@ public final class ProducerSettings {
         return rate;
     }
 
+    /** Tasks {@code taskq produce} puts as one batch, 1 for a put each ({@code producer.batch}). */
+    public int batch() {
+        return batch;
+    }
+
     /** Free space puts leave on the queue's file system, 0 for no check ({@code queue.min-free-bytes}). */
     public long minFreeBytes() {
         return minFreeBytes;
@@ -121,6 +129,7 @@ public final class ProducerSettings {
                 + Keys.ROLL_CYCLE.name() + "=" + rollCycle + ", " + Keys.MAX_BODY_BYTES.name() + "=" + maxBodyBytes
                 + ", " + Keys.MIN_FREE_BYTES.name() + "=" + minFreeBytes + ", " + Keys.KEEP_CYCLES.name() + "="
                 + Keys.KEEP_CYCLES.format(keepCycles) + ", " + Keys.RATE.name() + "=" + rate + ", "
+                + Keys.PRODUCER_BATCH.name() + "=" + batch + ", "
                 + Keys.PRODUCER_SYNC.name() + "=" + (msync ? "msync" : "none") + ", " + access;
     }
 
@@ -135,6 +144,7 @@ public final class ProducerSettings {
         private RollCycles rollCycle = Keys.ROLL_CYCLE.defaultValue();
         private int maxBodyBytes = Keys.MAX_BODY_BYTES.defaultValue();
         private long rate = Keys.RATE.defaultValue();
+        private int batch = Keys.PRODUCER_BATCH.defaultValue();
         private long minFreeBytes = Keys.MIN_FREE_BYTES.defaultValue();
         private int keepCycles = Keys.KEEP_CYCLES.defaultValue();
         private DataDirAccess access = Keys.defaultDataDirAccess();
@@ -165,6 +175,12 @@ public final class ProducerSettings {
         /** {@code producer.rate}: 0..1000000000 tasks per second, 0 for unlimited. */
         public Builder rate(long tasksPerSecond) {
             this.rate = Keys.RATE.check(tasksPerSecond);
+            return this;
+        }
+
+        /** {@code producer.batch}: 1..65536 tasks per batch put of {@code taskq produce}. */
+        public Builder batch(int tasks) {
+            this.batch = Keys.PRODUCER_BATCH.check(tasks);
             return this;
         }
 

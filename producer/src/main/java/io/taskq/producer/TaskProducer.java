@@ -9,6 +9,7 @@ import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
 import io.taskq.common.wire.ExcerptReader;
 import io.taskq.common.wire.Excerpts;
+import io.taskq.common.wire.QueuedBatch;
 import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.core.io.IORuntimeException;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -158,6 +159,58 @@ public final class TaskProducer implements Closeable {
      */
     public long put(ByteBuffer body) {
         return put(0, 0.0, body);
+    }
+
+    /** A new, empty batch for {@link #putAll(TaskBatch)}, with this producer's {@code queue.max-body-bytes}. */
+    public TaskBatch newBatch() {
+        return new TaskBatch(maxBodyBytes);
+    }
+
+    /**
+     * Appends every task of {@code batch} as one excerpt, all or nothing, and empties the batch: the tasks get dense
+     * seqs from the returned one, in the batch's order, and one {@code createdNanos}. Consumers claim and handle them
+     * one by one, exactly as put one at a time; a claim may begin or end inside a batch. An empty batch writes
+     * nothing and returns -1.
+     *
+     * @return the seq of the batch's first task, or -1 if it was empty
+     * @throws StreamSealedException if the stream is sealed; nothing was written and the batch is unchanged
+     * @throws TaskQException         with {@link TaskQException#EXIT_NO_SPACE}, as {@link #put(int, double)}; the
+     *                                batch was not written and is unchanged
+     */
+    public long putAll(TaskBatch batch) {
+        QueuedBatch tasks = batch.tasks();
+        if (tasks.isEmpty())
+            return -1;
+        if (space.charge(TASK_EXCERPT_BYTES + tasks.taskBytes(), reclaim))
+            pruneAfterRoll();
+        long first;
+        try (DocumentContext dc = appender.writingDocument()) {
+            long sealed = ledger.sealedCount();
+            if (sealed >= 0) {
+                dc.rollbackOnClose();
+                throw new StreamSealedException(sealed);
+            }
+            first = ledger.submitted();
+            long now = System.nanoTime();
+            tasks.stamp(first, now);
+            try {
+                Excerpts.writeBatch(dc.wire(), tasks);
+            } catch (RuntimeException e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+            ledger.publishSubmitted(first + tasks.count());
+            if (first == 0)
+                ledger.recordFirstPut(now);
+        } catch (InternalError e) {
+            throw mappedWriteFailed(e);
+        } catch (IORuntimeException e) {
+            throw growFailed(e);
+        }
+        if (durable != null)
+            durable.flush();
+        batch.clear();
+        return first;
     }
 
     private void requireBodyFits(int length) {
@@ -321,6 +374,10 @@ public final class TaskProducer implements Closeable {
                         switch (reader.read(dc, last)) {
                             case TASK -> {
                                 expected = last.seq() + 1;
+                                found = true;
+                            }
+                            case BATCH -> {
+                                expected = reader.batchFirstSeq() + reader.batchCount();
                                 found = true;
                             }
                             case END_OF_STREAM -> {

@@ -3,6 +3,7 @@ package io.taskq.common.config;
 import io.taskq.common.idle.IdleStrategies;
 import io.taskq.common.store.DataDirAccess;
 import io.taskq.common.store.QueueRetention;
+import io.taskq.common.wire.QueuedBatch;
 import net.openhft.chronicle.queue.RollCycles;
 
 import java.nio.file.Path;
@@ -102,6 +103,10 @@ public final class Keys {
                     + "taskq results; off: only the slot totals (a record costs about 60 ns of CPU).");
     public static final ConfigKey<Long> RATE = longKey("producer.rate", 0, 0, 1_000_000_000L,
             "Tasks per second a synthetic or CSV producer sends; 0 means as fast as possible.");
+    public static final ConfigKey<Integer> PRODUCER_BATCH = intKey("producer.batch", 64, 1, QueuedBatch.MAX_TASKS,
+            "Tasks taskq produce puts into the queue as one excerpt (a batch put, all or nothing); 1 puts each task on "
+                    + "its own. A batch also goes out as soon as the input has nothing more buffered, or before "
+                    + "producer.rate would wait.");
     public static final ConfigKey<String> PRODUCER_SYNC = choiceKey("producer.sync", "none", PRODUCER_SYNC_MODES,
             "must be one of " + String.join(", ", PRODUCER_SYNC_MODES),
             "none: a put returns once its task is in the page cache (survives kill -9 of any process); msync: a put "
@@ -118,7 +123,7 @@ public final class Keys {
             ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, COMMIT_GROUP,
             IDLE, HANDLER, HEARTBEAT, LEASE,
             STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT, RESULTS,
-            RATE, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
+            RATE, PRODUCER_BATCH, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
             DEMO_DATA_DIR);
 
     private Keys() {

@@ -1,6 +1,7 @@
 package io.taskq.common.store;
 
 import io.taskq.common.TaskQException;
+import io.taskq.common.wire.QueuedBatch;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
@@ -150,7 +151,7 @@ public final class Ledger implements Closeable {
         long submitted = submitted();
         long cursor = claimPosition(claimCursor());
         long sealed = store.readVolatileLong(OFF_SEALED);
-        if (submitted < 0 || cursor < 0 || cursor > submitted + 1 || sealed < 0
+        if (submitted < 0 || cursor < 0 || cursor > submitted + QueuedBatch.MAX_TASKS || sealed < 0
                 || (sealed > 0 && sealed - 1 > submitted))
             throw TaskQException.usage(file + ": damaged counters (submitted=" + submitted
                     + ", claimed=" + cursor + ", sealed=" + (sealed - 1) + ")");

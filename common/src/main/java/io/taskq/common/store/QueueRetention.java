@@ -189,6 +189,8 @@ public final class QueueRetention {
                 switch (excerpts.read(dc, task)) {
                     case TASK:
                         return task.seq();
+                    case BATCH:
+                        return excerpts.batchFirstSeq();
                     case END_OF_STREAM:
                         return excerpts.endOfStreamCount();
                     default:

@@ -13,15 +13,19 @@ import java.nio.ByteBuffer;
  * {@code -r io.taskq.common.wire.TaskEvents}:
  * <pre>
  * task: { seq: 0, createdNanos: 123, value: 0, payload: 0.0 }
+ * tasks: { firstSeq: 1, count: 2, createdNanos: 456, tasks: [ { seq: 1, ... }, { seq: 2, ... } ] }
  * endOfStream: { submitted: 1000000 }
  * </pre>
- * A task's fields travel as a compact binary DTO ({@link QueuedTask}); end of stream is a self-describing
+ * A task's fields travel as a compact binary DTO ({@link QueuedTask}), a batch put's tasks as one
+ * ({@link QueuedBatch}); end of stream is a self-describing
  * marshallable. {@code seq} is dense and 0-based, assigned under the queue's write lock so that queue order is seq
  * order.
  */
 public final class Excerpts {
     /** A task; the fields are written by {@link QueuedTask#writeMarshallable(net.openhft.chronicle.bytes.BytesOut)}. */
     public static final String TASK = "task";
+    /** Many tasks with dense seqs; the fields are written by {@link QueuedBatch}. */
+    public static final String TASKS = "tasks";
     /** The control excerpt that ends the stream; field {@code submitted} is the final task count. */
     public static final String END_OF_STREAM = "endOfStream";
     public static final String SUBMITTED_FIELD = "submitted";
@@ -35,7 +39,21 @@ public final class Excerpts {
     static final long TASK_PREFIX;
     static final long TASK_PREFIX_MASK;
 
+    /** The same for a batch excerpt ({@link #TASKS}). */
+    static final int TASKS_PREFIX_BYTES;
+    static final long TASKS_PREFIX;
+    static final long TASKS_PREFIX_MASK;
+
     static {
+        Bytes<?> batch = Bytes.allocateElasticOnHeap(64);
+        WireType.BINARY_LIGHT.apply(batch).writeEventName(TASKS).marshallable(new QueuedBatch());
+        TASKS_PREFIX_BYTES = (int) (batch.writePosition() - QueuedBatch.FIXED_BYTES - 4);
+        if (TASKS_PREFIX_BYTES < 1 || TASKS_PREFIX_BYTES > 8
+                || batch.readInt(TASKS_PREFIX_BYTES) != QueuedBatch.FIXED_BYTES)
+            throw new AssertionError("unexpected wire form of a batch of tasks: " + batch.toHexString());
+        TASKS_PREFIX_MASK = TASKS_PREFIX_BYTES == 8 ? -1L : (1L << (8 * TASKS_PREFIX_BYTES)) - 1;
+        TASKS_PREFIX = batch.readLong(0) & TASKS_PREFIX_MASK;
+
         Bytes<?> scratch = Bytes.allocateElasticOnHeap(64);
         WireType.BINARY_LIGHT.apply(scratch).writeEventName(TASK).marshallable(new QueuedTask());
         TASK_PREFIX_BYTES = (int) (scratch.writePosition() - QueuedTask.FIXED_BYTES - 4);
@@ -88,12 +106,29 @@ public final class Excerpts {
         }
     }
 
+    /**
+     * Writes a batch excerpt into an open document: the same bytes as
+     * {@code wire.writeEventName(TASKS).marshallable(batch)} (a test holds them equal).
+     */
+    public static void writeBatch(Wire wire, QueuedBatch batch) {
+        Bytes<?> bytes = wire.bytes();
+        long dtoBytes = QueuedBatch.FIXED_BYTES + batch.taskBytes();
+        if (dtoBytes > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("a batch of " + dtoBytes + " bytes is too large for one excerpt");
+        writePrefix(bytes, TASKS_PREFIX, TASKS_PREFIX_BYTES);
+        bytes.writeInt((int) dtoBytes);
+        batch.writeMarshallable(bytes);
+    }
+
     /** The event name, its length code and the DTO's length, for a task with {@code bodyLength} bytes of body. */
     private static void writeHeader(Bytes<?> bytes, int bodyLength) {
-        long prefix = TASK_PREFIX;
-        for (int i = 0; i < TASK_PREFIX_BYTES; i++, prefix >>>= 8)
-            bytes.writeByte((byte) prefix);
+        writePrefix(bytes, TASK_PREFIX, TASK_PREFIX_BYTES);
         bytes.writeInt(QueuedTask.FIXED_BYTES + bodyLength);
+    }
+
+    private static void writePrefix(Bytes<?> bytes, long prefix, int length) {
+        for (int i = 0; i < length; i++, prefix >>>= 8)
+            bytes.writeByte((byte) prefix);
     }
 
     private Excerpts() {

@@ -5,6 +5,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
 import net.openhft.chronicle.bytes.BytesOut;
+import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
@@ -123,6 +124,21 @@ public final class QueuedTask implements Task, Marshallable, BytesMarshallable {
         System.arraycopy(other.body, 0, body, 0, other.bodyLength);
         bodyLength = other.bodyLength;
         return this;
+    }
+
+    /**
+     * Makes this task one of a batch: the given fields, and a body of {@code length} bytes copied from {@code src} at
+     * {@code offset} ({@link QueuedBatch} decodes its tasks with this).
+     */
+    void load(long seq, long createdNanos, int value, double payload, RandomDataInput src, long offset, int length) {
+        this.seq = seq;
+        this.createdNanos = createdNanos;
+        this.value = value;
+        this.payload = payload;
+        ensureBodyCapacity(length);
+        if (length > 0)
+            src.read(offset, body, 0, length);
+        bodyLength = length;
     }
 
     public QueuedTask createdNanos(long createdNanos) {

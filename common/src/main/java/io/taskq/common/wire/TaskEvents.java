@@ -10,6 +10,9 @@ public interface TaskEvents {
     /** A task, in {@link QueuedTask}'s compact binary form. */
     void task(QueuedTask task);
 
+    /** Many tasks with dense seqs, put by one batch put, in {@link QueuedBatch}'s compact binary form. */
+    void tasks(QueuedBatch tasks);
+
     /** The control excerpt that ends the stream. */
     void endOfStream(EndOfStream endOfStream);
 }

@@ -45,6 +45,38 @@ class TaskWireTest {
     }
 
     @Test
+    void writeBatchShouldWriteTheSameBytesAsTheWireAndReadBackEveryTask() {
+        byte[] body = "a body".getBytes(StandardCharsets.UTF_8);
+        QueuedBatch batch = new QueuedBatch().add(1, 0.5).add(2, 1.5, body, 0, body.length)
+                .add(3, 2.5, ByteBuffer.wrap(new byte[300]).position(10).limit(290)).add(4, 3.5)
+                .stamp(100, 555);
+        Wire viaWire = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        viaWire.writeEventName(Excerpts.TASKS).marshallable(batch);
+        Wire direct = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
+        Excerpts.writeBatch(direct, batch);
+        assertEquals(viaWire.bytes().toHexString(), direct.bytes().toHexString());
+
+        QueuedBatch in = new QueuedBatch();
+        StringBuilder event = new StringBuilder();
+        direct.readEventName(event).marshallable(in);
+        assertEquals(Excerpts.TASKS, event.toString());
+        assertEquals(100, in.firstSeq());
+        assertEquals(4, in.count());
+        QueuedTask task = new QueuedTask();
+        int[] bodies = {0, body.length, 280, 0};
+        for (long seq = 103; seq >= 100; seq--) {
+            in.read(seq, task);
+            assertEquals(seq, task.seq());
+            assertEquals(555, task.createdNanos());
+            assertEquals((int) (seq - 99), task.value());
+            assertEquals(seq - 100 + 0.5, task.payload());
+            assertEquals(bodies[(int) (seq - 100)], task.bodyLength());
+        }
+        in.read(101, task);
+        assertEquals("a body", new String(task.bodyBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void writeTaskShouldWriteTheSameBytesAsTheWireWithAndWithoutABody() {
         for (QueuedTask t : new QueuedTask[]{new QueuedTask().set(-7, 0.25).seq(42).createdNanos(99),
                 new QueuedTask().set(3, 1.5).seq(43).createdNanos(100)
