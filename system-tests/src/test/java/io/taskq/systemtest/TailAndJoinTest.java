@@ -15,16 +15,26 @@ class TailAndJoinTest extends ProcessTest {
     @Timeout(120)
     void shouldPrintTasksAndEndOfStreamAsTextWithTail() throws Exception {
         Path data = tmp.resolve("data");
-        taskq.runOk("produce", "produce", "--count", "5", "--seal", "--data-dir", data.toString());
+        taskq.runOk("produce", "produce", "--count", "5", "--data-dir", data.toString());
+        taskq.runOk("produce-singly", "produce", "--count", "3", "--batch", "1", "--seal", "--data-dir",
+                data.toString());
 
         TaskqProcess tail = taskq.runOk("tail", "tail", "--data-dir", data.toString());
 
         String out = tail.stdout();
-        for (String text : new String[]{"task:", "seq: 0", "seq: 4", "value:", "payload:", "endOfStream:",
-                "submitted: 5"})
+        for (String text : new String[]{"tasks:", "firstSeq: 0", "count: 5", "task:", "value:", "payload:",
+                "endOfStream:", "submitted: 8"})
             assertTrue(out.contains(text), () -> "tail prints '" + text + "'\n" + tail.describe());
-        assertEquals(5, out.split("task: \\{", -1).length - 1, () -> "five task excerpts\n" + tail.describe());
-        assertTrue(out.indexOf("endOfStream:") > out.indexOf("seq: 4"),
+        for (int seq = 0; seq < 8; seq++) {
+            String text = "seq: " + seq + ",";
+            assertEquals(1, out.split(text, -1).length - 1, () -> "tail shows task " + text + " once\n"
+                    + tail.describe());
+        }
+        assertEquals(1, out.split("tasks: \\{", -1).length - 1, () -> "one batch excerpt\n" + tail.describe());
+        assertEquals(3, out.split("task: \\{", -1).length - 1, () -> "three single task excerpts\n"
+                + tail.describe());
+        assertTrue(out.indexOf("seq: 5,") > out.indexOf("seq: 4,"), () -> "queue order\n" + tail.describe());
+        assertTrue(out.indexOf("endOfStream:") > out.indexOf("seq: 7,"),
                 () -> "end of stream comes last\n" + tail.describe());
     }
 
