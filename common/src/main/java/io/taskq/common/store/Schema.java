@@ -5,7 +5,7 @@ package io.taskq.common.store;
  * says both versions. Bump it whenever the ledger, the slot layout or the excerpt format changes.
  */
 public final class Schema {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     /** "TASKQLDG" in ASCII. */
     static final long LEDGER_MAGIC = 0x5441534B514C4447L;
