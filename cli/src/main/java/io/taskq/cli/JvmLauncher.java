@@ -25,10 +25,36 @@ public final class JvmLauncher {
             "--add-opens=java.base/java.util=ALL-UNNAMED",
             "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED");
 
+    /**
+     * What newer JDKs warn about, and TaskQ's libraries need: native access (JNI libraries loaded by Chronicle's
+     * helpers) from JDK 22, and {@code sun.misc.Unsafe}'s memory methods from JDK 23 (JEP 471 and 498). Passed only to
+     * JDKs that know them: JDK 17 refuses an unknown option. {@code bin/taskq} adds the same for the same versions.
+     */
+    public static final List<String> NATIVE_ACCESS_FLAGS = List.of("--enable-native-access=ALL-UNNAMED");
+    public static final List<String> UNSAFE_MEMORY_FLAGS = List.of("--sun-misc-unsafe-memory-access=allow");
+    /** The first JDK feature releases that take {@link #NATIVE_ACCESS_FLAGS} and {@link #UNSAFE_MEMORY_FLAGS}. */
+    public static final int NATIVE_ACCESS_SINCE = 22;
+    public static final int UNSAFE_MEMORY_SINCE = 23;
+
     /** The main class of every TaskQ subcommand. */
     public static final String MAIN_CLASS = "io.taskq.cli.Main";
 
     private JvmLauncher() {
+    }
+
+    /** {@link #FLAGS}, and the flags for a JDK of feature release {@code feature} that it needs to run quietly. */
+    public static List<String> flagsFor(int feature) {
+        List<String> flags = new ArrayList<>(FLAGS);
+        if (feature >= NATIVE_ACCESS_SINCE)
+            flags.addAll(NATIVE_ACCESS_FLAGS);
+        if (feature >= UNSAFE_MEMORY_SINCE)
+            flags.addAll(UNSAFE_MEMORY_FLAGS);
+        return flags;
+    }
+
+    /** {@link #flagsFor(int)} this JVM's own release, which the JVMs it starts share. */
+    public static List<String> flags() {
+        return flagsFor(Runtime.version().feature());
     }
 
     /**
@@ -46,7 +72,7 @@ public final class JvmLauncher {
     public static List<String> command(String role, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(FLAGS);
+        cmd.addAll(flags());
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null)
             cmd.add("-Dlogback.configurationFile=" + logback);

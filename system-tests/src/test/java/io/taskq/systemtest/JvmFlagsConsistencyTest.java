@@ -42,6 +42,20 @@ class JvmFlagsConsistencyTest {
 
     @Test
     @Timeout(30)
+    void shouldAllowNativeAccessAndUnsafeMemoryOnTheSameNewerJdksInBinTaskqAndTheLauncherClass() throws Exception {
+        String script = Files.readString(Taskq.LAUNCHER);
+        assertTrue(script.contains("if [ \"$major\" -ge " + JvmLauncher.NATIVE_ACCESS_SINCE + " ]; then JVM_FLAGS+=("
+                + String.join(" ", JvmLauncher.NATIVE_ACCESS_FLAGS) + "); fi"), "bin/taskq: native access");
+        assertTrue(script.contains("if [ \"$major\" -ge " + JvmLauncher.UNSAFE_MEMORY_SINCE + " ]; then JVM_FLAGS+=("
+                + String.join(" ", JvmLauncher.UNSAFE_MEMORY_FLAGS) + "); fi"), "bin/taskq: unsafe memory access");
+        assertEquals(JvmLauncher.FLAGS, JvmLauncher.flagsFor(17), "JDK 17 refuses the newer flags");
+        assertTrue(JvmLauncher.flagsFor(25).containsAll(JvmLauncher.NATIVE_ACCESS_FLAGS));
+        assertTrue(JvmLauncher.flagsFor(25).containsAll(JvmLauncher.UNSAFE_MEMORY_FLAGS));
+        assertFalse(JvmLauncher.flagsFor(22).containsAll(JvmLauncher.UNSAFE_MEMORY_FLAGS));
+    }
+
+    @Test
+    @Timeout(30)
     void shouldNotShipChronicleAnalyticsOnTheLauncherClasspath() throws IOException {
         Path lib = Taskq.PROJECT_ROOT.resolve("cli").resolve("target").resolve("lib");
         assertTrue(Files.isDirectory(lib), () -> lib + " exists (the cli module's package phase makes it)");

@@ -25,7 +25,7 @@ public final class Microbenchmarks {
             return;
         }
         ChainedOptionsBuilder options = new OptionsBuilder().parent(cli)
-                .jvmArgsPrepend(JvmLauncher.FLAGS.toArray(String[]::new));
+                .jvmArgsPrepend(JvmLauncher.flags().toArray(String[]::new));
         if (cli.getIncludes().isEmpty())
             options.include(Microbenchmarks.class.getPackageName() + "\\..*");
         List<?> results = List.copyOf(new Runner(options.build()).run());
