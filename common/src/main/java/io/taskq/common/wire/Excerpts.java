@@ -1,6 +1,7 @@
 package io.taskq.common.wire;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireType;
 
@@ -39,6 +40,8 @@ public final class Excerpts {
     static final long TASK_PREFIX;
     static final long TASK_PREFIX_MASK;
 
+    /** Bytes of a task excerpt without a body, after Chronicle's 4-byte document header. */
+    static final int TASK_RECORD_BYTES;
     /** The same for a batch excerpt ({@link #TASKS}). */
     static final int TASKS_PREFIX_BYTES;
     static final long TASKS_PREFIX;
@@ -62,6 +65,7 @@ public final class Excerpts {
             throw new AssertionError("unexpected wire form of a task: " + scratch.toHexString());
         TASK_PREFIX_MASK = TASK_PREFIX_BYTES == 8 ? -1L : (1L << (8 * TASK_PREFIX_BYTES)) - 1;
         TASK_PREFIX = scratch.readLong(0) & TASK_PREFIX_MASK;
+        TASK_RECORD_BYTES = TASK_PREFIX_BYTES + 4 + QueuedTask.FIXED_BYTES;
     }
 
     /**
@@ -71,8 +75,32 @@ public final class Excerpts {
      */
     public static void writeTask(Wire wire, QueuedTask task) {
         Bytes<?> bytes = wire.bytes();
+        if (task.bodyLength() == 0 && bytes.isDirectMemory()) {
+            writeBodilessTask(bytes, task);
+            return;
+        }
         writeHeader(bytes, task.bodyLength());
         task.writeMarshallable(bytes);
+    }
+
+    /**
+     * A task without a body straight into the excerpt's memory: one bounds check and five stores, where writing field
+     * by field costs eleven checked writes (each of Chronicle's mapped writes checks the bytes are open and used by one
+     * thread; that was about a third of a put's time in profiles). The memory is contiguous from the excerpt's header
+     * on: Chronicle maps each chunk with an overlap larger than any excerpt.
+     */
+    private static void writeBodilessTask(Bytes<?> bytes, QueuedTask task) {
+        long at = bytes.writePosition();
+        bytes.writeSkip(TASK_RECORD_BYTES);
+        long address = bytes.addressForWrite(at);
+        // The prefix is at most 8 bytes (checked when the class loads); the length's int then overwrites the rest.
+        UnsafeMemory.unsafePutLong(address, TASK_PREFIX);
+        UnsafeMemory.unsafePutInt(address + TASK_PREFIX_BYTES, QueuedTask.FIXED_BYTES);
+        long dto = address + TASK_PREFIX_BYTES + 4;
+        UnsafeMemory.unsafePutLong(dto, task.seq());
+        UnsafeMemory.unsafePutLong(dto + 8, task.createdNanos());
+        UnsafeMemory.unsafePutInt(dto + 16, task.value());
+        UnsafeMemory.unsafePutLong(dto + 20, Double.doubleToRawLongBits(task.payload()));
     }
 
     /**

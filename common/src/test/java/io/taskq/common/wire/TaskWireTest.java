@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -86,6 +87,19 @@ class TaskWireTest {
             Wire direct = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticOnHeap());
             Excerpts.writeTask(direct, t);
             assertEquals(viaWire.bytes().toHexString(), direct.bytes().toHexString(), t.toString());
+            // Off-heap, as in the queue's mapped file: a task without a body is stored straight into memory.
+            Wire offHeap = WireType.BINARY_LIGHT.apply(Bytes.allocateElasticDirect(16));
+            offHeap.bytes().writeInt(0x12345678);
+            Excerpts.writeTask(offHeap, t);
+            offHeap.bytes().writeInt(0x9abcdef0);
+            assertEquals(4 + viaWire.bytes().writePosition() + 4, offHeap.bytes().writePosition(), t.toString());
+            byte[] expected = viaWire.bytes().toByteArray();
+            byte[] written = new byte[expected.length];
+            offHeap.bytes().read(4, written, 0, written.length);
+            assertArrayEquals(expected, written, t.toString());
+            assertEquals(0x12345678, offHeap.bytes().readInt(0), "the bytes before are untouched");
+            assertEquals(0x9abcdef0, offHeap.bytes().readInt(4 + expected.length), "the next write goes after it");
+            offHeap.bytes().releaseLast();
         }
     }
 
