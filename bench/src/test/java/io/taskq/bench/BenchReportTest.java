@@ -27,11 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * can round differently from the table printed with the run). {@code report-w1-poison-quick} is a later
  * {@code bench w1 --quick} with the poison variants; the older files, which have none, still read and print.
  * {@code report-w1-min-quick} ({@code bench w1 --quick} with chronicle-raw-min and the results-log variants) and
- * {@code report-w1-large-quick} ({@code bench w1-large --quick}) came later still.
+ * {@code report-w1-large-quick} ({@code bench w1-large --quick}) came later still, and
+ * {@code report-w1-batch-quick} ({@code bench w1-batch --quick}: W1 batch with python-seed-100 alone) after it.
  */
 class BenchReportTest {
     private static final String[] REPORTS = {"report-all-quick", "report-w1-quick", "report-w2-quick",
-        "report-w1-poison-quick", "report-w1-min-quick", "report-w1-large-quick"};
+        "report-w1-poison-quick", "report-w1-min-quick", "report-w1-large-quick", "report-w1-batch-quick"};
 
     @Test
     void readsTheJsonOfEveryWorkloadSelectionAndWritesItBackUnchanged() throws IOException {
