@@ -41,7 +41,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code taskq bench [w1|w2|w1-large|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard
+ * {@code taskq bench [w1|w2|w1-large|w1-batch|all] [--runs K] [--quick] [--json] [--results DIR]}: runs the standard
  * workloads of docs/BENCHMARKS.md as real separate processes, with the baselines in the same invocation, and prints a
  * table (median and min–max over K runs, ratios against the baselines) or, with {@code --json}, one JSON object
  * ({@link BenchReport}). Writes {@code .hgrm} files, a latency plot ({@code w2-latency.svg}) and the table and JSON
@@ -58,17 +58,20 @@ import java.util.concurrent.Callable;
                 "or one JSON object. Progress goes to stderr."},
         footerHeading = "%nWorkloads:%n",
         footer = {
-                "  w1    throughput: 1,000,000 tasks, 1 producer and 3 consumer processes, results and join, cold and",
-                "        warm (after 200,000 untimed tasks), and cold with 0.1%% poison tasks that fail every call",
-                "        (default retry backoff, and none); baselines python-seed (1 and 100 tasks per put),",
-                "        python-tuned, chronicle-raw (1:1, TaskQ's own excerpt, cold and warm) and chronicle-raw-min",
-                "        (1:1, one raw 20-byte excerpt per task, cold)",
+                "  w1    throughput: 1,000,000 tasks, 1 producer (1 task per put) and 3 consumer processes,",
+                "        results and join, cold and warm (after 200,000 untimed tasks), and cold with",
+                "        0.1%% poison tasks that fail every call (default retry backoff, and none); baselines",
+                "        python-seed (1 and 100 tasks per put), python-tuned, chronicle-raw (1:1, TaskQ's own excerpt,",
+                "        cold and warm) and chronicle-raw-min (1:1, one raw 20-byte excerpt per task, cold)",
                 "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s, from the intended send time,",
                 "        first 20,000 discarded; consumer idle busy and the configured default; baseline chronicle-raw",
                 "  w1-large",
-                "        W1 cold with 20,000,000 tasks (tens of seconds a run); baseline chronicle-raw-min with",
-                "        20,000,000 tasks",
-                "  all   all three (the default)"})
+                "        W1 cold with 20,000,000 tasks, 1 task per put (tens of seconds a run); baseline",
+                "        chronicle-raw-min with 20,000,000 tasks",
+                "  w1-batch",
+                "        W1 cold with batch puts: the producer puts 64 tasks per putAll (producer.batch's default),",
+                "        consumers and checks as W1; baseline python-seed-100",
+                "  all   all four (the default)"})
 public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
     record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count,
@@ -81,9 +84,11 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     static final int W1_CONSUMERS = 3;
-    private static final List<String> WORKLOADS = List.of("w1", "w2", "w1-large", "all");
+    private static final List<String> WORKLOADS = List.of("w1", "w2", "w1-large", "w1-batch", "all");
+    /** Tasks per {@code putAll} in W1 batch: what {@code taskq produce} puts per batch by default. */
+    static final int W1_BATCH = Keys.PRODUCER_BATCH.defaultValue();
 
-    @Parameters(arity = "0..*", paramLabel = "[w1|w2|w1-large|all]", hideParamSyntax = true,
+    @Parameters(arity = "0..*", paramLabel = "[w1|w2|w1-large|w1-batch|all]", hideParamSyntax = true,
             description = "the workloads to run (default: all; see below)")
     private List<String> workloads = new ArrayList<>();
 
@@ -153,8 +158,8 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (workloads.size() > 1 || (workloads.size() == 1 && !WORKLOADS.contains(workloads.get(0))))
-            throw TaskQException.usage("expected one of w1, w2, w1-large, all, got " + String.join(" ", workloads)
-                    + " (see taskq bench --help)");
+            throw TaskQException.usage("expected one of " + String.join(", ", WORKLOADS) + ", got "
+                    + String.join(" ", workloads) + " (see taskq bench --help)");
         String which = workloads.isEmpty() ? "all" : workloads.get(0);
         if (quick && spec.commandLine().getParseResult().hasMatchedOption("--runs"))
             throw TaskQException.usage("--quick runs once; leave out --runs");
@@ -164,6 +169,7 @@ public final class BenchMain implements Callable<Integer> {
         boolean w1Selected = all || which.equals("w1");
         boolean w2Selected = all || which.equals("w2");
         boolean w1LargeSelected = all || which.equals("w1-large");
+        boolean w1BatchSelected = all || which.equals("w1-batch");
 
         Path home = home();
         Path resultsDir = results != null ? results : home.resolve("bench").resolve("results");
@@ -172,7 +178,7 @@ public final class BenchMain implements Callable<Integer> {
         Workloads.deleteData(work);
         Files.createDirectories(work);
         Path script = home.resolve("bench").resolve("python").resolve("seed_queue.py");
-        if (w1Selected && !Files.isRegularFile(script))
+        if ((w1Selected || w1BatchSelected) && !Files.isRegularFile(script))
             throw TaskQException.usage("the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
         String python = System.getenv().getOrDefault("TASKQ_PYTHON", "python3");
         TaskQConfig config = CommandLines.config(configFile, null);
@@ -191,9 +197,17 @@ public final class BenchMain implements Callable<Integer> {
         W1Variants w1 = W1Variants.of(runner, sizes);
         W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
         W1LargeVariants w1Large = W1LargeVariants.of(runner, sizes);
+        Variant<Throughput, W1Entry> w1Batch = W1Variants.w1Batch(runner, "W1 batch", "w1-batch", sizes.w1Count(),
+                W1_BATCH);
         List<Variant<?, ?>> round = new ArrayList<>();
         if (w1Selected)
             round.addAll(w1.inOrder());
+        if (w1BatchSelected) {
+            round.add(w1Batch);
+            // W1 batch's target is against python-seed-100, which W1 runs already.
+            if (!w1Selected)
+                round.add(w1.pythonSeed100());
+        }
         if (w2Selected)
             round.addAll(w2.inOrder());
         if (w1LargeSelected)
@@ -216,6 +230,7 @@ public final class BenchMain implements Callable<Integer> {
         poisonProgress(w1.poisonNoBackoff().label(), w1PoisonNoBackoff, w1Cold);
         W2Entry w2Entry = w2.entry(sizes);
         W1Entry w1LargeEntry = w1Large.large().entry();
+        W1Entry w1BatchEntry = w1Batch.entry();
         Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
                 w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
                 w1.rawWarm().entry(), w1.rawMin().entry(), w1Large.rawMin().entry());
@@ -225,8 +240,9 @@ public final class BenchMain implements Callable<Integer> {
                     rounds == 1 ? "" : "s"), w2.curves(defaultIdle));
         BenchReport report = new BenchReport(which, rounds, quick,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w1Poison,
-                w1PoisonNoBackoff, w2Entry, baselines, Report.ratios(w1Cold, w1Warm, w1LargeEntry, w2Entry, baselines),
-                w1ResultsOff, w1ResultBodies, w1LargeEntry);
+                w1PoisonNoBackoff, w2Entry, baselines,
+                Report.ratios(w1Cold, w1Warm, w1LargeEntry, w1BatchEntry, w2Entry, baselines), w1ResultsOff,
+                w1ResultBodies, w1LargeEntry, w1BatchEntry);
 
         String table = Report.table(report);
         String jsonText = BenchJson.write(report);
@@ -317,6 +333,13 @@ public final class BenchMain implements Callable<Integer> {
                                                        long warmUp) {
             return new Variant<>(label, folder, f -> w.w1(f, count, W1_CONSUMERS, warmUp),
                     runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS));
+        }
+
+        /** W1 cold with the producer putting {@code perPut} tasks per {@code putAll}. */
+        private static Variant<Throughput, W1Entry> w1Batch(Workloads w, String label, String folder, long count,
+                                                            int perPut) {
+            return new Variant<>(label, folder, f -> w.w1Batch(f, count, W1_CONSUMERS, perPut),
+                    runs -> W1Entry.of(runs, count, 0, W1_CONSUMERS, perPut));
         }
 
         /** chronicle-raw's throughput, with {@code warmUp} untimed tasks first (0: cold). */

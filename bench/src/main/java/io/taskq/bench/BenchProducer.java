@@ -5,12 +5,15 @@ import io.taskq.cli.Pacer;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import io.taskq.common.config.TaskQConfig;
+import io.taskq.common.wire.QueuedBatch;
 import io.taskq.producer.ProducerSettings;
+import io.taskq.producer.TaskBatch;
 import io.taskq.producer.TaskProducer;
 import io.taskq.workload.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,16 +22,20 @@ import java.util.concurrent.Callable;
 
 /**
  * The producer process of W1 and W2 (a separate JVM the harness starts with {@link io.taskq.cli.JvmLauncher}):
- * puts {@code --count} synthetic tasks with {@link TaskProducer}, one task per put, joins, then seals the stream so
- * the consumers exit.
+ * puts {@code --count} synthetic tasks with {@link TaskProducer}, one task per put by default, joins, then seals the
+ * stream so the consumers exit.
+ * <p>
+ * With {@code --batch B > 1} (unpaced runs only: a paced put is due one task at a time) it gathers B tasks at a time in
+ * one {@link TaskBatch} and puts them with {@link TaskProducer#putAll(TaskBatch)}, one excerpt each, the warm-up tasks
+ * as well; a last batch holds what is left. Each batch's first seq is checked, as each put's is without batches.
  * <p>
  * Clocks, both {@code System.nanoTime()} in this process: {@code firstPutNanos} is read right before the first
- * {@code put}, {@code joinReturnNanos} right after {@code join} returns; the seal comes after.
- * {@code putPhaseNanos} ends right after the last put returns, so the producer's own put rate can be told from the
- * end-to-end rate. With {@code --rate R} task {@code i} is due at {@code scheduleStart + i * 1e9/R} and the put waits
- * for that time; the schedule is written to {@code --schedule FILE} before the first put, so the consumer's latency
- * handler measures from the intended send time (coordinated omission corrected: a put that falls behind does not move
- * later tasks' due times).
+ * {@code put} (before the first batch is gathered), {@code joinReturnNanos} right after {@code join} returns; the
+ * seal comes after. {@code putPhaseNanos} ends right after the last put returns, so the producer's own put rate can be
+ * told from the end-to-end rate. With {@code --rate R} task {@code i} is due at {@code scheduleStart + i * 1e9/R}
+ * and the put waits for that time; the schedule is written to {@code --schedule FILE} before the first put, so the
+ * consumer's latency handler measures from the intended send time (coordinated omission corrected: a put that falls
+ * behind does not move later tasks' due times).
  * <p>
  * With {@code --warm-up W} the producer first puts tasks {@code 0..W-1} and joins them, untimed, so that this JVM and
  * the consumers' have compiled their hot paths (as in a long-running service); the timed phase then puts tasks
@@ -48,6 +55,9 @@ public final class BenchProducer implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "R", defaultValue = "0",
             description = "tasks per second, 0..10000000 (0: as fast as it goes)")
     private long rate;
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1",
+            description = "tasks per put, 1..65536 (1: one put each; more: putAll of B tasks, unpaced runs only)")
+    private long batch;
     @Option(names = "--schedule", paramLabel = "FILE", description = "where the schedule goes (needed with --rate)")
     private Path schedule;
     @Option(names = "--result", required = true, paramLabel = "FILE", description = "where the figures go")
@@ -60,7 +70,12 @@ public final class BenchProducer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(CommandLines.execute(new BenchProducer(), args, System.out, System.err));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command; returns its exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return CommandLines.execute(new BenchProducer(), args, out, err);
     }
 
     @Override
@@ -68,8 +83,12 @@ public final class BenchProducer implements Callable<Integer> {
         CommandLines.inRange("--count", count, 1, 100_000_000);
         CommandLines.inRange("--rate", rate, 0, 10_000_000);
         CommandLines.inRange("--warm-up", warmUp, 0, 100_000_000);
+        CommandLines.inRange("--batch", batch, 1, QueuedBatch.MAX_TASKS);
         if (warmUp > 0 && rate > 0)
             throw TaskQException.usage("--warm-up is for unpaced runs only");
+        if (batch > 1 && rate > 0)
+            throw TaskQException.usage("--batch " + batch + " is for unpaced runs only: with --rate each task is put "
+                    + "on its own when it is due");
         if (rate > 0 && schedule == null)
             throw TaskQException.usage("--rate needs --schedule FILE");
         TaskQConfig config = CommandLines.config(null, dataDir);
@@ -86,27 +105,34 @@ public final class BenchProducer implements Callable<Integer> {
                 RunFile.write(schedule, Map.of("startNanos", scheduleStart, "intervalNanos", interval,
                         "count", count));
             }
-            for (long i = 0; i < warmUp; i++)
-                if (producer.put(Workload.value(i), Workload.payload(i)) != i)
-                    throw new IllegalStateException("warm-up put " + i + " got another seq: another producer wrote to "
-                            + "this data directory");
+            TaskBatch tasks = batch > 1 ? producer.newBatch() : null;
+            if (tasks != null)
+                putInBatches(producer, tasks, 0, warmUp, "warm-up ");
+            else
+                for (long i = 0; i < warmUp; i++)
+                    if (producer.put(Workload.value(i), Workload.payload(i)) != i)
+                        throw new IllegalStateException("warm-up put " + i + " got another seq: another producer "
+                                + "wrote to this data directory");
             if (warmUp > 0 && !producer.join(timeout))
                 throw new IllegalStateException("the warm-up tasks were not done within " + timeout);
             long maxBehindNanos = 0;
             long firstPutNanos = System.nanoTime();
-            for (long i = warmUp; i < warmUp + count; i++) {
-                if (interval > 0) {
-                    long due = scheduleStart + i * interval;
-                    long now = Pacer.awaitDue(due);
-                    maxBehindNanos = Math.max(maxBehindNanos, now - due);
-                    if (i == 0)
-                        firstPutNanos = now;
+            if (tasks != null)
+                putInBatches(producer, tasks, warmUp, warmUp + count, "");
+            else
+                for (long i = warmUp; i < warmUp + count; i++) {
+                    if (interval > 0) {
+                        long due = scheduleStart + i * interval;
+                        long now = Pacer.awaitDue(due);
+                        maxBehindNanos = Math.max(maxBehindNanos, now - due);
+                        if (i == 0)
+                            firstPutNanos = now;
+                    }
+                    long seq = producer.put(Workload.value(i), Workload.payload(i));
+                    if (seq != i)
+                        throw new IllegalStateException("put " + i + " got seq " + seq + ": another producer wrote "
+                                + "to this data directory");
                 }
-                long seq = producer.put(Workload.value(i), Workload.payload(i));
-                if (seq != i)
-                    throw new IllegalStateException("put " + i + " got seq " + seq + ": another producer wrote to "
-                            + "this data directory");
-            }
             long lastPutNanos = System.nanoTime();
             boolean joined = producer.join(timeout);
             long joinReturnNanos = System.nanoTime();
@@ -115,6 +141,7 @@ public final class BenchProducer implements Callable<Integer> {
             figures.put("count", count);
             figures.put("warmUp", warmUp);
             figures.put("rate", rate);
+            figures.put("batch", batch);
             figures.put("firstPutNanos", firstPutNanos);
             figures.put("joinReturnNanos", joinReturnNanos);
             figures.put("elapsedNanos", joinReturnNanos - firstPutNanos);
@@ -123,6 +150,22 @@ public final class BenchProducer implements Callable<Integer> {
             figures.put("joined", joined);
             RunFile.write(result, figures);
             return joined ? 0 : TaskQException.EXIT_TIMEOUT;
+        }
+    }
+
+    /**
+     * Puts tasks {@code from..to-1} of the workload with {@code putAll}, {@link #batch} at a time (the last batch holds
+     * what is left), checking each batch's first seq.
+     */
+    private void putInBatches(TaskProducer producer, TaskBatch tasks, long from, long to, String what) {
+        for (long first = from; first < to; first += batch) {
+            long end = Math.min(to, first + batch);
+            for (long i = first; i < end; i++)
+                tasks.add(Workload.value(i), Workload.payload(i));
+            long seq = producer.putAll(tasks);
+            if (seq != first)
+                throw new IllegalStateException(what + "batch put of tasks " + first + ".." + (end - 1) + " got first "
+                        + "seq " + seq + ": another producer wrote to this data directory");
         }
     }
 }

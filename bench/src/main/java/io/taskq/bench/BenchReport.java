@@ -14,18 +14,20 @@ import java.util.stream.Stream;
  * the JSON keys (docs/BENCHMARKS.md lists those that scripts rely on); {@link BenchJson} writes and reads it. A
  * null component is left out of the JSON: a workload that was not run, a warm-up of 0. Immutable.
  *
- * @param workloads {@code w1}, {@code w2}, {@code w1-large} or {@code all}
+ * @param workloads {@code w1}, {@code w2}, {@code w1-large}, {@code w1-batch} or {@code all}
  * @param seconds   how long the runs took, in whole seconds
  * @param w1ResultsOff   W1 cold with {@code consumer.results=off}: no results log, the slot totals only
  * @param w1ResultBodies W1 cold with the {@code bench-body} handler: a 32-byte result body per task in the log
- * @param w1Large        W1 cold with 20,000,000 tasks (workload {@code w1-large}): long enough that JVM start-up
- *                       and the JIT's first seconds no longer dominate the figure
+ * @param w1Large        W1 cold with 20,000,000 tasks (workload {@code w1-large}), one task per put: long enough
+ *                       that JVM start-up and the JIT's first seconds no longer dominate the figure
+ * @param w1Batch        W1 cold with the producer putting {@code perPut} tasks per {@code putAll} (workload
+ *                       {@code w1-batch}); W1, W1 warm and W1 large put one task per put
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BenchReport(String workloads, int runs, boolean quick, String date, Host machine, long seconds,
                    W1Entry w1, W1Entry w1Warm, W1PoisonEntry w1Poison, W1PoisonEntry w1PoisonNoBackoff, W2Entry w2,
                    Baselines baselines, Ratios ratios, W1Entry w1ResultsOff, W1Entry w1ResultBodies,
-                   W1Entry w1Large) {
+                   W1Entry w1Large, W1Entry w1Batch) {
 
     /** The machine and how busy it was: the 1-minute load average at the start and at the end (-1: unknown). */
     record Host(int cpus, String cpuModel, String jdk, String os, double loadAverageAtStart,
@@ -37,18 +39,26 @@ record BenchReport(String workloads, int runs, boolean quick, String date, Host 
     }
 
     /**
-     * W1, cold or warm: end-to-end throughput, each run's elapsed time, the producer's own put rate and the tasks
-     * each consumer handled in each run. {@code warmUp} (untimed tasks before the clock) is null for the cold run.
-     * {@code verified} is always true: a run that does not verify fails the whole invocation.
+     * W1, cold or warm: end-to-end throughput, each run's elapsed time, the producer's own put rate (tasks/s) and the
+     * tasks each consumer handled in each run. {@code warmUp} (untimed tasks before the clock) is null for the cold
+     * run. {@code perPut} is the tasks the producer put per {@code putAll} in W1 batch, and null (left out) where it
+     * put one task per put. {@code verified} is always true: a run that does not verify fails the whole invocation.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record W1Entry(Stats tasksPerSec, List<Double> elapsedMillis, Stats producerPutsPerSec,
-                   List<List<Long>> tasksPerConsumer, long count, Long warmUp, int consumers, boolean verified) {
+                   List<List<Long>> tasksPerConsumer, long count, Long warmUp, int consumers, Integer perPut,
+                   boolean verified) {
+        /** A W1 run at one task per put. */
         static W1Entry of(List<Workloads.Throughput> runs, long count, long warmUp, int consumers) {
+            return of(runs, count, warmUp, consumers, 1);
+        }
+
+        /** A W1 run at {@code perPut} tasks per put (1: {@code put}, more: {@code putAll}). */
+        static W1Entry of(List<Workloads.Throughput> runs, long count, long warmUp, int consumers, int perPut) {
             return new W1Entry(tasksPerSecOf(runs), elapsedMillisOf(runs),
                     Stats.of(runs.stream().map(t -> t.count() * 1e9 / t.putPhaseNanos()).toList()),
                     runs.stream().map(Workloads.Throughput::perConsumerDone).toList(), count,
-                    warmUp > 0 ? warmUp : null, consumers, true);
+                    warmUp > 0 ? warmUp : null, consumers, perPut > 1 ? perPut : null, true);
         }
     }
 
@@ -167,22 +177,23 @@ record BenchReport(String workloads, int runs, boolean quick, String date, Host 
     }
 
     /**
-     * Each target of the benchmark issue that this invocation measured, against its medians. The 80% target against
+     * Each target of the benchmark issues that this invocation measured, against its medians. The 80% target against
      * chronicle-raw is also shown against chronicle-raw-min ({@code w1OverChronicleRawMin}) and, for W1 large,
-     * against chronicle-raw-min large ({@code w1LargeOverChronicleRawMinLarge}).
+     * against chronicle-raw-min large ({@code w1LargeOverChronicleRawMinLarge}). W1 batch has the 2.4× target against
+     * python-seed-100 ({@code w1BatchOverPythonSeed100}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Ratios(Ratio w1TasksPerSec, Ratio w1OverPythonSeed, Ratio w1OverPythonSeed100,
                   Ratio w1OverChronicleRaw, Ratio w1OverChronicleRawMin, Ratio w1WarmTasksPerSec,
                   Ratio w1WarmOverPythonSeed, Ratio w1WarmOverPythonTuned, Ratio w1WarmOverPythonSeed100,
-                  Ratio w1WarmOverChronicleRawWarm, Ratio w1LargeOverChronicleRawMinLarge, Ratio w2BusyP50Micros,
-                  Ratio w2BusyP99OverChronicleRawP99) {
+                  Ratio w1WarmOverChronicleRawWarm, Ratio w1LargeOverChronicleRawMinLarge,
+                  Ratio w1BatchOverPythonSeed100, Ratio w2BusyP50Micros, Ratio w2BusyP99OverChronicleRawP99) {
         /** Those measured, in the order of the JSON. */
         List<Ratio> measured() {
             return Stream.of(w1TasksPerSec, w1OverPythonSeed, w1OverPythonSeed100, w1OverChronicleRaw,
                     w1OverChronicleRawMin, w1WarmTasksPerSec, w1WarmOverPythonSeed, w1WarmOverPythonTuned,
                     w1WarmOverPythonSeed100, w1WarmOverChronicleRawWarm, w1LargeOverChronicleRawMinLarge,
-                    w2BusyP50Micros, w2BusyP99OverChronicleRawP99)
+                    w1BatchOverPythonSeed100, w2BusyP50Micros, w2BusyP99OverChronicleRawP99)
                     .filter(Objects::nonNull).toList();
         }
     }

@@ -26,7 +26,8 @@ final class Report {
      * Ratios of medians measured in this invocation, each with its target and whether it is met. A ratio against
      * chronicle-raw-min is left out when the baseline is absent (a report written before it existed).
      */
-    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W1Entry w1Large, W2Entry w2, Baselines baselines) {
+    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W1Entry w1Large, W1Entry w1Batch, W2Entry w2,
+                         Baselines baselines) {
         Ratio w1Absolute = null;
         Ratio w1OverPy = null;
         Ratio w1OverPy100 = null;
@@ -62,6 +63,10 @@ final class Report {
         if (w1Large != null)
             largeOverRawMinLarge = Ratio.atLeast(w1Large.tasksPerSec().median()
                     / median(baselines.chronicleRawMinLarge()), 0.8, "W1 large / chronicle-raw-min large");
+        Ratio batchOverPy100 = null;
+        if (w1Batch != null)
+            batchOverPy100 = Ratio.atLeast(w1Batch.tasksPerSec().median() / median(baselines.pythonSeed100()), 2.4,
+                    "W1 batch / python-seed-100");
         Ratio busyP50 = null;
         Ratio busyP99OverRaw = null;
         if (w2 != null) {
@@ -70,7 +75,8 @@ final class Report {
                     "W2 busy p99 / chronicle-raw p99");
         }
         return new Ratios(w1Absolute, w1OverPy, w1OverPy100, w1OverRaw, w1OverRawMin, warmAbsolute, warmOverPy,
-                warmOverPyTuned, warmOverPy100, warmOverRawWarm, largeOverRawMinLarge, busyP50, busyP99OverRaw);
+                warmOverPyTuned, warmOverPy100, warmOverRawWarm, largeOverRawMinLarge, batchOverPy100, busyP50,
+                busyP99OverRaw);
     }
 
     private static double median(ThroughputEntry baseline) {
@@ -90,10 +96,11 @@ final class Report {
         Baselines baselines = report.baselines();
         W1Entry w1 = report.w1();
         W1Entry large = report.w1Large();
-        if (w1 != null || large != null)
+        W1Entry batch = report.w1Batch();
+        if (w1 != null || large != null || batch != null)
             s.append(String.format(Locale.ROOT, "%-66s %14s   %s%n", "Throughput, tasks/s", "median", "[min - max]"));
         if (w1 != null) {
-            row(s, "W1 TaskQ: 1 producer, 3 consumers, results + join (n=" + grouped(w1.count()) + ")",
+            row(s, "W1 TaskQ: 1 task/put, 3 consumers, results + join (n=" + grouped(w1.count()) + ")",
                     w1.tasksPerSec());
             putsRow(s, w1);
             if (report.w1ResultsOff() != null)
@@ -115,7 +122,7 @@ final class Report {
             W1Entry warm = report.w1Warm();
             if (warm != null) {
                 String w = grouped(warm.warmUp());
-                row(s, "W1 warm: the same after " + w + " untimed tasks in the same JVMs", warm.tasksPerSec());
+                row(s, "W1 warm: 1 task/put, after " + w + " untimed tasks in the same JVMs", warm.tasksPerSec());
                 putsRow(s, warm);
                 row(s, "chronicle-raw warm: the same after " + w + " untimed tasks",
                         baselines.chronicleRawWarm().tasksPerSec());
@@ -126,8 +133,16 @@ final class Report {
             row(s, "python-seed-100: python-seed, 100 tasks per put", baselines.pythonSeed100().tasksPerSec());
             s.append('\n');
         }
+        if (batch != null) {
+            row(s, "W1 batch: W1 cold, " + batch.perPut() + " tasks per putAll (n=" + grouped(batch.count()) + ")",
+                    batch.tasksPerSec());
+            putsRow(s, batch);
+            if (w1 == null)
+                row(s, "python-seed-100: python-seed, 100 tasks per put", baselines.pythonSeed100().tasksPerSec());
+            s.append('\n');
+        }
         if (large != null) {
-            row(s, "W1 large: W1 cold with n=" + grouped(large.count()), large.tasksPerSec());
+            row(s, "W1 large: W1 cold, 1 task/put, n=" + grouped(large.count()), large.tasksPerSec());
             putsRow(s, large);
             ThroughputEntry rawMinLarge = baselines.chronicleRawMinLarge();
             row(s, "chronicle-raw-min large: chronicle-raw-min, n=" + grouped(rawMinLarge.count()),

@@ -131,8 +131,18 @@ final class Workloads {
      * (the warm variant: every JVM has compiled its hot path before the clock starts).
      */
     Throughput w1(String name, long count, int consumers, long warmUp) throws IOException, InterruptedException {
-        return w1(name, count, consumers, warmUp, List.of(), Map.of(), 0,
+        return w1(name, count, consumers, warmUp, 1, List.of(), Map.of(), 0,
                 (data, children) -> verify(name, data, warmUp + count));
+    }
+
+    /**
+     * W1 batch: W1 cold, but {@link BenchProducer} puts {@code batch} tasks at a time with
+     * {@link io.taskq.producer.TaskProducer#putAll}, one excerpt each. The consumers claim task by task as in W1, and
+     * the totals verify as W1's.
+     */
+    Throughput w1Batch(String name, long count, int consumers, int batch) throws IOException, InterruptedException {
+        return w1(name, count, consumers, 0, batch, List.of(), Map.of(), 0,
+                (data, children) -> verify(name, data, count));
     }
 
     /**
@@ -146,7 +156,7 @@ final class Workloads {
     Throughput w1Poison(String name, long count, int consumers, Retries retries)
             throws IOException, InterruptedException {
         PoisonHandler.Expected expected = PoisonHandler.expected(count);
-        return w1(name, count, consumers, 0, List.of("--handler", PoisonHandler.NAME), retries.environment(),
+        return w1(name, count, consumers, 0, 1, List.of("--handler", PoisonHandler.NAME), retries.environment(),
                 expected.poison(), (data, children) -> {
                     for (int k = 0; k < consumers; k++)
                         retriesInForce(name, children.log("consumer-" + k), retries);
@@ -160,7 +170,7 @@ final class Workloads {
      */
     Throughput w1With(String name, long count, int consumers, List<String> consumerArgs,
                       Map<String, String> environment) throws IOException, InterruptedException {
-        return w1(name, count, consumers, 0, consumerArgs, environment, 0,
+        return w1(name, count, consumers, 0, 1, consumerArgs, environment, 0,
                 (data, children) -> verify(name, data, count));
     }
 
@@ -171,10 +181,11 @@ final class Workloads {
     }
 
     /**
-     * A W1 run whose consumers get {@code consumerArgs} after their own and {@code environment} added to theirs;
-     * {@code check} verifies the data directory, in which {@code dead} tasks end dead.
+     * A W1 run whose producer puts {@code batch} tasks per put (1: {@code put}, more: {@code putAll}), whose consumers
+     * get {@code consumerArgs} after their own and {@code environment} added to theirs; {@code check} verifies the data
+     * directory, in which {@code dead} tasks end dead.
      */
-    private Throughput w1(String name, long count, int consumers, long warmUp, List<String> consumerArgs,
+    private Throughput w1(String name, long count, int consumers, long warmUp, int batch, List<String> consumerArgs,
                           Map<String, String> environment, long dead, Check check)
             throws IOException, InterruptedException {
         Path run = fresh(name);
@@ -192,7 +203,8 @@ final class Workloads {
             Path result = run.resolve("producer.result");
             children.start("producer", JvmLauncher.command("producer", List.of(), BenchProducer.class.getName(),
                     List.of("--data-dir", data.toString(), "--count", String.valueOf(count),
-                            "--warm-up", String.valueOf(warmUp), "--result", result.toString(),
+                            "--warm-up", String.valueOf(warmUp), "--batch", String.valueOf(batch),
+                            "--result", result.toString(),
                             // join may wait as long as the harness does: W1 large's allowance (20,000,000
                             // tasks) is longer than the producer's default of 10m.
                             "--timeout", allowance.toSeconds() + "s")));

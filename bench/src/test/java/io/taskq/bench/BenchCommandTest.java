@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs {@code taskq bench all --quick --json} end to end: real producer, consumer, raw Chronicle (both excerpt
- * formats) and Python processes, W1 with poison tasks and W1 large (scaled down) included. It checks that every
- * run verified and that the JSON holds the keys scripts rely on (read as plain JSON, not through
+ * formats) and Python processes, W1 with poison tasks, W1 batch and W1 large (scaled down) included. It checks
+ * that every run verified and that the JSON holds the keys scripts rely on (read as plain JSON, not through
  * {@link BenchReport}, so that a renamed component shows) and the table their rows; it never judges speed. It
  * takes minutes, so the default build leaves it out (tag {@value #TAG}); CI runs it on its own (see bench/pom.xml).
  */
@@ -100,6 +100,18 @@ class BenchCommandTest {
         positive(json, "baselines", "chronicle-raw-min-large", "tasksPerSec", "median");
         assertTrue(at(json, "ratios", "w1LargeOverChronicleRawMinLarge", "met").isBoolean());
         positive(json, "ratios", "w1LargeOverChronicleRawMinLarge", "value");
+        assertTrue(at(json, "w1Batch", "verified").booleanValue());
+        assertEquals(50_000.0, number(json, "w1Batch", "count"), "W1 batch has W1's count");
+        assertEquals(3.0, number(json, "w1Batch", "consumers"));
+        assertEquals(64.0, number(json, "w1Batch", "perPut"), "producer.batch's default");
+        positive(json, "w1Batch", "tasksPerSec", "median");
+        positive(json, "w1Batch", "producerPutsPerSec", "median");
+        assertTrue(!at(json, "w1").has("perPut"), "W1 puts one task per put");
+        assertTrue(!at(json, "w1Large").has("perPut"), "W1 large puts one task per put");
+        assertTrue(at(json, "ratios", "w1BatchOverPythonSeed100", "met").isBoolean());
+        positive(json, "ratios", "w1BatchOverPythonSeed100", "value");
+        assertEquals(">= 2.40", at(json, "ratios", "w1BatchOverPythonSeed100", "target").textValue());
+        assertTrue(stderr.contains("W1 batch run 1"), "W1 batch runs in the round:\n" + stderr);
         assertTrue(at(json, "w2", "busy", "pauser").isTextual());
         assertTrue(at(json, "w2", "busy", "pauser").textValue().startsWith("busy (BusyPauser"),
                 "the busy consumer really spins: " + at(json, "w2", "busy", "pauser"));
@@ -118,8 +130,11 @@ class BenchCommandTest {
         assertTrue(!Files.exists(results.resolve("runs")), "run data is removed after verifying");
         String table = Files.readString(results.resolve("latest.txt"));
         for (String row : new String[]{"chronicle-raw-min: the same, a raw 20-byte excerpt per task",
-                "W1 large: W1 cold with n=100,000", "chronicle-raw-min large: chronicle-raw-min, n=100,000",
-                "W1 / chronicle-raw-min throughput", "W1 large / chronicle-raw-min large"})
+                "W1 TaskQ: 1 task/put, 3 consumers, results + join (n=50,000)",
+                "W1 warm: 1 task/put, after 10,000 untimed tasks in the same JVMs",
+                "W1 large: W1 cold, 1 task/put, n=100,000", "chronicle-raw-min large: chronicle-raw-min, n=100,000",
+                "W1 batch: W1 cold, 64 tasks per putAll (n=50,000)", "W1 / chronicle-raw-min throughput",
+                "W1 large / chronicle-raw-min large", "W1 batch / python-seed-100"})
             assertTrue(table.contains(row), row + " in\n" + table);
     }
 
@@ -130,7 +145,8 @@ class BenchCommandTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
         String message = err.toString(StandardCharsets.UTF_8).strip();
-        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, w1-large, all, got w3"), message);
+        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, w1-large, w1-batch, all, got w3"),
+                message);
         assertEquals(1, message.lines().count(), message);
     }
 
