@@ -1,0 +1,632 @@
+package io.taskq.kafka;
+
+import io.taskq.common.StreamSealedException;
+import io.taskq.common.TaskQException;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.Progress;
+import io.taskq.common.store.ResultsReader;
+import io.taskq.common.store.TaskOutcome;
+import io.taskq.producer.TaskProducer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One host's bridge between Kafka and its data directory. It takes task records from the tasks topic in a consumer
+ * group, puts each into the data directory (recording its {@link Origin} first, in the {@link OriginLog}), follows
+ * the results log, and publishes outcomes to the results topic in Kafka transactions that also commit the consumed
+ * offsets (KIP-447). Per partition it publishes only the finished prefix of what it consumed, in offset order, so an
+ * outcome is in the results topic if and only if its record's offset is below the group's committed offset: a
+ * read_committed reader sees exactly one outcome per task record, across kills, restarts and partitions moving.
+ * <ul>
+ *   <li>A restarted bridge resumes from the committed offsets; a record it had put before is not put again (its
+ *   local outcome is published when it is done).</li>
+ *   <li>On revocation it commits what is finished, then forgets the partition: it never publishes for a partition it
+ *   lost, even for tasks its host finishes later. A zombie (a frozen host whose partitions moved) has a stale group
+ *   generation, so its transaction fails and is aborted.</li>
+ *   <li>Its transactional id is stable per host ({@code taskq-bridge-<host-id>}), so a restarted bridge fences its
+ *   dead predecessor at once.</li>
+ * </ul>
+ * It is the only producer of its data directory: it holds {@code bridge/lock} and refuses a data directory with
+ * tasks it did not put. Not thread-safe: {@link #run()} runs on one thread, and {@link #stop()} may be called from
+ * any other (a shutdown hook).
+ */
+public final class Bridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** Header of a task record carrying the task's {@code value}, a 4-byte big-endian int (CSV and count input). */
+    public static final String VALUE_HEADER = "taskq-value";
+    /** Header of a task record carrying the task's {@code payload}, an 8-byte big-endian double. */
+    public static final String PAYLOAD_HEADER = "taskq-payload";
+    /** The bridge's folder in the data directory. */
+    public static final String DIR = "bridge";
+    /** Longest wait in one consumer poll: how quickly outcomes are picked up when no records come. */
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** How often the backlog is measured for backpressure. */
+    private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
+
+    private final BridgeSettings settings;
+    private final TaskProducer producer;
+    private final DataDirectory data;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final OriginLog originLog;
+    private final String hostId;
+    private final ResultsReader results;
+    private final String tasksTopic;
+
+    /** Origin of every task in the data directory, by seq. */
+    private final List<Origin> origins = new ArrayList<>();
+    /** Seq of every task put from the tasks topic, by partition and offset. */
+    private final Map<Integer, Map<Long, Long>> localSeqs = new HashMap<>();
+    /** What this bridge owns now: per assigned partition, its records consumed and not yet published. */
+    private final Map<Integer, PartitionWork> assigned = new HashMap<>();
+    private final Map<Long, Pending> pendingBySeq = new HashMap<>();
+    /** Outcomes of local tasks whose records are not pending here (not consumed yet, or partition not owned). */
+    private final Map<Long, TaskOutcome> parked = new HashMap<>();
+    private final List<Origin> intents = new ArrayList<>();
+    private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
+
+    private KafkaProducer<byte[], byte[]> kafkaProducer;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean stopping;
+    private TaskQException fatal;
+    private boolean paused;
+    private long lastBacklogCheck;
+    private long putCount;
+    private long publishedCount;
+    private long transactions;
+    private long aborted;
+
+    private Bridge(BridgeSettings settings, TaskProducer producer, FileChannel lockChannel, FileLock lock,
+                   OriginLog originLog, String hostId) {
+        this.settings = settings;
+        this.producer = producer;
+        this.data = producer.data();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.originLog = originLog;
+        this.hostId = hostId;
+        this.tasksTopic = settings.kafka().tasksTopic();
+        this.results = new ResultsReader(data);
+    }
+
+    /**
+     * Opens the data directory (creating it if needed), takes the bridge lock and reads the origin log. Does not
+     * connect yet.
+     *
+     * @throws TaskQException (exit code 2) if another bridge holds the data directory, if it holds tasks the bridge
+     *                        did not put, or if its stream is sealed
+     */
+    public static Bridge open(BridgeSettings settings) {
+        TaskProducer producer = TaskProducer.open(settings.producer());
+        FileChannel channel = null;
+        try {
+            Path dir = producer.data().dir().resolve(DIR);
+            Files.createDirectories(dir);
+            Path lockFile = dir.resolve("lock");
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null)
+                throw TaskQException.usage("another taskq bridge runs on data directory " + producer.data().dir()
+                        + " (it holds " + lockFile + "); one bridge per data directory");
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+            String hostId = hostId(settings, dir);
+            OriginLog log = OriginLog.open(dir.resolve("origins"));
+            Bridge bridge = new Bridge(settings, producer, channel, lock, log, hostId);
+            bridge.recover();
+            return bridge;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            producer.close();
+            throw TaskQException.usage("data directory " + producer.data().dir() + ": cannot set up the bridge's "
+                    + "files (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            producer.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null)
+            return;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot close {}: {}", channel, e.toString());
+        }
+    }
+
+    /** {@code bridge.host-id}, or the id kept in {@code bridge/host-id} (created once). */
+    private static String hostId(BridgeSettings settings, Path dir) throws IOException {
+        if (!settings.hostId().isEmpty())
+            return settings.hostId();
+        Path file = dir.resolve("host-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (id.matches("[A-Za-z0-9._-]{1,100}"))
+                return id;
+            throw TaskQException.usage(file + ": '" + id + "' is not a host id (1..100 letters, digits, '.', '_' "
+                    + "or '-'); set bridge.host-id or delete the file");
+        }
+        String id = "h-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
+    }
+
+    /** Rebuilds the origins of the tasks in the data directory from the origin log: the last intent per seq wins. */
+    private void recover() {
+        long submitted = producer.submitted();
+        if (data.ledger().sealedCount() >= 0)
+            throw TaskQException.usage("the stream in " + data.dir() + " is sealed; a bridge needs an open stream "
+                    + "(use a data directory of its own)");
+        Origin[] bySeq = new Origin[(int) Math.min(submitted, Integer.MAX_VALUE)];
+        for (Origin o : originLog.recovered())
+            if (o.seq() < submitted)
+                bySeq[(int) o.seq()] = o;
+        long missing = 0;
+        for (Origin o : bySeq)
+            if (o == null)
+                missing++;
+        if (missing > 0)
+            throw TaskQException.usage("data directory " + data.dir() + " holds " + missing + " of its " + submitted
+                    + " tasks that no bridge put (another producer?); the bridge must be the only producer of its "
+                    + "data directory: give it one of its own");
+        for (Origin o : bySeq) {
+            origins.add(o);
+            if (o.topic().equals(tasksTopic))
+                localSeqs.computeIfAbsent(o.partition(), p -> new HashMap<>()).put(o.offset(), o.seq());
+        }
+        LOG.info("bridge host {}: data directory {} holds {} tasks put by bridges; origin log {} entries", hostId,
+                data.dir(), submitted, originLog.recovered().size());
+    }
+
+    /** This bridge's host id. */
+    public String hostId() {
+        return hostId;
+    }
+
+    /** Kafka's transactional id of this host's bridge. */
+    public String transactionalId() {
+        return "taskq-bridge-" + hostId;
+    }
+
+    /**
+     * Checks the brokers, creates the topics if missing, starts the transactional producer (fencing a predecessor
+     * with the same host id, and aborting its open transaction) and joins the group.
+     *
+     * @throws TaskQException (exit code 1) if the brokers do not answer within {@code kafka.timeout}
+     */
+    public void connect() {
+        KafkaSettings kafka = settings.kafka();
+        try (KafkaAdmin admin = KafkaAdmin.connect(kafka)) {
+            admin.ensureTopic(kafka.tasksTopic());
+            admin.ensureTopic(kafka.resultsTopic());
+        }
+        try {
+            kafkaProducer = new KafkaProducer<>(kafka.transactionalProducer(transactionalId(),
+                    settings.transactionTimeout()));
+            kafkaProducer.initTransactions();
+            consumer = new KafkaConsumer<>(kafka.consumer(kafka.group()));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw KafkaAdmin.unreachable(kafka, e);
+        }
+        consumer.subscribe(List.of(kafka.tasksTopic()), new Rebalance());
+    }
+
+    /** Asks {@link #run()} to stop after its current step; callable from any thread. */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null)
+            c.wakeup();
+    }
+
+    /**
+     * Runs until {@link #stop()}: takes records, puts tasks, publishes outcomes. On stop it commits what is finished
+     * and leaves the group.
+     *
+     * @throws TaskQException if the bridge cannot go on: fenced by a newer bridge with its host id, the brokers gone
+     *                        for longer than {@code kafka.timeout}, or the data directory refusing puts
+     */
+    public void run() {
+        long commitEvery = settings.commitInterval().toNanos();
+        long nextCommit = System.nanoTime() + commitEvery;
+        while (!stopping) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(POLL);
+            } catch (WakeupException e) {
+                break;
+            }
+            throwIfFatal();
+            take(records);
+            collectOutcomes();
+            backpressure();
+            long now = System.nanoTime();
+            if (now - nextCommit >= 0) {
+                commit(true);
+                throwIfFatal();
+                nextCommit = now + commitEvery;
+            }
+        }
+        collectOutcomes();
+        commit(false);
+        throwIfFatal();
+    }
+
+    private void throwIfFatal() {
+        if (fatal != null)
+            throw fatal;
+    }
+
+    /** Puts the records not put before, after their intents; queues every record for its outcome. */
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty())
+            return;
+        intents.clear();
+        toPut.clear();
+        long base = producer.submitted();
+        int maxBody = settings.producer().maxBodyBytes();
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            PartitionWork work = assigned.get(rec.partition());
+            if (work == null)
+                continue;
+            Long seq = localSeq(rec.partition(), rec.offset());
+            if (seq != null) {
+                queue(work, new Pending(origins.get((int) (long) seq), parked.remove(seq)));
+                continue;
+            }
+            int bodyLength = rec.value() == null ? 0 : rec.value().length;
+            if (bodyLength > maxBody) {
+                // Never put, so never handled: it is dead at once, and its outcome says why.
+                Origin origin = new Origin(-1, rec.topic(), rec.partition(), rec.offset(), rec.key());
+                byte[] error = ("task record body of " + bodyLength + " bytes exceeds queue.max-body-bytes="
+                        + maxBody + " on host " + hostId).getBytes(StandardCharsets.UTF_8);
+                queue(work, new Pending(origin, new TaskOutcome(-1, TaskOutcome.Status.DEAD, error, 0, 0, -1, 0,
+                        System.currentTimeMillis(), 0)));
+                continue;
+            }
+            Origin origin = new Origin(base + intents.size(), rec.topic(), rec.partition(), rec.offset(), rec.key());
+            intents.add(origin);
+            toPut.add(rec);
+            queue(work, new Pending(origin, null));
+        }
+        originLog.append(intents);
+        for (int i = 0; i < toPut.size(); i++) {
+            Origin origin = intents.get(i);
+            long seq = put(toPut.get(i));
+            if (seq != origin.seq())
+                throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
+                        + "producer while the bridge expected " + origin.seq() + "; the bridge must be the only "
+                        + "producer of its data directory (it stops here; nothing of it was published)");
+            origins.add(origin);
+            localSeqs.computeIfAbsent(origin.partition(), p -> new HashMap<>()).put(origin.offset(), seq);
+            putCount++;
+        }
+    }
+
+    private void queue(PartitionWork work, Pending pending) {
+        work.queue.add(pending);
+        if (pending.origin.seq() >= 0)
+            pendingBySeq.put(pending.origin.seq(), pending);
+    }
+
+    private Long localSeq(int partition, long offset) {
+        Map<Long, Long> seqs = localSeqs.get(partition);
+        return seqs == null ? null : seqs.get(offset);
+    }
+
+    private long put(ConsumerRecord<byte[], byte[]> rec) {
+        byte[] body = rec.value() == null ? new byte[0] : rec.value();
+        int value = 0;
+        double payload = 0;
+        Header v = rec.headers().lastHeader(VALUE_HEADER);
+        if (v != null && v.value() != null && v.value().length == Integer.BYTES)
+            value = ByteBuffer.wrap(v.value()).getInt();
+        Header p = rec.headers().lastHeader(PAYLOAD_HEADER);
+        if (p != null && p.value() != null && p.value().length == Double.BYTES)
+            payload = ByteBuffer.wrap(p.value()).getDouble();
+        try {
+            return producer.put(value, payload, body);
+        } catch (StreamSealedException e) {
+            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
+                    + "needs an open stream (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Hands each new outcome to its pending record, or parks it until its record is consumed here. */
+    private void collectOutcomes() {
+        results.poll(o -> {
+            Pending pending = pendingBySeq.get(o.seq());
+            if (pending != null) {
+                pending.outcome = o;
+                return;
+            }
+            if (o.seq() >= origins.size())
+                return;
+            Origin origin = origins.get((int) o.seq());
+            PartitionWork work = origin.topic().equals(tasksTopic) ? assigned.get(origin.partition()) : null;
+            if (work != null && origin.offset() < work.publishedUpTo)
+                return;
+            parked.put(o.seq(), o);
+        });
+    }
+
+    /** Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, and resumes below it. */
+    private void backpressure() {
+        long now = System.nanoTime();
+        if (now - lastBacklogCheck < BACKLOG_CHECK_NANOS)
+            return;
+        lastBacklogCheck = now;
+        boolean full = Progress.read(data).backlog() > settings.maxBacklog();
+        if (full && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (!full && paused) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+    }
+
+    /**
+     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction. A commit
+     * that fails for a reason the group explains (a rebalance, a stale generation) is aborted, and with
+     * {@code resetOnFailure} the bridge goes back to the committed offsets; any other failure is fatal.
+     */
+    private void commit(boolean resetOnFailure) {
+        if (kafkaProducer == null || fatal != null)
+            return;
+        List<Pending> batch = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<Integer, Long> next = new HashMap<>();
+        for (Map.Entry<Integer, PartitionWork> e : assigned.entrySet()) {
+            ArrayDeque<Pending> queue = e.getValue().queue;
+            long last = -1;
+            while (!queue.isEmpty() && queue.peekFirst().outcome != null) {
+                Pending p = queue.pollFirst();
+                batch.add(p);
+                last = p.origin.offset();
+            }
+            if (last >= 0) {
+                offsets.put(new TopicPartition(tasksTopic, e.getKey()), new OffsetAndMetadata(last + 1));
+                next.put(e.getKey(), last + 1);
+            }
+        }
+        if (batch.isEmpty())
+            return;
+        try {
+            kafkaProducer.beginTransaction();
+            for (Pending p : batch)
+                kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
+                        OutcomeMessage.resultKey(p.origin), OutcomeMessage.of(p.outcome, p.origin, hostId).toJson()));
+            kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            kafkaProducer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            fatal = new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + "); another bridge with host id " + hostId
+                    + " may have started; this one stops without publishing more", e);
+            return;
+        } catch (KafkaException e) {
+            LOG.warn("bridge host {}: transaction of {} outcomes not committed ({}); aborting it and resuming from "
+                    + "the committed offsets", hostId, batch.size(), e.toString());
+            try {
+                kafkaProducer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                fatal = new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka transaction ("
+                        + e.getClass().getSimpleName() + ", then " + abortFailed.getClass().getSimpleName() + ": "
+                        + abortFailed.getMessage() + "); the bridge stops; restarted, it resumes from the data "
+                        + "directory and the committed offsets", e);
+                return;
+            }
+            aborted++;
+            for (Pending p : batch)
+                if (p.origin.seq() >= 0) {
+                    pendingBySeq.remove(p.origin.seq());
+                    parked.put(p.origin.seq(), p.outcome);
+                }
+            if (resetOnFailure)
+                resetAssigned();
+            return;
+        }
+        for (Pending p : batch)
+            if (p.origin.seq() >= 0)
+                pendingBySeq.remove(p.origin.seq());
+        next.forEach((partition, offset) -> {
+            PartitionWork work = assigned.get(partition);
+            if (work != null)
+                work.publishedUpTo = offset;
+        });
+        publishedCount += batch.size();
+        transactions++;
+    }
+
+    /** Forgets what is pending, parking known outcomes, and goes back to the committed offsets. */
+    private void resetAssigned() {
+        Set<Integer> partitions = new HashSet<>(assigned.keySet());
+        for (Integer p : partitions)
+            forget(p);
+        start(partitions);
+    }
+
+    /** Forgets partition {@code p}: its pending records, with their known outcomes parked. */
+    private void forget(int p) {
+        PartitionWork work = assigned.remove(p);
+        if (work == null)
+            return;
+        for (Pending pending : work.queue)
+            if (pending.origin.seq() >= 0) {
+                pendingBySeq.remove(pending.origin.seq());
+                if (pending.outcome != null)
+                    parked.put(pending.origin.seq(), pending.outcome);
+            }
+    }
+
+    /** Starts owning {@code partitions} at their committed offsets (the beginning if none). */
+    private void start(Collection<Integer> partitions) {
+        if (partitions.isEmpty())
+            return;
+        Set<TopicPartition> tps = new HashSet<>();
+        for (int p : partitions)
+            tps.add(new TopicPartition(tasksTopic, p));
+        Map<TopicPartition, OffsetAndMetadata> committed = null;
+        while (committed == null) {
+            try {
+                committed = consumer.committed(tps);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Offsets in an open transaction of a dead or frozen bridge are not stable until Kafka aborts it
+                // (bridge.transaction-timeout): wait for that rather than start from a guess.
+                LOG.warn("bridge host {}: committed offsets of {} not available yet ({}); waiting", hostId,
+                        partitions, e.getMessage());
+                if (stopping)
+                    throw e;
+            }
+        }
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(tps);
+        for (TopicPartition tp : tps) {
+            forget(tp.partition());
+            OffsetAndMetadata c = committed.get(tp);
+            long offset = c != null ? c.offset() : beginning.getOrDefault(tp, 0L);
+            consumer.seek(tp, offset);
+            PartitionWork work = new PartitionWork(offset);
+            assigned.put(tp.partition(), work);
+            parked.values().removeIf(o -> {
+                Origin origin = origins.get((int) o.seq());
+                return origin.topic().equals(tasksTopic) && origin.partition() == tp.partition()
+                        && origin.offset() < offset;
+            });
+        }
+        if (paused)
+            consumer.pause(tps);
+        LOG.info("bridge host {}: owns {} from offsets {}", hostId, partitions, tps.stream()
+                .map(tp -> tp.partition() + "@" + assigned.get(tp.partition()).publishedUpTo).toList());
+    }
+
+    /** Tasks put so far by this bridge process. */
+    public long putCount() {
+        return putCount;
+    }
+
+    /** Outcomes published (committed) so far by this bridge process. */
+    public long publishedCount() {
+        return publishedCount;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (consumer != null)
+                consumer.close(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            LOG.warn("bridge host {}: leaving the group failed: {}", hostId, e.toString());
+        }
+        try {
+            if (kafkaProducer != null)
+                kafkaProducer.close(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            LOG.warn("bridge host {}: closing the producer failed: {}", hostId, e.toString());
+        }
+        LOG.info("bridge host {}: put {} tasks, published {} outcomes in {} transactions ({} aborted)", hostId,
+                putCount, publishedCount, transactions, aborted);
+        results.close();
+        originLog.close();
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.warn("Cannot release the bridge lock: {}", e.toString());
+        }
+        closeQuietly(lockChannel);
+        producer.close();
+    }
+
+    /** Commits what is finished before partitions go, then forgets them; starts new ones at their committed offsets. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            collectOutcomes();
+            commit(false);
+            for (TopicPartition tp : partitions)
+                forget(tp.partition());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions)
+                forget(tp.partition());
+            LOG.warn("bridge host {}: lost {} without committing (the group moved on without it)", hostId,
+                    partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            List<Integer> ps = new ArrayList<>();
+            for (TopicPartition tp : partitions)
+                ps.add(tp.partition());
+            start(ps);
+        }
+    }
+
+    /** A partition this bridge owns: its consumed records in offset order, waiting to be published. */
+    private static final class PartitionWork {
+        final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        /** The committed offset as this bridge knows it: every record below it has its outcome published. */
+        long publishedUpTo;
+
+        PartitionWork(long publishedUpTo) {
+            this.publishedUpTo = publishedUpTo;
+        }
+    }
+
+    /** A consumed record and its outcome once known. */
+    private static final class Pending {
+        final Origin origin;
+        TaskOutcome outcome;
+
+        Pending(Origin origin, TaskOutcome outcome) {
+            this.origin = origin;
+            this.outcome = outcome;
+        }
+    }
+}
