@@ -1,5 +1,6 @@
 package io.taskq.kafka;
 
+import io.taskq.common.Await;
 import io.taskq.common.TaskQException;
 import io.taskq.common.config.Keys;
 import org.apache.kafka.clients.admin.Admin;
@@ -7,6 +8,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
 import java.util.List;
@@ -80,8 +82,15 @@ public final class KafkaAdmin implements AutoCloseable {
                         throw e;
                 }
             }
-            TopicDescription described = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            return described.partitions().size();
+            // A topic just created (here or by another host at the same moment) takes a moment to be described.
+            TopicDescription[] described = new TopicDescription[1];
+            boolean found = Await.backoff(Duration.ofMillis(20), Duration.ofMillis(500)).until(settings.timeout(),
+                    () -> (described[0] = describe(topic)) != null);
+            if (!found)
+                throw new TaskQException(TaskQException.EXIT_FAILED, "the Kafka topic " + topic + " at "
+                        + settings.bootstrap() + " was created but is still unknown after "
+                        + Keys.format(settings.timeout()));
+            return described[0].partitions().size();
         } catch (ExecutionException | KafkaException e) {
             Throwable root = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new TaskQException(TaskQException.EXIT_FAILED, "cannot create or describe the Kafka topic " + topic
@@ -90,6 +99,20 @@ public final class KafkaAdmin implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(settings, e);
+        }
+    }
+
+    /** The topic's description, or null while the brokers do not know it yet (or when interrupted). */
+    private TopicDescription describe(String topic) throws ExecutionException {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException)
+                return null;
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
