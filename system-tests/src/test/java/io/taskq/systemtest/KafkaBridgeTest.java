@@ -71,7 +71,7 @@ class KafkaBridgeTest extends ProcessTest {
     @Test
     @Timeout(600)
     void shouldPublishExactlyOneOutcomePerRecordWhenPartitionsMoveToAJoiningHost() throws Exception {
-        int half = 100_000;
+        int half = 50_000;
         KafkaBroker broker = KafkaBroker.start(taskq, tmp.resolve("broker"));
         Map<String, String> env = config(broker);
         Host h1 = startHost("h1", 1, env);
@@ -95,6 +95,39 @@ class KafkaBridgeTest extends ProcessTest {
         for (Host h : List.of(h1, h2, h3))
             stopGracefully(h.bridge);
         assertExactlyOnceInTheWholeTopic(env, 2 * half);
+    }
+
+    @Test
+    @Timeout(600)
+    void shouldResumeWithoutRepeatingLocalWorkWhenTheBridgeIsKilledAndRestarted() throws Exception {
+        int records = 100_000;
+        KafkaBroker broker = KafkaBroker.start(taskq, tmp.resolve("broker"));
+        Map<String, String> env = config(broker);
+        Host h1 = startHost("h1", 2, env);
+        awaitOwnsPartitions(h1);
+        produce(env, "job", records);
+        TaskqProcess bridge = h1.bridge;
+        for (int kill = 1; kill <= 2; kill++) {
+            int threshold = kill * 25_000;
+            try (ProgressProbe probe = ProgressProbe.open(h1.data, Duration.ofSeconds(30))) {
+                probe.await(Duration.ofSeconds(240), "host h1 to put " + threshold + " tasks",
+                        p -> p.submitted() >= threshold, bridge);
+            }
+            // The consumers keep working while the bridge is gone: outcomes pile up in the results log.
+            bridge.kill();
+            assertEquals(137, bridge.awaitExit(Duration.ofSeconds(30)), bridge::describe);
+            bridge = taskq.start("bridge-h1-restarted", env, "bridge", "--data-dir", h1.data.toString(),
+                    "--host-id", "h1");
+            awaitLog(bridge, true, "bridge ready: host h1");
+        }
+
+        Map<String, JsonNode> outcomes = expectOutcomes(env, records);
+        assertOutcomes(outcomes, "job", 0, records);
+        JsonNode status = taskq.status(h1.data);
+        assertEquals(records, status.get("submitted").asLong(),
+                () -> "each record put once into the data directory, across two bridge restarts: " + status);
+        stopGracefully(bridge);
+        assertExactlyOnceInTheWholeTopic(env, records);
     }
 
     @Test
