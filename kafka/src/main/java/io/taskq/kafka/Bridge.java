@@ -442,19 +442,21 @@ public final class Bridge implements AutoCloseable {
                 kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
                         OutcomeMessage.resultKey(p.origin), OutcomeMessage.of(p.outcome, p.origin, hostId).toJson()));
             kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            kafkaProducer.commitTransaction();
+            commitTransaction(batch.size());
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                  | AuthorizationException | UnsupportedVersionException e) {
             fatal = new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "); another bridge with host id " + hostId
-                    + " may have started; this one stops without publishing more", e);
+                    .getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
+                    + " started, or this one's transaction timed out (bridge.transaction-timeout) while it was "
+                    + "frozen or the brokers were away; it stops without publishing more, and a restart resumes from "
+                    + "the data directory", e);
             return;
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
             LOG.warn("bridge host {}: transaction of {} outcomes not committed ({}); aborting it and resuming from "
                     + "the committed offsets", hostId, batch.size(), e.toString());
             try {
                 kafkaProducer.abortTransaction();
-            } catch (KafkaException abortFailed) {
+            } catch (KafkaException | IllegalStateException abortFailed) {
                 fatal = new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka transaction ("
                         + e.getClass().getSimpleName() + ", then " + abortFailed.getClass().getSimpleName() + ": "
                         + abortFailed.getMessage() + "); the bridge stops; restarted, it resumes from the data "
@@ -481,6 +483,25 @@ public final class Bridge implements AutoCloseable {
         });
         publishedCount += batch.size();
         transactions++;
+    }
+
+    /**
+     * Commits the open transaction. A commit that times out (the brokers away, say for a restart) must be retried,
+     * not aborted: it is retried until it completes or fails otherwise, unless the bridge is stopping.
+     */
+    private void commitTransaction(int outcomes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kafkaProducer.commitTransaction();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (stopping)
+                    throw e;
+                LOG.warn("bridge host {}: commit of a transaction of {} outcomes timed out (attempt {}: {}); the "
+                        + "brokers at {} are away; retrying", hostId, outcomes, attempt, e.getMessage(),
+                        settings.kafka().bootstrap());
+            }
+        }
     }
 
     /** Forgets what is pending, parking known outcomes, and goes back to the committed offsets. */
