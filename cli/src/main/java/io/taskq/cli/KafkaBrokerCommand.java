@@ -1,8 +1,10 @@
 package io.taskq.cli;
 
+import io.taskq.common.Await;
 import io.taskq.common.TaskQException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +14,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code taskq kafka broker --data-dir DIR [--port P] [--heap SIZE]}: a single-node Kafka broker in KRaft mode
@@ -35,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "broker", sortOptions = false,
         description = "run a single-node development Kafka broker (KRaft) on loopback until stopped")
-final class KafkaBrokerCommand implements java.util.concurrent.Callable<Integer> {
+final class KafkaBrokerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerCommand.class);
     /** How long the broker gets to start (a cold start takes 2 to 4 s on 2 cores). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -225,22 +229,23 @@ final class KafkaBrokerCommand implements java.util.concurrent.Callable<Integer>
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(p)) {
-            while (broker.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-                    return true;
-                } catch (Exception notYet) {
-                    if (notYet instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-            }
-        } catch (UncheckedIOException e) {
+            boolean answered = Await.backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).until(START_TIMEOUT,
+                    () -> !broker.isAlive() || answers(admin));
+            return answered && broker.isAlive();
+        }
+    }
+
+    /** Whether the cluster answers a describeCluster within 2 s. */
+    private static boolean answers(Admin admin) {
+        try {
+            admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException | KafkaException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
-        return false;
     }
 }

@@ -131,6 +131,55 @@ class KafkaBridgeTest extends ProcessTest {
     }
 
     @Test
+    @Timeout(600)
+    void shouldPublishExactlyOneOutcomePerRecordWhenAFrozenHostsPartitionsMoveAndItResumes() throws Exception {
+        int records = 100_000;
+        KafkaBroker broker = KafkaBroker.start(taskq, tmp.resolve("broker"));
+        Map<String, String> env = config(broker);
+        Host h1 = startHost("h1", 1, env);
+        Host h2 = startHost("h2", 1, env);
+        awaitOwnsPartitions(h1, h2);
+        produce(env, "job", records);
+        try (ProgressProbe probe = ProgressProbe.open(h1.data, Duration.ofSeconds(30))) {
+            probe.await(Duration.ofSeconds(240), "host h1 to finish 15,000 tasks", p -> p.done() >= 15_000, h1.all());
+        }
+        // Frozen, not dead: h1's consumers keep finishing the tasks it put, while its partitions move to h2.
+        int ownedBefore = ownsLines(h2);
+        signal("-STOP", h1.bridge);
+        try {
+            boolean moved = Await.STEADY.until(READY_TIMEOUT, () -> ownsLines(h2) > ownedBefore
+                    && lastOwns(h2).contains("owns [0, 1, 2, 3, 4, 5]"));
+            assertTrue(moved, () -> "h2 took over all partitions while h1 was frozen\n" + h2.bridge.describe());
+        } finally {
+            signal("-CONT", h1.bridge);
+        }
+
+        Map<String, JsonNode> outcomes = expectOutcomes(env, records);
+        assertOutcomes(outcomes, "job", 0, records);
+        if (h1.bridge.isAlive())
+            stopGracefully(h1.bridge);
+        else
+            assertTrue(h1.bridge.stderr().contains("fenced or refused by Kafka"), () -> "h1 resumed, and either "
+                    + "carried on or stopped because Kafka fenced it\n" + h1.bridge.describe());
+        stopGracefully(h2.bridge);
+        assertExactlyOnceInTheWholeTopic(env, records);
+    }
+
+    private static int ownsLines(Host h) {
+        return (int) h.bridge.stderr().lines().filter(l -> l.contains(": owns [")).count();
+    }
+
+    private static String lastOwns(Host h) {
+        List<String> owns = h.bridge.stderr().lines().filter(l -> l.contains(": owns [")).toList();
+        return owns.isEmpty() ? "" : owns.get(owns.size() - 1);
+    }
+
+    private static void signal(String signal, TaskqProcess p) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(p.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill " + signal + " " + p.pid());
+    }
+
+    @Test
     @Timeout(300)
     void shouldStopEveryKafkaCommandWithOneLineWhenTheBrokerIsUnreachable() throws Exception {
         int closed;
