@@ -36,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -93,11 +92,8 @@ public final class Bridge implements AutoCloseable {
     private final List<Origin> origins = new ArrayList<>();
     /** Seq of every task put from the tasks topic, by partition and offset. */
     private final Map<Integer, Map<Long, Long>> localSeqs = new HashMap<>();
-    /** What this bridge owns now: per assigned partition, its records consumed and not yet published. */
-    private final Map<Integer, PartitionWork> assigned = new HashMap<>();
-    private final Map<Long, Pending> pendingBySeq = new HashMap<>();
-    /** Outcomes of local tasks whose records are not pending here (not consumed yet, or partition not owned). */
-    private final Map<Long, TaskOutcome> parked = new HashMap<>();
+    /** What this bridge owns now, and what of it waits to be published. */
+    private final PublishQueue queue;
     private final List<Origin> intents = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
 
@@ -123,6 +119,8 @@ public final class Bridge implements AutoCloseable {
         this.hostId = hostId;
         this.tasksTopic = settings.kafka().tasksTopic();
         this.results = new ResultsReader(data);
+        this.queue = new PublishQueue(tasksTopic, seq -> seq >= 0 && seq < origins.size() ? origins.get((int) seq)
+                : null);
     }
 
     /**
@@ -310,12 +308,11 @@ public final class Bridge implements AutoCloseable {
         long base = producer.submitted();
         int maxBody = settings.producer().maxBodyBytes();
         for (ConsumerRecord<byte[], byte[]> rec : records) {
-            PartitionWork work = assigned.get(rec.partition());
-            if (work == null)
+            if (!queue.owns(rec.partition()))
                 continue;
             Long seq = localSeq(rec.partition(), rec.offset());
             if (seq != null) {
-                queue(work, new Pending(origins.get((int) (long) seq), parked.remove(seq)));
+                queue.consumed(origins.get((int) (long) seq));
                 continue;
             }
             int bodyLength = rec.value() == null ? 0 : rec.value().length;
@@ -324,14 +321,13 @@ public final class Bridge implements AutoCloseable {
                 Origin origin = new Origin(-1, rec.topic(), rec.partition(), rec.offset(), rec.key());
                 byte[] error = ("task record body of " + bodyLength + " bytes exceeds queue.max-body-bytes="
                         + maxBody + " on host " + hostId).getBytes(StandardCharsets.UTF_8);
-                queue(work, new Pending(origin, new TaskOutcome(-1, TaskOutcome.Status.DEAD, error, 0, 0, -1, 0,
-                        System.currentTimeMillis(), 0)));
+                queue.consumed(origin, new TaskOutcome(-1, TaskOutcome.Status.DEAD, error, 0, 0, -1, 0,
+                        System.currentTimeMillis(), 0));
                 continue;
             }
             Origin origin = new Origin(base + intents.size(), rec.topic(), rec.partition(), rec.offset(), rec.key());
             intents.add(origin);
             toPut.add(rec);
-            queue(work, new Pending(origin, null));
         }
         originLog.append(intents);
         for (int i = 0; i < toPut.size(); i++) {
@@ -343,14 +339,9 @@ public final class Bridge implements AutoCloseable {
                         + "producer of its data directory (it stops here; nothing of it was published)");
             origins.add(origin);
             localSeqs.computeIfAbsent(origin.partition(), p -> new HashMap<>()).put(origin.offset(), seq);
+            queue.consumed(origin);
             putCount++;
         }
-    }
-
-    private void queue(PartitionWork work, Pending pending) {
-        work.queue.add(pending);
-        if (pending.origin.seq() >= 0)
-            pendingBySeq.put(pending.origin.seq(), pending);
     }
 
     private Long localSeq(int partition, long offset) {
@@ -378,20 +369,7 @@ public final class Bridge implements AutoCloseable {
 
     /** Hands each new outcome to its pending record, or parks it until its record is consumed here. */
     private void collectOutcomes() {
-        results.poll(o -> {
-            Pending pending = pendingBySeq.get(o.seq());
-            if (pending != null) {
-                pending.outcome = o;
-                return;
-            }
-            if (o.seq() >= origins.size())
-                return;
-            Origin origin = origins.get((int) o.seq());
-            PartitionWork work = origin.topic().equals(tasksTopic) ? assigned.get(origin.partition()) : null;
-            if (work != null && origin.offset() < work.publishedUpTo)
-                return;
-            parked.put(o.seq(), o);
-        });
+        results.poll(queue::outcome);
     }
 
     /** Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, and resumes below it. */
@@ -418,29 +396,20 @@ public final class Bridge implements AutoCloseable {
     private void commit(boolean resetOnFailure) {
         if (kafkaProducer == null || fatal != null)
             return;
-        List<Pending> batch = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<Integer, Long> next = new HashMap<>();
-        for (Map.Entry<Integer, PartitionWork> e : assigned.entrySet()) {
-            ArrayDeque<Pending> queue = e.getValue().queue;
-            long last = -1;
-            while (!queue.isEmpty() && queue.peekFirst().outcome != null) {
-                Pending p = queue.pollFirst();
-                batch.add(p);
-                last = p.origin.offset();
-            }
-            if (last >= 0) {
-                offsets.put(new TopicPartition(tasksTopic, e.getKey()), new OffsetAndMetadata(last + 1));
-                next.put(e.getKey(), last + 1);
-            }
-        }
+        PublishQueue.Batch batch = queue.publishable();
         if (batch.isEmpty())
             return;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(tasksTopic, p),
+                new OffsetAndMetadata(next)));
         try {
             kafkaProducer.beginTransaction();
-            for (Pending p : batch)
+            for (int i = 0; i < batch.size(); i++) {
+                Origin origin = batch.origins().get(i);
                 kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
-                        OutcomeMessage.resultKey(p.origin), OutcomeMessage.of(p.outcome, p.origin, hostId).toJson()));
+                        OutcomeMessage.resultKey(origin), OutcomeMessage.of(batch.outcomes().get(i), origin, hostId)
+                        .toJson()));
+            }
             kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             commitTransaction(batch.size());
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
@@ -464,23 +433,12 @@ public final class Bridge implements AutoCloseable {
                 return;
             }
             aborted++;
-            for (Pending p : batch)
-                if (p.origin.seq() >= 0) {
-                    pendingBySeq.remove(p.origin.seq());
-                    parked.put(p.origin.seq(), p.outcome);
-                }
+            queue.failed(batch);
             if (resetOnFailure)
-                resetAssigned();
+                start(queue.owned());
             return;
         }
-        for (Pending p : batch)
-            if (p.origin.seq() >= 0)
-                pendingBySeq.remove(p.origin.seq());
-        next.forEach((partition, offset) -> {
-            PartitionWork work = assigned.get(partition);
-            if (work != null)
-                work.publishedUpTo = offset;
-        });
+        queue.published(batch);
         publishedCount += batch.size();
         transactions++;
     }
@@ -504,28 +462,10 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** Forgets what is pending, parking known outcomes, and goes back to the committed offsets. */
-    private void resetAssigned() {
-        Set<Integer> partitions = new HashSet<>(assigned.keySet());
-        for (Integer p : partitions)
-            forget(p);
-        start(partitions);
-    }
-
-    /** Forgets partition {@code p}: its pending records, with their known outcomes parked. */
-    private void forget(int p) {
-        PartitionWork work = assigned.remove(p);
-        if (work == null)
-            return;
-        for (Pending pending : work.queue)
-            if (pending.origin.seq() >= 0) {
-                pendingBySeq.remove(pending.origin.seq());
-                if (pending.outcome != null)
-                    parked.put(pending.origin.seq(), pending.outcome);
-            }
-    }
-
-    /** Starts owning {@code partitions} at their committed offsets (the beginning if none). */
+    /**
+     * Starts owning {@code partitions} at their committed offsets (the beginning if none), forgetting what was pending
+     * for them: their records are consumed again from there.
+     */
     private void start(Collection<Integer> partitions) {
         if (partitions.isEmpty())
             return;
@@ -547,22 +487,15 @@ public final class Bridge implements AutoCloseable {
         }
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(tps);
         for (TopicPartition tp : tps) {
-            forget(tp.partition());
             OffsetAndMetadata c = committed.get(tp);
             long offset = c != null ? c.offset() : beginning.getOrDefault(tp, 0L);
             consumer.seek(tp, offset);
-            PartitionWork work = new PartitionWork(offset);
-            assigned.put(tp.partition(), work);
-            parked.values().removeIf(o -> {
-                Origin origin = origins.get((int) o.seq());
-                return origin.topic().equals(tasksTopic) && origin.partition() == tp.partition()
-                        && origin.offset() < offset;
-            });
+            queue.own(tp.partition(), offset);
         }
         if (paused)
             consumer.pause(tps);
         LOG.info("bridge host {}: owns {} from offsets {}", hostId, partitions, tps.stream()
-                .map(tp -> tp.partition() + "@" + assigned.get(tp.partition()).publishedUpTo).toList());
+                .map(tp -> tp.partition() + "@" + queue.publishedUpTo(tp.partition())).toList());
     }
 
     /** Tasks put so far by this bridge process. */
@@ -609,13 +542,13 @@ public final class Bridge implements AutoCloseable {
             collectOutcomes();
             commit(false);
             for (TopicPartition tp : partitions)
-                forget(tp.partition());
+                queue.forget(tp.partition());
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions)
-                forget(tp.partition());
+                queue.forget(tp.partition());
             LOG.warn("bridge host {}: lost {} without committing (the group moved on without it)", hostId,
                     partitions);
         }
@@ -629,25 +562,4 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    /** A partition this bridge owns: its consumed records in offset order, waiting to be published. */
-    private static final class PartitionWork {
-        final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        /** The committed offset as this bridge knows it: every record below it has its outcome published. */
-        long publishedUpTo;
-
-        PartitionWork(long publishedUpTo) {
-            this.publishedUpTo = publishedUpTo;
-        }
-    }
-
-    /** A consumed record and its outcome once known. */
-    private static final class Pending {
-        final Origin origin;
-        TaskOutcome outcome;
-
-        Pending(Origin origin, TaskOutcome outcome) {
-            this.origin = origin;
-            this.outcome = outcome;
-        }
-    }
 }
