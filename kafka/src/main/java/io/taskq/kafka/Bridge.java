@@ -43,6 +43,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -88,10 +90,13 @@ public final class Bridge implements AutoCloseable {
     private final ResultsReader results;
     private final String tasksTopic;
 
-    /** Origin of every task in the data directory, by seq. */
-    private final List<Origin> origins = new ArrayList<>();
+    /**
+     * Origin of every task in the data directory by seq, but for tasks of records below their partition's committed
+     * offset, which are pruned: such a record is never consumed again, and its outcome is published.
+     */
+    private final Map<Long, Origin> origins = new HashMap<>();
     /** Seq of every task put from the tasks topic, by partition and offset. */
-    private final Map<Integer, Map<Long, Long>> localSeqs = new HashMap<>();
+    private final Map<Integer, TreeMap<Long, Long>> localSeqs = new HashMap<>();
     /** What this bridge owns now, and what of it waits to be published. */
     private final PublishQueue queue;
     private final List<Origin> intents = new ArrayList<>();
@@ -119,8 +124,7 @@ public final class Bridge implements AutoCloseable {
         this.hostId = hostId;
         this.tasksTopic = settings.kafka().tasksTopic();
         this.results = new ResultsReader(data);
-        this.queue = new PublishQueue(tasksTopic, seq -> seq >= 0 && seq < origins.size() ? origins.get((int) seq)
-                : null);
+        this.queue = new PublishQueue(tasksTopic, origins::get);
     }
 
     /**
@@ -212,9 +216,9 @@ public final class Bridge implements AutoCloseable {
                     + " tasks that no bridge put (another producer?); the bridge must be the only producer of its "
                     + "data directory: give it one of its own");
         for (Origin o : bySeq) {
-            origins.add(o);
+            origins.put(o.seq(), o);
             if (o.topic().equals(tasksTopic))
-                localSeqs.computeIfAbsent(o.partition(), p -> new HashMap<>()).put(o.offset(), o.seq());
+                localSeqs.computeIfAbsent(o.partition(), p -> new TreeMap<>()).put(o.offset(), o.seq());
         }
         LOG.info("bridge host {}: data directory {} holds {} tasks put by bridges; origin log {} entries", hostId,
                 data.dir(), submitted, originLog.recovered().size());
@@ -312,7 +316,7 @@ public final class Bridge implements AutoCloseable {
                 continue;
             Long seq = localSeq(rec.partition(), rec.offset());
             if (seq != null) {
-                queue.consumed(origins.get((int) (long) seq));
+                queue.consumed(origins.get(seq));
                 continue;
             }
             int bodyLength = rec.value() == null ? 0 : rec.value().length;
@@ -337,15 +341,15 @@ public final class Bridge implements AutoCloseable {
                 throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
                         + "producer while the bridge expected " + origin.seq() + "; the bridge must be the only "
                         + "producer of its data directory (it stops here; nothing of it was published)");
-            origins.add(origin);
-            localSeqs.computeIfAbsent(origin.partition(), p -> new HashMap<>()).put(origin.offset(), seq);
+            origins.put(seq, origin);
+            localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), seq);
             queue.consumed(origin);
             putCount++;
         }
     }
 
     private Long localSeq(int partition, long offset) {
-        Map<Long, Long> seqs = localSeqs.get(partition);
+        TreeMap<Long, Long> seqs = localSeqs.get(partition);
         return seqs == null ? null : seqs.get(offset);
     }
 
@@ -439,6 +443,7 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         queue.published(batch);
+        batch.nextOffsets().forEach(this::prune);
         publishedCount += batch.size();
         transactions++;
     }
@@ -490,12 +495,28 @@ public final class Bridge implements AutoCloseable {
             OffsetAndMetadata c = committed.get(tp);
             long offset = c != null ? c.offset() : beginning.getOrDefault(tp, 0L);
             consumer.seek(tp, offset);
+            prune(tp.partition(), offset);
             queue.own(tp.partition(), offset);
         }
         if (paused)
             consumer.pause(tps);
         LOG.info("bridge host {}: owns {} from offsets {}", hostId, partitions, tps.stream()
                 .map(tp -> tp.partition() + "@" + queue.publishedUpTo(tp.partition())).toList());
+    }
+
+    /**
+     * Forgets the origins of {@code partition}'s records below {@code committed}: the group never consumes them again
+     * (committed offsets only move forward), and their outcomes are published, so the index stays as small as what
+     * is in flight.
+     */
+    private void prune(int partition, long committed) {
+        TreeMap<Long, Long> seqs = localSeqs.get(partition);
+        if (seqs == null)
+            return;
+        SortedMap<Long, Long> below = seqs.headMap(committed);
+        for (Long seq : below.values())
+            origins.remove(seq);
+        below.clear();
     }
 
     /** Tasks put so far by this bridge process. */

@@ -25,7 +25,10 @@ import java.util.function.LongFunction;
  */
 final class PublishQueue {
     private final String topic;
-    /** The origin of a local task by seq, or null if the seq is not one the bridge put. */
+    /**
+     * The origin of a local task by seq, or null if the seq is not one the bridge put or its record is below a
+     * committed offset (published; the bridge prunes those).
+     */
     private final LongFunction<Origin> originOfSeq;
     private final Map<Integer, Partition> owned = new HashMap<>();
     private final Map<Long, Pending> pendingBySeq = new HashMap<>();
@@ -45,7 +48,8 @@ final class PublishQueue {
         owned.put(partition, new Partition(committedOffset));
         parked.values().removeIf(o -> {
             Origin origin = originOfSeq.apply(o.seq());
-            return origin != null && origin.topic().equals(topic) && origin.partition() == partition
+            // No origin any more: pruned by the bridge because its record is below a committed offset.
+            return origin == null || origin.topic().equals(topic) && origin.partition() == partition
                     && origin.offset() < committedOffset;
         });
     }
