@@ -62,6 +62,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--idle", paramLabel = "STRATEGY", description = "the consumers' idle strategy: busy, yielding, "
             + "balanced or sleepy (config consumer.idle, default ${DEFAULT-VALUE})")
     private String idle;
+    @Option(names = "--hosts", paramLabel = "H", arity = "0..1", fallbackValue = "2",
+            description = "instead: H hosts (2..16; 2 with --hosts alone) share the job through a development Kafka "
+                    + "broker, each with its own data directory, bridge and C consumers; the results topic is "
+                    + "verified (docs/MULTI-HOST.md)")
+    private Integer hosts;
     @Mixin
     private ConfigFileOption configFile;
     @Mixin
@@ -79,6 +84,17 @@ final class DemoCommand implements Callable<Integer> {
         long count = config.get(Keys.DEMO_COUNT);
         int consumers = config.get(Keys.DEMO_CONSUMERS);
         Path dir = config.get(Keys.DEMO_DATA_DIR).toAbsolutePath().normalize();
+        if (hosts != null) {
+            if (hosts < 2 || hosts > 16)
+                throw TaskQException.usage("taskq demo: --hosts " + hosts + ": must be 2..16");
+            if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")
+                    || spec.commandLine().getParseResult().hasMatchedOption("--idle"))
+                throw TaskQException.usage("taskq demo: --batch-size and --idle go with the one-host demo; with "
+                        + "--hosts, set consumer.batch-size and consumer.idle in the configuration file");
+            List<String> configArgs = configFile.file() == null ? List.of()
+                    : List.of("--config", configFile.file().toString());
+            return MultiHostDemo.run(dir, hosts, consumers, count, configArgs, out, err);
+        }
         prepare(dir);
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path data = dir.resolve("data");
@@ -155,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Empties {@code dir} for a fresh run, but only if it is empty or was made by an earlier demo. */
-    private static void prepare(Path dir) throws IOException {
+    static void prepare(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             boolean empty;
             try (Stream<Path> s = Files.list(dir)) {
@@ -178,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(dir.resolve(MARKER), "A taskq demo run; the next demo empties this directory.\n");
     }
 
-    private static Process start(String role, List<String> args, Path logs) throws IOException {
+    static Process start(String role, List<String> args, Path logs) throws IOException {
         Path log = logs.resolve(role + ".log");
         return new ProcessBuilder(JvmLauncher.command(role, List.of(), args))
                 .redirectErrorStream(true)

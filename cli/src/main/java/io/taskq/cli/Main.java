@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 + "the options of a command).",
         subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, StatusCommand.class,
                 JoinCommand.class, DeadCommand.class, ResultsCommand.class, TailCommand.class, BenchCommand.class,
-                DoctorCommand.class, MetricsCommand.class, CompletionCommand.class, HelpCommand.class},
+                DoctorCommand.class, MetricsCommand.class, CompletionCommand.class, BridgeCommand.class,
+                KafkaCommand.class, HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad usage/configuration/input/data, 3 timeout, "
                 + "4 disk full (produce), 5 dead tasks (join), 6 task timeout (consume), 7 taken over while stopped "
                 + "(consume)."})

@@ -47,9 +47,10 @@ class LaunchTest {
 
     @Test
     void shouldNameAnExistingKeyInEveryOverridingOption() {
-        // --data-dir in eleven commands (dead, dead retry, dead purge, results and metrics among them); --rate and
-        // --batch; --handler, --idle, --batch-size; the demo's five.
-        assertEquals(21, overridingOptions(Main.commandLine(NOWHERE, NOWHERE)));
+        // --data-dir in twelve commands (dead, dead retry, dead purge, results, metrics and bridge among them);
+        // --rate and --batch; --handler, --idle, --batch-size; the demo's five; --bootstrap in bridge, kafka produce
+        // and kafka results; --host-id, --topic, --results-topic.
+        assertEquals(28, overridingOptions(Main.commandLine(NOWHERE, NOWHERE)));
     }
 
     /** The options marked {@link ConfigOverride} in {@code command}'s subcommands and theirs, each checked. */

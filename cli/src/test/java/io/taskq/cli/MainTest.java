@@ -46,7 +46,7 @@ class MainTest {
     @Test
     void shouldListTheCommandsWhenNoneIsClose() {
         assertRejected("taskq: unknown command 'frobnicate' (commands: demo, produce, consume, status, join, dead, "
-                + "results, tail, bench, doctor, metrics, completion, help)", "frobnicate");
+                + "results, tail, bench, doctor, metrics, completion, bridge, kafka, help)", "frobnicate");
     }
 
     @Test

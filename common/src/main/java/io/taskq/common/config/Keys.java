@@ -28,6 +28,9 @@ public final class Keys {
     public static final List<String> RESULTS_MODES = List.of("on", "off");
     /** The values of {@code permissions.mode}. */
     private static final List<String> PERMISSIONS_MODES = List.of("owner", "group");
+    /** One server of {@code kafka.bootstrap}: a host name or address (IPv6 in brackets), a colon and a port. */
+    private static final Pattern BOOTSTRAP_SERVER =
+            Pattern.compile("(?:[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):(\\d{1,5})");
 
     public static final ConfigKey<Path> DATA_DIR = pathKey("data-dir", "var/taskq",
             "Directory holding the task queue, the results map and the ledger; relative paths start at the working "
@@ -119,12 +122,50 @@ public final class Keys {
     public static final ConfigKey<Path> DEMO_DATA_DIR = pathKey("demo.data-dir", "var/taskq-demo",
             "Data directory of the demo; each demo run empties it first (only if it holds an earlier demo run).");
 
+    /** Prefix of the free-form Kafka client properties in the configuration file ({@code kafka.client.linger.ms}). */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP = new ConfigKey<>("kafka.bootstrap", "127.0.0.1:9092",
+            "Kafka brokers the Kafka commands and the bridge connect to (bootstrap.servers): host:port, "
+                    + "comma-separated. No other TaskQ command opens a network connection.", String::trim,
+            Keys::isBootstrapList, "must be host:port[,host:port...] with ports 1..65535", v -> v);
+    public static final ConfigKey<String> KAFKA_TASKS_TOPIC = topicKey("kafka.tasks-topic", "taskq-tasks",
+            "Kafka topic of task records: the bridge consumes it, taskq kafka produce writes it.");
+    public static final ConfigKey<String> KAFKA_RESULTS_TOPIC = topicKey("kafka.results-topic", "taskq-results",
+            "Kafka topic the bridge publishes one outcome per task record to, keyed by the task record's key.");
+    public static final ConfigKey<String> KAFKA_GROUP = new ConfigKey<>("kafka.group", "taskq-bridge",
+            "Consumer group of the bridges on the tasks topic: the hosts that share the work.", String::trim,
+            v -> v.matches("[A-Za-z0-9._-]{1,249}"), "must be 1..249 letters, digits, '.', '_' or '-'", v -> v);
+    public static final ConfigKey<Integer> KAFKA_PARTITIONS = intKey("kafka.partitions", 6, 1, 10_000,
+            "Partitions of a topic TaskQ creates because it does not exist yet (tasks and results topics).");
+    public static final ConfigKey<Integer> KAFKA_REPLICATION = intKey("kafka.replication-factor", 1, 1, 32,
+            "Replication factor of a topic TaskQ creates; 1 suits the development broker, 3 a production cluster.");
+    public static final ConfigKey<Duration> KAFKA_TIMEOUT = durationKey("kafka.timeout", Duration.ofSeconds(15),
+            Duration.ofMillis(500), Duration.ofMinutes(10),
+            "How long a Kafka command or the bridge waits for the brokers before it stops with one line and exit "
+                    + "code 1.");
+    public static final ConfigKey<String> BRIDGE_HOST_ID = new ConfigKey<>("bridge.host-id", "",
+            "This host's name among the bridges; its transactional id is taskq-bridge-<host-id>, so a restarted "
+                    + "bridge fences its dead predecessor. Empty: an id generated once and kept in the data "
+                    + "directory (bridge/host-id).", String::trim, v -> v.matches("[A-Za-z0-9._-]{0,100}"),
+            "must be empty or up to 100 letters, digits, '.', '_' or '-'", v -> v);
+    public static final ConfigKey<Duration> BRIDGE_COMMIT_INTERVAL = durationKey("bridge.commit-interval",
+            Duration.ofMillis(100), Duration.ofMillis(1), Duration.ofMinutes(1),
+            "How often the bridge commits a transaction of finished outcomes and their offsets.");
+    public static final ConfigKey<Integer> BRIDGE_MAX_BACKLOG = intKey("bridge.max-backlog", 20_000, 1,
+            1_000_000_000, "Tasks put by the bridge and not finished yet above which it pauses taking records.");
+    public static final ConfigKey<Duration> BRIDGE_TRANSACTION_TIMEOUT = durationKey("bridge.transaction-timeout",
+            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(15),
+            "Kafka's transaction.timeout.ms for the bridge: an open transaction of a killed or frozen host is "
+                    + "aborted after this, and readers of its partitions wait that long at most.");
+
     public static final List<ConfigKey<?>> ALL = List.of(DATA_DIR, PERMISSIONS_MODE, ALLOW_OTHER_WRITABLE, SLOTS_MAX,
             ROLL_CYCLE, MAX_BODY_BYTES, MIN_FREE_BYTES, KEEP_CYCLES, BATCH_SIZE, COMMIT_GROUP,
             IDLE, HANDLER, HEARTBEAT, LEASE,
             STOP_GRACE, MAX_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, TASK_TIMEOUT, RESULTS,
             RATE, PRODUCER_BATCH, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
-            DEMO_DATA_DIR);
+            DEMO_DATA_DIR, KAFKA_BOOTSTRAP, KAFKA_TASKS_TOPIC, KAFKA_RESULTS_TOPIC, KAFKA_GROUP, KAFKA_PARTITIONS,
+            KAFKA_REPLICATION, KAFKA_TIMEOUT, BRIDGE_HOST_ID, BRIDGE_COMMIT_INTERVAL, BRIDGE_MAX_BACKLOG,
+            BRIDGE_TRANSACTION_TIMEOUT);
 
     private Keys() {
     }
@@ -196,6 +237,27 @@ public final class Keys {
                                                String whatIsAllowed, String meaning) {
         return new ConfigKey<>(name, defaultValue, meaning, s -> s.trim().toLowerCase(Locale.ROOT), choices::contains,
                 whatIsAllowed, v -> v);
+    }
+
+    /** A Kafka topic name: 1..249 letters, digits, '.', '_' or '-'. */
+    private static ConfigKey<String> topicKey(String name, String defaultValue, String meaning) {
+        return new ConfigKey<>(name, defaultValue, meaning, String::trim, v -> v.matches("[A-Za-z0-9._-]{1,249}"),
+                "must be a Kafka topic name: 1..249 letters, digits, '.', '_' or '-'", v -> v);
+    }
+
+    /** {@code host:port[,host:port...]}, ports 1..65535; a host is a name, an IPv4 address or a bracketed IPv6 one. */
+    private static boolean isBootstrapList(String v) {
+        if (v.isEmpty())
+            return false;
+        for (String server : v.split(",", -1)) {
+            Matcher m = BOOTSTRAP_SERVER.matcher(server.trim());
+            if (!m.matches())
+                return false;
+            int port = Integer.parseInt(m.group(1));
+            if (port < 1 || port > 65535)
+                return false;
+        }
+        return true;
     }
 
     private static ConfigKey<Path> pathKey(String name, String defaultValue, String meaning) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,16 @@ public final class TaskQConfig {
 
     private final Map<ConfigKey<?>, Object> values;
     private final Map<ConfigKey<?>, String> sources;
+    /** Kafka client properties from {@code kafka.client.*} in the file, without the prefix; checked by their user. */
+    private final Map<String, String> kafkaClient;
+    private final String kafkaClientSource;
 
-    private TaskQConfig(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, String> sources) {
+    private TaskQConfig(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, String> sources,
+                        Map<String, String> kafkaClient, String kafkaClientSource) {
         this.values = values;
         this.sources = sources;
+        this.kafkaClient = kafkaClient;
+        this.kafkaClientSource = kafkaClientSource;
     }
 
     /** The built-in defaults only. */
@@ -52,8 +59,9 @@ public final class TaskQConfig {
         Map<ConfigKey<?>, String> sources = new LinkedHashMap<>();
         for (ConfigKey<?> key : Keys.ALL)
             sources.put(key, "default");
+        Map<String, String> kafkaClient = new TreeMap<>();
         if (file != null)
-            readFile(file, raw, sources);
+            readFile(file, raw, sources, kafkaClient);
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String var = e.getKey();
             if (!var.startsWith("TASKQ_") || LAUNCHER_VARIABLES.contains(var))
@@ -84,7 +92,8 @@ public final class TaskQConfig {
                 throw TaskQException.usage(describeSource(key, sources.get(key), text) + ": " + ex.getMessage());
             }
         }
-        TaskQConfig config = new TaskQConfig(values, sources);
+        TaskQConfig config = new TaskQConfig(values, sources, Collections.unmodifiableMap(kafkaClient),
+                file == null ? "default" : file.toString());
         config.crossCheck();
         return config;
     }
@@ -108,7 +117,8 @@ public final class TaskQConfig {
         return key.name() + "=" + value + " in " + source;
     }
 
-    private static void readFile(Path file, Map<ConfigKey<?>, String> raw, Map<ConfigKey<?>, String> sources) {
+    private static void readFile(Path file, Map<ConfigKey<?>, String> raw, Map<ConfigKey<?>, String> sources,
+                                 Map<String, String> kafkaClient) {
         String text;
         try {
             text = Files.readString(file);
@@ -131,9 +141,17 @@ public final class TaskQConfig {
         flatten("", (Map<?, ?>) doc, flat, file);
         for (Map.Entry<String, Object> e : flat.entrySet()) {
             ConfigKey<?> key = Keys.byName(e.getKey());
+            if (key == null && e.getKey().startsWith(Keys.KAFKA_CLIENT_PREFIX)
+                    && e.getKey().length() > Keys.KAFKA_CLIENT_PREFIX.length()) {
+                if (e.getValue() == null)
+                    throw TaskQException.usage(e.getKey() + " in " + file + ": has no value (a Kafka client property "
+                            + "needs one; remove the line for Kafka's default)");
+                kafkaClient.put(e.getKey().substring(Keys.KAFKA_CLIENT_PREFIX.length()), String.valueOf(e.getValue()));
+                continue;
+            }
             if (key == null)
                 throw TaskQException.usage("config file " + file + ": unknown key '" + e.getKey() + "' (known: "
-                        + knownNames() + ")");
+                        + knownNames() + ", and " + Keys.KAFKA_CLIENT_PREFIX + "* for Kafka client properties)");
             if (e.getValue() == null)
                 throw TaskQException.usage(key.name() + " in " + file
                         + ": has no value (allowed: remove the line for the default " + key.defaultText() + ")");
@@ -170,6 +188,20 @@ public final class TaskQConfig {
     /** The data directory's permissions and what a process accepts: {@code permissions.*}. */
     public DataDirAccess dataDirAccess() {
         return Keys.dataDirAccess(get(Keys.PERMISSIONS_MODE), get(Keys.ALLOW_OTHER_WRITABLE));
+    }
+
+    /**
+     * The Kafka client properties the file gives as {@code kafka.client.<property>: value}, by property name without
+     * the prefix, sorted. Only the Kafka commands and the bridge use them, and they check the names against Kafka's
+     * own lists; empty when the file has none.
+     */
+    public Map<String, String> kafkaClientProperties() {
+        return kafkaClient;
+    }
+
+    /** Where {@link #kafkaClientProperties()} came from: the configuration file, or "default" without one. */
+    public String kafkaClientSource() {
+        return kafkaClientSource;
     }
 
     /** The effective value of {@code key}. */

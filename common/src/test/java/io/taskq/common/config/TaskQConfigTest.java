@@ -126,4 +126,29 @@ class TaskQConfigTest {
         assertNotEquals("default", c.source(Keys.DATA_DIR));
         assertEquals(Path.of("/var/lib/taskq/demo"), c.get(Keys.DEMO_DATA_DIR));
     }
+
+    @Test
+    void shouldKeepKafkaClientPropertiesApartFromTheKeys() throws IOException {
+        Path file = yaml("kafka:\n  bootstrap: a:1,b.example:9093\n  client:\n    linger.ms: 20\n"
+                + "    session.timeout.ms: 6000\n");
+        TaskQConfig config = TaskQConfig.load(file, Map.of(), Map.of());
+        assertEquals("a:1,b.example:9093", config.get(Keys.KAFKA_BOOTSTRAP));
+        assertEquals(Map.of("linger.ms", "20", "session.timeout.ms", "6000"), config.kafkaClientProperties());
+        assertEquals(file.toString(), config.kafkaClientSource());
+        assertEquals(Map.of(), TaskQConfig.defaults().kafkaClientProperties());
+    }
+
+    @Test
+    void shouldRefuseABootstrapListWithoutAPortAndAKafkaClientPropertyWithoutAValue() throws IOException {
+        assertEquals("--bootstrap=localhost: must be host:port[,host:port...] with ports 1..65535",
+                refusal(null, Map.of(), Map.of("kafka.bootstrap", new String[]{"localhost", "--bootstrap"})));
+        assertEquals("kafka.bootstrap=a:1,b:70000 in " + yaml("kafka:\n  bootstrap: a:1,b:70000\n")
+                        + ": must be host:port[,host:port...] with ports 1..65535",
+                refusal(dir.resolve("taskq.yaml"), Map.of(), Map.of()));
+        Path file = yaml("kafka:\n  client:\n    linger.ms:\n");
+        assertTrue(refusal(file, Map.of(), Map.of()).startsWith("kafka.client.linger.ms in " + file
+                + ": has no value"));
+        assertTrue(refusal(yaml("kafka:\n  tasks-topic: a/b\n"), Map.of(), Map.of())
+                .endsWith("must be a Kafka topic name: 1..249 letters, digits, '.', '_' or '-'"));
+    }
 }

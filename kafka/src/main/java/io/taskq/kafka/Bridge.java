@@ -1,0 +1,586 @@
+package io.taskq.kafka;
+
+import io.taskq.common.StreamSealedException;
+import io.taskq.common.TaskQException;
+import io.taskq.common.store.DataDirectory;
+import io.taskq.common.store.Progress;
+import io.taskq.common.store.ResultsReader;
+import io.taskq.common.store.TaskOutcome;
+import io.taskq.producer.TaskProducer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One host's bridge between Kafka and its data directory. It takes task records from the tasks topic in a consumer
+ * group, puts each into the data directory (recording its {@link Origin} first, in the {@link OriginLog}), follows
+ * the results log, and publishes outcomes to the results topic in Kafka transactions that also commit the consumed
+ * offsets (KIP-447). Per partition it publishes only the finished prefix of what it consumed, in offset order, so an
+ * outcome is in the results topic if and only if its record's offset is below the group's committed offset: a
+ * read_committed reader sees exactly one outcome per task record, across kills, restarts and partitions moving.
+ * <ul>
+ *   <li>A restarted bridge resumes from the committed offsets; a record it had put before is not put again (its
+ *   local outcome is published when it is done).</li>
+ *   <li>On revocation it commits what is finished, then forgets the partition: it never publishes for a partition it
+ *   lost, even for tasks its host finishes later. A zombie (a frozen host whose partitions moved) has a stale group
+ *   generation, so its transaction fails and is aborted.</li>
+ *   <li>Its transactional id is stable per host ({@code taskq-bridge-<host-id>}), so a restarted bridge fences its
+ *   dead predecessor at once.</li>
+ * </ul>
+ * It is the only producer of its data directory: it holds {@code bridge/lock} and refuses a data directory with
+ * tasks it did not put. Not thread-safe: {@link #run()} runs on one thread, and {@link #stop()} may be called from
+ * any other (a shutdown hook).
+ */
+public final class Bridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** Header of a task record carrying the task's {@code value}, a 4-byte big-endian int (CSV and count input). */
+    public static final String VALUE_HEADER = "taskq-value";
+    /** Header of a task record carrying the task's {@code payload}, an 8-byte big-endian double. */
+    public static final String PAYLOAD_HEADER = "taskq-payload";
+    /** The bridge's folder in the data directory. */
+    public static final String DIR = "bridge";
+    /** Longest wait in one consumer poll: how quickly outcomes are picked up when no records come. */
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** How often the backlog is measured for backpressure. */
+    private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
+
+    private final BridgeSettings settings;
+    private final TaskProducer producer;
+    private final DataDirectory data;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final OriginLog originLog;
+    private final String hostId;
+    private final ResultsReader results;
+    private final String tasksTopic;
+
+    /**
+     * Origin of every task in the data directory by seq, but for tasks of records below their partition's committed
+     * offset, which are pruned: such a record is never consumed again, and its outcome is published.
+     */
+    private final Map<Long, Origin> origins = new HashMap<>();
+    /** Seq of every task put from the tasks topic, by partition and offset. */
+    private final Map<Integer, TreeMap<Long, Long>> localSeqs = new HashMap<>();
+    /** What this bridge owns now, and what of it waits to be published. */
+    private final PublishQueue queue;
+    private final List<Origin> intents = new ArrayList<>();
+    private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
+
+    private KafkaProducer<byte[], byte[]> kafkaProducer;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean stopping;
+    private TaskQException fatal;
+    private boolean paused;
+    private long lastBacklogCheck;
+    private long putCount;
+    private long publishedCount;
+    private long transactions;
+    private long aborted;
+
+    private Bridge(BridgeSettings settings, TaskProducer producer, FileChannel lockChannel, FileLock lock,
+                   OriginLog originLog, String hostId) {
+        this.settings = settings;
+        this.producer = producer;
+        this.data = producer.data();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.originLog = originLog;
+        this.hostId = hostId;
+        this.tasksTopic = settings.kafka().tasksTopic();
+        this.results = new ResultsReader(data);
+        this.queue = new PublishQueue(tasksTopic, origins::get);
+    }
+
+    /**
+     * Opens the data directory (creating it if needed), takes the bridge lock and reads the origin log. Does not
+     * connect yet.
+     *
+     * @throws TaskQException (exit code 2) if another bridge holds the data directory, if it holds tasks the bridge
+     *                        did not put, or if its stream is sealed
+     */
+    public static Bridge open(BridgeSettings settings) {
+        TaskProducer producer = TaskProducer.open(settings.producer());
+        FileChannel channel = null;
+        try {
+            Path dir = producer.data().dir().resolve(DIR);
+            Files.createDirectories(dir);
+            Path lockFile = dir.resolve("lock");
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null)
+                throw TaskQException.usage("another taskq bridge runs on data directory " + producer.data().dir()
+                        + " (it holds " + lockFile + "); one bridge per data directory");
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+            String hostId = hostId(settings, dir);
+            OriginLog log = OriginLog.open(dir.resolve("origins"));
+            Bridge bridge = new Bridge(settings, producer, channel, lock, log, hostId);
+            bridge.recover();
+            return bridge;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            producer.close();
+            throw TaskQException.usage("data directory " + producer.data().dir() + ": cannot set up the bridge's "
+                    + "files (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            producer.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null)
+            return;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot close {}: {}", channel, e.toString());
+        }
+    }
+
+    /** {@code bridge.host-id}, or the id kept in {@code bridge/host-id} (created once). */
+    private static String hostId(BridgeSettings settings, Path dir) throws IOException {
+        if (!settings.hostId().isEmpty())
+            return settings.hostId();
+        Path file = dir.resolve("host-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (id.matches("[A-Za-z0-9._-]{1,100}"))
+                return id;
+            throw TaskQException.usage(file + ": '" + id + "' is not a host id (1..100 letters, digits, '.', '_' "
+                    + "or '-'); set bridge.host-id or delete the file");
+        }
+        String id = "h-" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
+    }
+
+    /** Rebuilds the origins of the tasks in the data directory from the origin log: the last intent per seq wins. */
+    private void recover() {
+        long submitted = producer.submitted();
+        if (data.ledger().sealedCount() >= 0)
+            throw TaskQException.usage("the stream in " + data.dir() + " is sealed; a bridge needs an open stream "
+                    + "(use a data directory of its own)");
+        Origin[] bySeq = new Origin[(int) Math.min(submitted, Integer.MAX_VALUE)];
+        for (Origin o : originLog.recovered())
+            if (o.seq() < submitted)
+                bySeq[(int) o.seq()] = o;
+        long missing = 0;
+        for (Origin o : bySeq)
+            if (o == null)
+                missing++;
+        if (missing > 0)
+            throw TaskQException.usage("data directory " + data.dir() + " holds " + missing + " of its " + submitted
+                    + " tasks that no bridge put (another producer?); the bridge must be the only producer of its "
+                    + "data directory: give it one of its own");
+        for (Origin o : bySeq) {
+            origins.put(o.seq(), o);
+            if (o.topic().equals(tasksTopic))
+                localSeqs.computeIfAbsent(o.partition(), p -> new TreeMap<>()).put(o.offset(), o.seq());
+        }
+        LOG.info("bridge host {}: data directory {} holds {} tasks put by bridges; origin log {} entries", hostId,
+                data.dir(), submitted, originLog.recovered().size());
+    }
+
+    /** This bridge's host id. */
+    public String hostId() {
+        return hostId;
+    }
+
+    /** Kafka's transactional id of this host's bridge. */
+    public String transactionalId() {
+        return "taskq-bridge-" + hostId;
+    }
+
+    /**
+     * Checks the brokers, creates the topics if missing, starts the transactional producer (fencing a predecessor
+     * with the same host id, and aborting its open transaction) and joins the group.
+     *
+     * @throws TaskQException (exit code 1) if the brokers do not answer within {@code kafka.timeout}
+     */
+    public void connect() {
+        KafkaSettings kafka = settings.kafka();
+        try (KafkaAdmin admin = KafkaAdmin.connect(kafka)) {
+            admin.ensureTopic(kafka.tasksTopic());
+            admin.ensureTopic(kafka.resultsTopic());
+        }
+        try {
+            kafkaProducer = new KafkaProducer<>(kafka.transactionalProducer(transactionalId(),
+                    settings.transactionTimeout()));
+            kafkaProducer.initTransactions();
+            consumer = new KafkaConsumer<>(kafka.consumer(kafka.group()));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw KafkaAdmin.unreachable(kafka, e);
+        }
+        consumer.subscribe(List.of(kafka.tasksTopic()), new Rebalance());
+    }
+
+    /** Asks {@link #run()} to stop after its current step; callable from any thread. */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null)
+            c.wakeup();
+    }
+
+    /**
+     * Runs until {@link #stop()}: takes records, puts tasks, publishes outcomes. On stop it commits what is finished
+     * and leaves the group.
+     *
+     * @throws TaskQException if the bridge cannot go on: fenced by a newer bridge with its host id, the brokers gone
+     *                        for longer than {@code kafka.timeout}, or the data directory refusing puts
+     */
+    public void run() {
+        long commitEvery = settings.commitInterval().toNanos();
+        long nextCommit = System.nanoTime() + commitEvery;
+        while (!stopping) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(POLL);
+            } catch (WakeupException e) {
+                break;
+            }
+            throwIfFatal();
+            take(records);
+            collectOutcomes();
+            backpressure();
+            long now = System.nanoTime();
+            if (now - nextCommit >= 0) {
+                commit(true);
+                throwIfFatal();
+                nextCommit = now + commitEvery;
+            }
+        }
+        collectOutcomes();
+        commit(false);
+        throwIfFatal();
+    }
+
+    private void throwIfFatal() {
+        if (fatal != null)
+            throw fatal;
+    }
+
+    /** Puts the records not put before, after their intents; queues every record for its outcome. */
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty())
+            return;
+        intents.clear();
+        toPut.clear();
+        long base = producer.submitted();
+        int maxBody = settings.producer().maxBodyBytes();
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            if (!queue.owns(rec.partition()))
+                continue;
+            Long seq = localSeq(rec.partition(), rec.offset());
+            if (seq != null) {
+                queue.consumed(origins.get(seq));
+                continue;
+            }
+            int bodyLength = rec.value() == null ? 0 : rec.value().length;
+            if (bodyLength > maxBody) {
+                // Never put, so never handled: it is dead at once, and its outcome says why.
+                Origin origin = new Origin(-1, rec.topic(), rec.partition(), rec.offset(), rec.key());
+                byte[] error = ("task record body of " + bodyLength + " bytes exceeds queue.max-body-bytes="
+                        + maxBody + " on host " + hostId).getBytes(StandardCharsets.UTF_8);
+                queue.consumed(origin, new TaskOutcome(-1, TaskOutcome.Status.DEAD, error, 0, 0, -1, 0,
+                        System.currentTimeMillis(), 0));
+                continue;
+            }
+            Origin origin = new Origin(base + intents.size(), rec.topic(), rec.partition(), rec.offset(), rec.key());
+            intents.add(origin);
+            toPut.add(rec);
+        }
+        originLog.append(intents);
+        for (int i = 0; i < toPut.size(); i++) {
+            Origin origin = intents.get(i);
+            long seq = put(toPut.get(i));
+            if (seq != origin.seq())
+                throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
+                        + "producer while the bridge expected " + origin.seq() + "; the bridge must be the only "
+                        + "producer of its data directory (it stops here; nothing of it was published)");
+            origins.put(seq, origin);
+            localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), seq);
+            queue.consumed(origin);
+            putCount++;
+        }
+    }
+
+    private Long localSeq(int partition, long offset) {
+        TreeMap<Long, Long> seqs = localSeqs.get(partition);
+        return seqs == null ? null : seqs.get(offset);
+    }
+
+    private long put(ConsumerRecord<byte[], byte[]> rec) {
+        byte[] body = rec.value() == null ? new byte[0] : rec.value();
+        int value = 0;
+        double payload = 0;
+        Header v = rec.headers().lastHeader(VALUE_HEADER);
+        if (v != null && v.value() != null && v.value().length == Integer.BYTES)
+            value = ByteBuffer.wrap(v.value()).getInt();
+        Header p = rec.headers().lastHeader(PAYLOAD_HEADER);
+        if (p != null && p.value() != null && p.value().length == Double.BYTES)
+            payload = ByteBuffer.wrap(p.value()).getDouble();
+        try {
+            return producer.put(value, payload, body);
+        } catch (StreamSealedException e) {
+            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
+                    + "needs an open stream (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Hands each new outcome to its pending record, or parks it until its record is consumed here. */
+    private void collectOutcomes() {
+        results.poll(queue::outcome);
+    }
+
+    /** Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, and resumes below it. */
+    private void backpressure() {
+        long now = System.nanoTime();
+        if (now - lastBacklogCheck < BACKLOG_CHECK_NANOS)
+            return;
+        lastBacklogCheck = now;
+        boolean full = Progress.read(data).backlog() > settings.maxBacklog();
+        if (full && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (!full && paused) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+    }
+
+    /**
+     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction. A commit
+     * that fails for a reason the group explains (a rebalance, a stale generation) is aborted, and with
+     * {@code resetOnFailure} the bridge goes back to the committed offsets; any other failure is fatal.
+     */
+    private void commit(boolean resetOnFailure) {
+        if (kafkaProducer == null || fatal != null)
+            return;
+        PublishQueue.Batch batch = queue.publishable();
+        if (batch.isEmpty())
+            return;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(tasksTopic, p),
+                new OffsetAndMetadata(next)));
+        try {
+            kafkaProducer.beginTransaction();
+            for (int i = 0; i < batch.size(); i++) {
+                Origin origin = batch.origins().get(i);
+                kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
+                        OutcomeMessage.resultKey(origin), OutcomeMessage.of(batch.outcomes().get(i), origin, hostId)
+                        .toJson()));
+            }
+            kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            commitTransaction(batch.size());
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            fatal = new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
+                    + " started, or this one's transaction timed out (bridge.transaction-timeout) while it was "
+                    + "frozen or the brokers were away; it stops without publishing more, and a restart resumes from "
+                    + "the data directory", e);
+            return;
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.warn("bridge host {}: transaction of {} outcomes not committed ({}); aborting it and resuming from "
+                    + "the committed offsets", hostId, batch.size(), e.toString());
+            try {
+                kafkaProducer.abortTransaction();
+            } catch (KafkaException | IllegalStateException abortFailed) {
+                fatal = new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka transaction ("
+                        + e.getClass().getSimpleName() + ", then " + abortFailed.getClass().getSimpleName() + ": "
+                        + abortFailed.getMessage() + "); the bridge stops; restarted, it resumes from the data "
+                        + "directory and the committed offsets", e);
+                return;
+            }
+            aborted++;
+            queue.failed(batch);
+            if (resetOnFailure)
+                start(queue.owned());
+            return;
+        }
+        queue.published(batch);
+        batch.nextOffsets().forEach(this::prune);
+        publishedCount += batch.size();
+        transactions++;
+    }
+
+    /**
+     * Commits the open transaction. A commit that times out (the brokers away, say for a restart) must be retried,
+     * not aborted: it is retried until it completes or fails otherwise, unless the bridge is stopping.
+     */
+    private void commitTransaction(int outcomes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kafkaProducer.commitTransaction();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (stopping)
+                    throw e;
+                LOG.warn("bridge host {}: commit of a transaction of {} outcomes timed out (attempt {}: {}); the "
+                        + "brokers at {} are away; retrying", hostId, outcomes, attempt, e.getMessage(),
+                        settings.kafka().bootstrap());
+            }
+        }
+    }
+
+    /**
+     * Starts owning {@code partitions} at their committed offsets (the beginning if none), forgetting what was pending
+     * for them: their records are consumed again from there.
+     */
+    private void start(Collection<Integer> partitions) {
+        if (partitions.isEmpty())
+            return;
+        Set<TopicPartition> tps = new HashSet<>();
+        for (int p : partitions)
+            tps.add(new TopicPartition(tasksTopic, p));
+        Map<TopicPartition, OffsetAndMetadata> committed = null;
+        while (committed == null) {
+            try {
+                committed = consumer.committed(tps);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Offsets in an open transaction of a dead or frozen bridge are not stable until Kafka aborts it
+                // (bridge.transaction-timeout): wait for that rather than start from a guess.
+                LOG.warn("bridge host {}: committed offsets of {} not available yet ({}); waiting", hostId,
+                        partitions, e.getMessage());
+                if (stopping)
+                    throw e;
+            }
+        }
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(tps);
+        for (TopicPartition tp : tps) {
+            OffsetAndMetadata c = committed.get(tp);
+            long offset = c != null ? c.offset() : beginning.getOrDefault(tp, 0L);
+            consumer.seek(tp, offset);
+            prune(tp.partition(), offset);
+            queue.own(tp.partition(), offset);
+        }
+        if (paused)
+            consumer.pause(tps);
+        LOG.info("bridge host {}: owns {} from offsets {}", hostId, partitions, tps.stream()
+                .map(tp -> tp.partition() + "@" + queue.publishedUpTo(tp.partition())).toList());
+    }
+
+    /**
+     * Forgets the origins of {@code partition}'s records below {@code committed}: the group never consumes them again
+     * (committed offsets only move forward), and their outcomes are published, so the index stays as small as what
+     * is in flight.
+     */
+    private void prune(int partition, long committed) {
+        TreeMap<Long, Long> seqs = localSeqs.get(partition);
+        if (seqs == null)
+            return;
+        SortedMap<Long, Long> below = seqs.headMap(committed);
+        for (Long seq : below.values())
+            origins.remove(seq);
+        below.clear();
+    }
+
+    /** Tasks put so far by this bridge process. */
+    public long putCount() {
+        return putCount;
+    }
+
+    /** Outcomes published (committed) so far by this bridge process. */
+    public long publishedCount() {
+        return publishedCount;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (consumer != null)
+                consumer.close(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            LOG.warn("bridge host {}: leaving the group failed: {}", hostId, e.toString());
+        }
+        try {
+            if (kafkaProducer != null)
+                kafkaProducer.close(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            LOG.warn("bridge host {}: closing the producer failed: {}", hostId, e.toString());
+        }
+        LOG.info("bridge host {}: put {} tasks, published {} outcomes in {} transactions ({} aborted)", hostId,
+                putCount, publishedCount, transactions, aborted);
+        results.close();
+        originLog.close();
+        try {
+            lock.release();
+        } catch (IOException e) {
+            LOG.warn("Cannot release the bridge lock: {}", e.toString());
+        }
+        closeQuietly(lockChannel);
+        producer.close();
+    }
+
+    /** Commits what is finished before partitions go, then forgets them; starts new ones at their committed offsets. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            collectOutcomes();
+            commit(false);
+            for (TopicPartition tp : partitions)
+                queue.forget(tp.partition());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions)
+                queue.forget(tp.partition());
+            LOG.warn("bridge host {}: lost {} without committing (the group moved on without it)", hostId,
+                    partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            List<Integer> ps = new ArrayList<>();
+            for (TopicPartition tp : partitions)
+                ps.add(tp.partition());
+            start(ps);
+        }
+    }
+
+}
