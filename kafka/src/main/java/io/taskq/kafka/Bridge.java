@@ -332,6 +332,8 @@ public final class Bridge implements AutoCloseable {
             Origin origin = new Origin(base + intents.size(), rec.topic(), rec.partition(), rec.offset(), rec.key());
             intents.add(origin);
             toPut.add(rec);
+            // Queued now, in its place among the partition's records; put below (a put that fails stops the bridge).
+            queue.consumed(origin);
         }
         originLog.append(intents);
         for (int i = 0; i < toPut.size(); i++) {
@@ -343,7 +345,6 @@ public final class Bridge implements AutoCloseable {
                         + "producer of its data directory (it stops here; nothing of it was published)");
             origins.put(seq, origin);
             localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), seq);
-            queue.consumed(origin);
             putCount++;
         }
     }

@@ -89,6 +89,7 @@ final class PublishQueue {
      * {@code origin.seq()} (now or before a restart); its outcome is attached if it is parked.
      *
      * @throws IllegalArgumentException if the partition is not owned
+     * @throws IllegalStateException    if the record's offset is not above every offset of its partition so far
      */
     void consumed(Origin origin) {
         add(origin, parked.remove(origin.seq()));
@@ -106,6 +107,11 @@ final class PublishQueue {
         Partition p = owned.get(origin.partition());
         if (p == null)
             throw new IllegalArgumentException("partition " + origin.partition() + " is not owned");
+        // The whole guarantee rests on this order: a record out of place would be published past an earlier one.
+        long after = p.queue.isEmpty() ? p.publishedUpTo - 1 : p.queue.peekLast().origin.offset();
+        if (origin.offset() <= after)
+            throw new IllegalStateException("partition " + origin.partition() + ": record at offset "
+                    + origin.offset() + " consumed after offset " + after + "; records must come in offset order");
         Pending pending = new Pending(origin, outcome);
         p.queue.add(pending);
         if (origin.seq() >= 0)

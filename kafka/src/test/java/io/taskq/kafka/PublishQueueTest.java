@@ -141,4 +141,15 @@ class PublishQueueTest {
         assertThrows(IllegalArgumentException.class, () -> queue.consumed(a, dead));
         assertThrows(IllegalArgumentException.class, () -> queue.consumed(put(9, 0)), "partition 9 is not owned");
     }
+
+    @Test
+    void shouldRefuseARecordOutOfOffsetOrder() {
+        queue.own(0, 5);
+        Origin below = put(0, 4);
+        assertThrows(IllegalStateException.class, () -> queue.consumed(below), "below the committed offset");
+        Origin a = put(0, 6);
+        Origin b = put(0, 7);
+        queue.consumed(b);
+        assertThrows(IllegalStateException.class, () -> queue.consumed(a), "a put after b, but offset 6 < 7");
+    }
 }
