@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskq.common.Await;
 import io.taskq.common.store.Progress;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tasks are {@code taskq kafka produce --count}: record {@code <job>-i} has value {@code i mod 1000} and payload
  * {@code i * 0.5}, and the example handler answers {@code value + 1} and {@code payload * 2 = i}.
  */
+@Tag(KafkaBroker.TAG)
 class KafkaBridgeTest extends ProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);

@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  * Not thread-safe; used from the test thread.
  */
 final class KafkaBroker {
+    /**
+     * The JUnit tag of the tests that need a broker: left out of the default build (system-tests/pom.xml), run by
+     * .ci/run on their own.
+     */
+    static final String TAG = "kafka";
+
     /** A cold start (format, then broker) takes about 5 s on 2 cores; much more when the machine is loaded. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern READY = Pattern.compile("kafka broker ready: bootstrap (\\S+)");

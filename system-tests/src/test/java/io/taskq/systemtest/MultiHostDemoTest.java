@@ -1,5 +1,6 @@
 package io.taskq.systemtest;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code taskq demo --hosts}: a development broker, two hosts of a bridge and a consumer each, all separate JVMs, and
  * a verified results topic; every process it started is gone when it returns.
  */
+@Tag(KafkaBroker.TAG)
 class MultiHostDemoTest extends ProcessTest {
     @Test
     @Timeout(600)
