@@ -181,34 +181,7 @@ public final class TaskProducer implements Closeable {
         QueuedBatch tasks = batch.tasks();
         if (tasks.isEmpty())
             return -1;
-        if (space.charge(TASK_EXCERPT_BYTES + tasks.taskBytes(), reclaim))
-            pruneAfterRoll();
-        long first;
-        try (DocumentContext dc = appender.writingDocument()) {
-            long sealed = ledger.sealedCount();
-            if (sealed >= 0) {
-                dc.rollbackOnClose();
-                throw new StreamSealedException(sealed);
-            }
-            first = ledger.submitted();
-            long now = System.nanoTime();
-            tasks.stamp(first, now);
-            try {
-                Excerpts.writeBatch(dc.wire(), tasks);
-            } catch (RuntimeException e) {
-                dc.rollbackOnClose();
-                throw e;
-            }
-            ledger.publishSubmitted(first + tasks.count());
-            if (first == 0)
-                ledger.recordFirstPut(now);
-        } catch (InternalError e) {
-            throw mappedWriteFailed(e);
-        } catch (IORuntimeException e) {
-            throw growFailed(e);
-        }
-        if (durable != null)
-            durable.flush();
+        long first = append(null, null, tasks);
         batch.clear();
         return first;
     }
@@ -221,31 +194,46 @@ public final class TaskProducer implements Closeable {
 
     /** Appends {@code t}, with {@code body}'s remaining bytes as its body unless {@code body} is null. */
     private long append(QueuedTask t, ByteBuffer body) {
-        int bodyBytes = t.bodyLength() + (body == null ? 0 : body.remaining());
-        if (space.charge(TASK_EXCERPT_BYTES + bodyBytes, reclaim))
+        return append(t, body, null);
+    }
+
+    /**
+     * Appends one excerpt under the queue's write lock and returns its first seq: {@code batch}'s tasks when it is not
+     * null, else task {@code t} (with {@code body}'s remaining bytes as its body unless {@code body} is null).
+     */
+    private long append(QueuedTask t, ByteBuffer body, QueuedBatch batch) {
+        long bytes = batch != null ? batch.taskBytes() : t.bodyLength() + (body == null ? 0 : body.remaining());
+        if (space.charge(TASK_EXCERPT_BYTES + bytes, reclaim))
             pruneAfterRoll();
-        long seq;
+        long first;
         try (DocumentContext dc = appender.writingDocument()) {
             long sealed = ledger.sealedCount();
             if (sealed >= 0) {
                 dc.rollbackOnClose();
                 throw new StreamSealedException(sealed);
             }
-            seq = ledger.submitted();
+            first = ledger.submitted();
             long now = System.nanoTime();
-            t.seq(seq).createdNanos(now);
+            int count;
             try {
-                if (body == null)
-                    Excerpts.writeTask(dc.wire(), t);
-                else
-                    Excerpts.writeTask(dc.wire(), t, body);
+                if (batch != null) {
+                    Excerpts.writeBatch(dc.wire(), batch.stamp(first, now));
+                    count = batch.count();
+                } else {
+                    t.seq(first).createdNanos(now);
+                    if (body == null)
+                        Excerpts.writeTask(dc.wire(), t);
+                    else
+                        Excerpts.writeTask(dc.wire(), t, body);
+                    count = 1;
+                }
             } catch (RuntimeException e) {
-                // Closing the document would commit the excerpt half-written, a second task with this seq.
+                // Closing the document would commit the excerpt half-written: a second excerpt with these seqs.
                 dc.rollbackOnClose();
                 throw e;
             }
-            ledger.publishSubmitted(seq + 1);
-            if (seq == 0)
+            ledger.publishSubmitted(first + count);
+            if (first == 0)
                 ledger.recordFirstPut(now);
         } catch (InternalError e) {
             throw mappedWriteFailed(e);
@@ -254,7 +242,7 @@ public final class TaskProducer implements Closeable {
         }
         if (durable != null)
             durable.flush();
-        return seq;
+        return first;
     }
 
     /**
