@@ -1,15 +1,18 @@
 package io.taskq.common.wire;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
 import net.openhft.chronicle.bytes.BytesOut;
-import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Many tasks in one excerpt of the task queue: what a batch put writes, and what a consumer copies out of the queue to
@@ -40,15 +43,24 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
     public static final int FIXED_BYTES = 20;
     /** Bytes of a task in a batch besides its body and its body's length. */
     static final int TASK_FIXED_BYTES = 12;
+    /** The most bytes a body's length takes as a stop-bit number (an int, seven bits a byte). */
+    private static final int MAX_STOP_BIT_BYTES = 5;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private long firstSeq;
     private long createdNanos;
     private int count;
-    /** The tasks, encoded; grows to the largest batch seen. */
-    private final Bytes<?> tasks = Bytes.allocateElasticOnHeap(256);
+    /**
+     * The tasks, encoded in {@code tasks[0..used)}; the array grows to the largest batch seen. A plain array with
+     * view handles, not Chronicle Bytes: each Bytes write checks bounds, state and thread, which was most of a batched
+     * put's time in profiles, and of a fresh JVM's first batches before those paths were compiled.
+     */
+    private byte[] tasks = new byte[256];
+    private int used;
     /** The seq and the offset in {@link #tasks} of the next task a sequential read finds. */
     private long cursorSeq;
-    private long cursorOffset;
+    private int cursorOffset;
 
     public long firstSeq() {
         return firstSeq;
@@ -73,7 +85,7 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
 
     /** Bytes of the encoded tasks, without the fixed part. */
     public long taskBytes() {
-        return tasks.writePosition();
+        return used;
     }
 
     /** Sets the seq of the first task and the time of the put; the producer does so under the queue's write lock. */
@@ -86,22 +98,29 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
     /** Empties the batch. */
     public QueuedBatch clear() {
         count = 0;
-        tasks.clear();
+        used = 0;
         rewind();
         return this;
     }
 
     /** Adds a task without a body. */
     public QueuedBatch add(int value, double payload) {
-        tasks.writeInt(value).writeDouble(payload).writeStopBit(0);
+        int at = reserve(TASK_FIXED_BYTES + 1);
+        putFixed(at, value, payload);
+        tasks[at + TASK_FIXED_BYTES] = 0; // the body's length, 0, as a one-byte stop-bit number
+        used = at + TASK_FIXED_BYTES + 1;
         count++;
         return this;
     }
 
     /** Adds a task whose body is {@code body[from..from+length)}, copied. */
     public QueuedBatch add(int value, double payload, byte[] body, int from, int length) {
-        tasks.writeInt(value).writeDouble(payload).writeStopBit(length);
-        tasks.write(body, from, length);
+        Objects.checkFromIndexSize(from, length, body.length);
+        int at = reserve(TASK_FIXED_BYTES + MAX_STOP_BIT_BYTES + length);
+        putFixed(at, value, payload);
+        int bodyAt = putStopBit(at + TASK_FIXED_BYTES, length);
+        System.arraycopy(body, from, tasks, bodyAt, length);
+        used = bodyAt + length;
         count++;
         return this;
     }
@@ -111,11 +130,45 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
         int length = body.remaining();
         if (body.hasArray())
             return add(value, payload, body.array(), body.arrayOffset() + body.position(), length);
-        tasks.writeInt(value).writeDouble(payload).writeStopBit(length);
-        for (int i = body.position(), end = body.limit(); i < end; i++)
-            tasks.writeByte(body.get(i));
+        int at = reserve(TASK_FIXED_BYTES + MAX_STOP_BIT_BYTES + length);
+        putFixed(at, value, payload);
+        int bodyAt = putStopBit(at + TASK_FIXED_BYTES, length);
+        body.get(body.position(), tasks, bodyAt, length);
+        used = bodyAt + length;
         count++;
         return this;
+    }
+
+    /**
+     * Makes room for {@code bytes} more bytes and returns where they start. Growing doubles the array, so a batch
+     * reused at one size allocates nothing once it has reached it.
+     */
+    private int reserve(long bytes) {
+        long needed = used + bytes;
+        if (needed > tasks.length) {
+            if (needed > Integer.MAX_VALUE - 8)
+                throw new IllegalStateException("a batch cannot grow beyond " + (Integer.MAX_VALUE - 8) + " bytes");
+            tasks = Arrays.copyOf(tasks, (int) Math.min(Math.max(needed, 2L * tasks.length), Integer.MAX_VALUE - 8));
+        }
+        return used;
+    }
+
+    private void putFixed(int at, int value, double payload) {
+        INT.set(tasks, at, value);
+        LONG.set(tasks, at + 4, Double.doubleToRawLongBits(payload));
+    }
+
+    /**
+     * Writes {@code n} (not negative) as Chronicle's stop-bit number at {@code at}: seven bits a byte, lowest first,
+     * the top bit set on every byte but the last. Returns the offset after it.
+     */
+    private int putStopBit(int at, int n) {
+        while ((n & ~0x7F) != 0) {
+            tasks[at++] = (byte) (n & 0x7F | 0x80);
+            n >>>= 7;
+        }
+        tasks[at++] = (byte) n;
+        return at;
     }
 
     /** Whether the batch holds {@code seq}. */
@@ -134,13 +187,14 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
                     + ")");
         if (seq < cursorSeq)
             rewind();
-        long offset = cursorOffset;
+        int offset = cursorOffset;
         for (long s = cursorSeq; s < seq; s++)
             offset = skip(offset);
-        tasks.readPosition(offset + TASK_FIXED_BYTES);
-        int length = (int) tasks.readStopBit();
-        long bodyAt = tasks.readPosition();
-        task.load(seq, createdNanos, tasks.readInt(offset), tasks.readDouble(offset + 4), tasks, bodyAt, length);
+        int lengthAt = offset + TASK_FIXED_BYTES;
+        int length = stopBitAt(lengthAt);
+        int bodyAt = lengthAt + stopBitBytes(length);
+        task.load(seq, createdNanos, (int) INT.get(tasks, offset),
+                Double.longBitsToDouble((long) LONG.get(tasks, offset + 4)), tasks, bodyAt, length);
         cursorSeq = seq + 1;
         cursorOffset = bodyAt + length;
     }
@@ -151,10 +205,30 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
     }
 
     /** The offset of the task after the one at {@code offset}. */
-    private long skip(long offset) {
-        tasks.readPosition(offset + TASK_FIXED_BYTES);
-        long length = tasks.readStopBit();
-        return tasks.readPosition() + length;
+    private int skip(int offset) {
+        int lengthAt = offset + TASK_FIXED_BYTES;
+        int length = stopBitAt(lengthAt);
+        return lengthAt + stopBitBytes(length) + length;
+    }
+
+    /** The stop-bit number at {@code at} (see {@link #putStopBit}); a body length, so at most five bytes. */
+    private int stopBitAt(int at) {
+        int b = tasks[at];
+        if (b >= 0)
+            return b;
+        int n = b & 0x7F;
+        for (int shift = 7; ; shift += 7) {
+            b = tasks[++at];
+            n |= (b & 0x7F) << shift;
+            if (b >= 0)
+                return n;
+            if (shift >= 28)
+                throw new IllegalStateException("a task's body length in a batch is not a stop-bit int at " + at);
+        }
+    }
+
+    private static int stopBitBytes(int n) {
+        return n < 1 << 7 ? 1 : n < 1 << 14 ? 2 : n < 1 << 21 ? 3 : n < 1 << 28 ? 4 : 5;
     }
 
     /** The queue form is binary (see the class comment); only text wires use the named form. */
@@ -168,7 +242,7 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
         out.writeLong(firstSeq);
         out.writeLong(createdNanos);
         out.writeInt(count);
-        out.write(tasks, 0, tasks.writePosition());
+        out.write(tasks, 0, used);
     }
 
     /** Reads the queue form; {@code in} ends where the DTO ends. */
@@ -177,15 +251,15 @@ public final class QueuedBatch implements Marshallable, BytesMarshallable {
         firstSeq = in.readLong();
         createdNanos = in.readLong();
         count = in.readInt();
-        tasks.clear();
         long rest = in.readRemaining();
-        if (in instanceof BytesStore<?, ?> store) {
-            tasks.write(store, in.readPosition(), rest);
-            in.readSkip(rest);
-        } else {
-            for (long i = 0; i < rest; i++)
-                tasks.writeByte(in.readByte());
-        }
+        if (rest > MAX_TASK_BYTES)
+            throw new IllegalStateException("a batch excerpt holds " + rest + " bytes of tasks, more than "
+                    + MAX_TASK_BYTES);
+        used = 0;
+        reserve(rest);
+        if (rest > 0 && in.read(tasks, 0, (int) rest) != rest)
+            throw new IllegalStateException("a batch excerpt ended before its " + rest + " bytes of tasks");
+        used = (int) rest;
         rewind();
     }
 

@@ -5,7 +5,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
 import net.openhft.chronicle.bytes.BytesOut;
-import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
@@ -130,14 +129,13 @@ public final class QueuedTask implements Task, Marshallable, BytesMarshallable {
      * Makes this task one of a batch: the given fields, and a body of {@code length} bytes copied from {@code src} at
      * {@code offset} ({@link QueuedBatch} decodes its tasks with this).
      */
-    void load(long seq, long createdNanos, int value, double payload, RandomDataInput src, long offset, int length) {
+    void load(long seq, long createdNanos, int value, double payload, byte[] src, int offset, int length) {
         this.seq = seq;
         this.createdNanos = createdNanos;
         this.value = value;
         this.payload = payload;
         ensureBodyCapacity(length);
-        if (length > 0)
-            src.read(offset, body, 0, length);
+        System.arraycopy(src, offset, body, 0, length);
         bodyLength = length;
     }
 

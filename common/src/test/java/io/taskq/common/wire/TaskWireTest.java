@@ -77,6 +77,46 @@ class TaskWireTest {
         assertEquals("a body", new String(task.bodyBytes(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * A batch encodes its tasks itself, in an array; the bytes must be what Chronicle's own writes give (the format
+     * PROTOCOL.md states), body lengths as stop-bit numbers of one to four bytes included, and read back the same.
+     */
+    @Test
+    void batchShouldEncodeTasksAsChronicleBytesWritesDo() {
+        int[] lengths = {0, 1, 127, 128, 300, 16_383, 16_384, 2_097_151, 2_097_152, 0};
+        QueuedBatch batch = new QueuedBatch();
+        Bytes<?> expected = Bytes.allocateElasticOnHeap();
+        expected.writeLong(7).writeLong(8).writeInt(lengths.length);
+        for (int i = 0; i < lengths.length; i++) {
+            byte[] body = new byte[lengths[i] + 2];
+            for (int j = 0; j < body.length; j++)
+                body[j] = (byte) (i * 31 + j);
+            if (i % 2 == 0)
+                batch.add(-i, i * 0.25, body, 1, lengths[i]);
+            else
+                batch.add(-i, i * 0.25, ByteBuffer.allocateDirect(body.length).put(body).position(1)
+                        .limit(1 + lengths[i]));
+            expected.writeInt(-i).writeDouble(i * 0.25).writeStopBit(lengths[i]).write(body, 1, lengths[i]);
+        }
+        Bytes<?> written = Bytes.allocateElasticOnHeap();
+        batch.stamp(7, 8).writeMarshallable(written);
+        assertEquals(expected.toHexString(), written.toHexString());
+
+        QueuedBatch in = new QueuedBatch();
+        in.readMarshallable(written);
+        QueuedTask task = new QueuedTask();
+        for (int i = lengths.length - 1; i >= 0; i -= 3) { // backwards and skipping: the cursor rewinds and walks
+            in.read(7 + i, task);
+            assertEquals(-i, task.value());
+            assertEquals(i * 0.25, task.payload());
+            assertEquals(lengths[i], task.bodyLength());
+            if (lengths[i] > 0) {
+                assertEquals((byte) (i * 31 + 1), task.body().get(0));
+                assertEquals((byte) (i * 31 + lengths[i]), task.body().get(lengths[i] - 1));
+            }
+        }
+    }
+
     @Test
     void writeTaskShouldWriteTheSameBytesAsTheWireWithAndWithoutABody() {
         for (QueuedTask t : new QueuedTask[]{new QueuedTask().set(-7, 0.25).seq(42).createdNanos(99),
