@@ -15,9 +15,11 @@ import java.util.function.ToLongFunction;
 /**
  * What {@code taskq metrics} prints: one data directory's progress in the Prometheus text exposition format, version
  * 0.0.4, from the same reading {@code taskq status} makes ({@link Progress}, the slots' latency buckets). Every family
- * has its {@code # HELP} and {@code # TYPE} line, counters end in {@code _total}, times are in seconds, and the
- * per-slot families carry the label {@code slot="N"}. Samples have no timestamps (node_exporter's textfile collector
- * refuses them). Dashboards and alerts read these names: rename none.
+ * has its {@code # HELP} and {@code # TYPE} line, counters end in {@code _total}, times are in seconds. Every sample
+ * carries the label {@code data_dir} (the directory's absolute path), so that the files of several data directories
+ * in one textfile collector, or scrapes of several hosts, stay distinct series; the per-slot families also carry
+ * {@code slot="N"}. Samples have no timestamps (node_exporter's textfile collector refuses them). Dashboards and
+ * alerts read these names: rename none.
  * <p>
  * The latency from put to done is a histogram per slot, so that it aggregates across slots. Its buckets are powers
  * of two of nanoseconds from 2<sup>10</sup> (about 1 us) to 2<sup>36</sup> (about 69 s): each is a boundary of the
@@ -30,8 +32,11 @@ final class MetricsReport {
     static final long[] LATENCY_BOUNDS_NANOS = latencyBounds(10, 36);
 
     private final StringBuilder sb = new StringBuilder(8192);
+    /** {@code data_dir="..."}, escaped: the label every sample carries first. */
+    private final String dirLabel;
 
-    private MetricsReport() {
+    private MetricsReport(DataDirectory data) {
+        dirLabel = "data_dir=\"" + labelValue(data.dir().toAbsolutePath().normalize().toString()) + "\"";
     }
 
     /**
@@ -43,16 +48,15 @@ final class MetricsReport {
         List<LatencyBuckets> latencies = new ArrayList<>();
         for (SlotSnapshot s : p.slots())
             latencies.add(StatusCommand.latencies(data, s.index()));
-        MetricsReport m = new MetricsReport();
-        m.job(data, p, rates);
+        MetricsReport m = new MetricsReport(data);
+        m.job(p, rates);
         m.slots(p.slots(), latencies, leaseMillis);
         return m.sb.toString();
     }
 
-    private void job(DataDirectory data, Progress p, StatusCommand.Rates rates) {
+    private void job(Progress p, StatusCommand.Rates rates) {
         family("taskq_info", "gauge", "The data directory these metrics describe and its schema version; always 1.");
-        sb.append("taskq_info{data_dir=\"").append(labelValue(data.dir().toAbsolutePath().normalize().toString()))
-                .append("\",schema=\"").append(Schema.VERSION).append("\"} 1\n");
+        sb.append("taskq_info{").append(dirLabel).append(",schema=\"").append(Schema.VERSION).append("\"} 1\n");
         single("taskq_tasks_submitted_total", "counter", "Tasks put into the stream.", p.submitted());
         single("taskq_tasks_claimed_total", "counter",
                 "Tasks handed to some consumer (the claim cursor: every seq below it is claimed).", p.claimed());
@@ -72,8 +76,8 @@ final class MetricsReport {
                 p.allDone() ? 1 : 0);
         family("taskq_throughput_tasks_per_second", "gauge",
                 "Tasks done per second over the sampling interval (200 ms, or --interval).");
-        sb.append("taskq_throughput_tasks_per_second ").append(number(Math.round(rates.total() * 10) / 10.0))
-                .append('\n');
+        sb.append("taskq_throughput_tasks_per_second{").append(dirLabel).append("} ")
+                .append(number(Math.round(rates.total() * 10) / 10.0)).append('\n');
     }
 
     private void slots(List<SlotSnapshot> slots, List<LatencyBuckets> latencies, long leaseMillis) {
@@ -113,7 +117,7 @@ final class MetricsReport {
         for (int i = 0; i < slots.size(); i++) {
             SlotSnapshot s = slots.get(i);
             LatencyBuckets lat = latencies.get(i);
-            String slot = "slot=\"" + s.index() + "\"";
+            String slot = dirLabel + ",slot=\"" + s.index() + "\"";
             long cumulative = 0;
             int bucket = 0;
             for (long bound : LATENCY_BOUNDS_NANOS) {
@@ -138,7 +142,7 @@ final class MetricsReport {
 
     private void single(String name, String type, String help, long value) {
         family(name, type, help);
-        sb.append(name).append(' ').append(value).append('\n');
+        sb.append(name).append('{').append(dirLabel).append("} ").append(value).append('\n');
     }
 
     private void perSlot(String name, String type, String help, List<SlotSnapshot> slots,
@@ -150,7 +154,8 @@ final class MetricsReport {
                              Function<SlotSnapshot, String> value) {
         family(name, type, help);
         for (SlotSnapshot s : slots)
-            sb.append(name).append("{slot=\"").append(s.index()).append("\"} ").append(value.apply(s)).append('\n');
+            sb.append(name).append('{').append(dirLabel).append(",slot=\"").append(s.index()).append("\"} ")
+                    .append(value.apply(s)).append('\n');
     }
 
     /** A label value as the format requires: backslash, double quote and line feed escaped. */

@@ -159,10 +159,19 @@ class MetricsCommandTest {
         return text.lines().filter(l -> !l.startsWith("#")).map(Sample::parse).toList();
     }
 
-    /** The sample named {@code name} with exactly these labels; fails if there is none. */
+    /**
+     * The sample named {@code name} with exactly these labels besides {@code data_dir} (which every sample carries,
+     * see {@link #everySampleShouldCarryTheDataDirectoryAsItsFirstLabel}); fails if there is none.
+     */
     private static Sample sample(List<Sample> samples, String name, Map<String, String> labels) {
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels)).findFirst()
-                .orElseThrow(() -> new AssertionError("no sample " + name + labels + " in " + samples));
+        return samples.stream().filter(s -> s.name().equals(name) && withoutDir(s.labels()).equals(labels))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels + " in " + samples));
+    }
+
+    private static Map<String, String> withoutDir(Map<String, String> labels) {
+        Map<String, String> rest = new LinkedHashMap<>(labels);
+        rest.remove("data_dir");
+        return rest;
     }
 
     private static long job(List<Sample> samples, String name) {
@@ -264,7 +273,8 @@ class MetricsCommandTest {
             long previous = 0;
             for (int b = 0; b < buckets.size(); b++) {
                 Sample bucket = buckets.get(b);
-                assertEquals(List.of("slot", "le"), List.copyOf(bucket.labels().keySet()), bucket::toString);
+                assertEquals(List.of("data_dir", "slot", "le"), List.copyOf(bucket.labels().keySet()),
+                        bucket::toString);
                 String le = bucket.labels().get("le");
                 if (b < MetricsReport.LATENCY_BOUNDS_NANOS.length)
                     assertEquals(0, new BigDecimal(le).compareTo(
@@ -305,7 +315,7 @@ class MetricsCommandTest {
         Map<String, Long> added = new LinkedHashMap<>();
         for (Sample s : after)
             if (s.name().equals(LATENCY + "_bucket"))
-                added.put(s.labels().get("le"), s.count() - sample(before, s.name(), s.labels()).count());
+                added.put(s.labels().get("le"), s.count() - sample(before, s.name(), withoutDir(s.labels())).count());
         // 0 and 1023 are below 1024 ns; 1024 and 1025 below 2048; 2^36 - 1 below the last; 2^36 and 100 s are not.
         assertEquals(2, added.get("0.000001024"), added::toString);
         assertEquals(4, added.get("0.000002048"), added::toString);
@@ -330,11 +340,35 @@ class MetricsCommandTest {
         assertEquals("a\\\\b\\nc \"d\"", MetricsReport.helpText("a\\b\nc \"d\""));
     }
 
+    /**
+     * Two data directories' files in one textfile collector (or two hosts' scrapes) must not give the same series:
+     * every sample names its data directory, escaped as in taskq_info, before any other label.
+     */
+    @Test
+    void everySampleShouldCarryTheDataDirectoryAsItsFirstLabel() {
+        List<Sample> m = samples(metrics(data));
+        String expected = MetricsReport.labelValue(data.toAbsolutePath().normalize().toString());
+        assertTrue(m.size() > FAMILIES.size(), m::toString);
+        for (Sample s : m) {
+            assertEquals("data_dir", s.labels().keySet().iterator().next(), s::toString);
+            assertEquals(expected, s.labels().get("data_dir"), s::toString);
+        }
+        Path other = tmp.resolve("other");
+        produce(other, 1);
+        List<Sample> o = samples(metrics(other));
+        Set<String> series = new HashSet<>();
+        for (Sample s : m)
+            series.add(s.name() + s.labels());
+        for (Sample s : o)
+            assertTrue(series.add(s.name() + s.labels()), () -> "a series of both directories: " + s);
+    }
+
     @Test
     void shouldPrintTheRateWithOneDecimalAndTimesInSecondsWithoutExponent() {
         try (DataDirectory d = open(data)) {
             String text = MetricsReport.of(d, Progress.read(d), new StatusCommand.Rates(12_345.67, Map.of()), 10_000);
-            assertTrue(text.contains("\ntaskq_throughput_tasks_per_second 12345.7\n"), text);
+            assertEquals("12345.7", sample(samples(text), "taskq_throughput_tasks_per_second", Map.of()).value(),
+                    text);
         }
         assertEquals("0.000001024", MetricsReport.seconds(1024, 9));
         assertEquals("68.719476736", MetricsReport.seconds(1L << 36, 9));

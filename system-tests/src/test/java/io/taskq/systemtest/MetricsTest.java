@@ -78,7 +78,9 @@ class MetricsTest extends ProcessTest {
         assertEquals(0, value(live, "taskq_stream_all_done"), () -> "the job still runs\n" + live);
         assertTrue(value(live, "taskq_tasks_done_total") < TASKS, live);
         assertTrue(value(live, "taskq_tasks_in_flight") > 0, () -> "tasks in flight\n" + live);
-        assertEquals(Map.of("{slot=\"0\"}", 1L, "{slot=\"1\"}", 1L), values(live, "taskq_slot_alive"), live);
+        String dirLabel = "data_dir=\"" + data.toAbsolutePath().normalize() + "\"";
+        assertEquals(Map.of("{" + dirLabel + ",slot=\"0\"}", 1L, "{" + dirLabel + ",slot=\"1\"}", 1L),
+                values(live, "taskq_slot_alive"), live);
         assertEquals(0, producer.awaitExit(WAIT), producer::describe);
 
         String first = awaitTextfile(textfile, exporter, "a write while tasks are in flight",
@@ -158,7 +160,7 @@ class MetricsTest extends ProcessTest {
         }, text -> text != null && condition.test(text), text -> text == null ? "no file yet" : text);
     }
 
-    /** The value of the one sample named {@code name} (no labels), a whole number. */
+    /** The value of the one sample named {@code name} (a job-wide family: one sample), a whole number. */
     private static long value(String text, String name) {
         Map<String, Long> found = values(text, name);
         assertEquals(1, found.size(), () -> "one sample " + name + " in\n" + text);
