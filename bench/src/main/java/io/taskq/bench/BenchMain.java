@@ -69,8 +69,9 @@ import java.util.concurrent.Callable;
                 "        W1 cold with 20,000,000 tasks, 1 task per put (tens of seconds a run); baseline",
                 "        chronicle-raw-min with 20,000,000 tasks",
                 "  w1-batch",
-                "        W1 cold with batch puts: the producer puts 64 tasks per putAll (producer.batch's default),",
-                "        consumers and checks as W1; baseline python-seed-100",
+                "        W1 with batch puts: the producer puts 64 tasks per putAll (producer.batch's default),",
+                "        consumers and checks as W1, cold and warm (after 200,000 untimed tasks, also batched);",
+                "        baseline python-seed-100",
                 "  all   all four (the default)"})
 public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
@@ -197,13 +198,16 @@ public final class BenchMain implements Callable<Integer> {
         W1Variants w1 = W1Variants.of(runner, sizes);
         W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
         W1LargeVariants w1Large = W1LargeVariants.of(runner, sizes);
-        Variant<Throughput, W1Entry> w1Batch = W1Variants.w1Batch(runner, "W1 batch", "w1-batch", sizes.w1Count(),
+        Variant<Throughput, W1Entry> w1Batch = W1Variants.w1Batch(runner, "W1 batch", "w1-batch", sizes.w1Count(), 0,
                 W1_BATCH);
+        Variant<Throughput, W1Entry> w1BatchWarm = W1Variants.w1Batch(runner, "W1 batch warm", "w1-batch-warm",
+                sizes.w1Count(), sizes.w1WarmUp(), W1_BATCH);
         List<Variant<?, ?>> round = new ArrayList<>();
         if (w1Selected)
             round.addAll(w1.inOrder());
         if (w1BatchSelected) {
             round.add(w1Batch);
+            round.add(w1BatchWarm);
             // W1 batch's target is against python-seed-100, which W1 runs already.
             if (!w1Selected)
                 round.add(w1.pythonSeed100());
@@ -231,6 +235,7 @@ public final class BenchMain implements Callable<Integer> {
         W2Entry w2Entry = w2.entry(sizes);
         W1Entry w1LargeEntry = w1Large.large().entry();
         W1Entry w1BatchEntry = w1Batch.entry();
+        W1Entry w1BatchWarmEntry = w1BatchWarm.entry();
         Baselines baselines = new Baselines(w1.pythonSeed().entry(), w1.pythonTuned().entry(),
                 w1.pythonSeed100().entry(), ChronicleRaw.of(w1.raw().entry(), w2.rawLatency().entry()),
                 w1.rawWarm().entry(), w1.rawMin().entry(), w1Large.rawMin().entry());
@@ -241,8 +246,8 @@ public final class BenchMain implements Callable<Integer> {
         BenchReport report = new BenchReport(which, rounds, quick,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), host, seconds, w1Cold, w1Warm, w1Poison,
                 w1PoisonNoBackoff, w2Entry, baselines,
-                Report.ratios(w1Cold, w1Warm, w1LargeEntry, w1BatchEntry, w2Entry, baselines), w1ResultsOff,
-                w1ResultBodies, w1LargeEntry, w1BatchEntry);
+                Report.ratios(w1Cold, w1Warm, w1LargeEntry, w1BatchEntry, w1BatchWarmEntry, w2Entry, baselines),
+                w1ResultsOff, w1ResultBodies, w1LargeEntry, w1BatchEntry, w1BatchWarmEntry);
 
         String table = Report.table(report);
         String jsonText = BenchJson.write(report);
@@ -335,11 +340,11 @@ public final class BenchMain implements Callable<Integer> {
                     runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS));
         }
 
-        /** W1 cold with the producer putting {@code perPut} tasks per {@code putAll}. */
+        /** W1 with the producer putting {@code perPut} tasks per {@code putAll}, after {@code warmUp} (0: cold). */
         private static Variant<Throughput, W1Entry> w1Batch(Workloads w, String label, String folder, long count,
-                                                            int perPut) {
-            return new Variant<>(label, folder, f -> w.w1Batch(f, count, W1_CONSUMERS, perPut),
-                    runs -> W1Entry.of(runs, count, 0, W1_CONSUMERS, perPut));
+                                                            long warmUp, int perPut) {
+            return new Variant<>(label, folder, f -> w.w1Batch(f, count, W1_CONSUMERS, warmUp, perPut),
+                    runs -> W1Entry.of(runs, count, warmUp, W1_CONSUMERS, perPut));
         }
 
         /** chronicle-raw's throughput, with {@code warmUp} untimed tasks first (0: cold). */

@@ -26,8 +26,8 @@ final class Report {
      * Ratios of medians measured in this invocation, each with its target and whether it is met. A ratio against
      * chronicle-raw-min is left out when the baseline is absent (a report written before it existed).
      */
-    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W1Entry w1Large, W1Entry w1Batch, W2Entry w2,
-                         Baselines baselines) {
+    static Ratios ratios(W1Entry w1, W1Entry w1Warm, W1Entry w1Large, W1Entry w1Batch, W1Entry w1BatchWarm,
+                         W2Entry w2, Baselines baselines) {
         Ratio w1Absolute = null;
         Ratio w1OverPy = null;
         Ratio w1OverPy100 = null;
@@ -67,6 +67,10 @@ final class Report {
         if (w1Batch != null)
             batchOverPy100 = Ratio.atLeast(w1Batch.tasksPerSec().median() / median(baselines.pythonSeed100()), 2.4,
                     "W1 batch / python-seed-100");
+        Ratio batchWarmOverPy100 = null;
+        if (w1BatchWarm != null)
+            batchWarmOverPy100 = Ratio.atLeast(w1BatchWarm.tasksPerSec().median()
+                    / median(baselines.pythonSeed100()), 2.4, "W1 batch warm / python-seed-100");
         Ratio busyP50 = null;
         Ratio busyP99OverRaw = null;
         if (w2 != null) {
@@ -75,8 +79,8 @@ final class Report {
                     "W2 busy p99 / chronicle-raw p99");
         }
         return new Ratios(w1Absolute, w1OverPy, w1OverPy100, w1OverRaw, w1OverRawMin, warmAbsolute, warmOverPy,
-                warmOverPyTuned, warmOverPy100, warmOverRawWarm, largeOverRawMinLarge, batchOverPy100, busyP50,
-                busyP99OverRaw);
+                warmOverPyTuned, warmOverPy100, warmOverRawWarm, largeOverRawMinLarge, batchOverPy100,
+                batchWarmOverPy100, busyP50, busyP99OverRaw);
     }
 
     private static double median(ThroughputEntry baseline) {
@@ -137,6 +141,12 @@ final class Report {
             row(s, "W1 batch: W1 cold, " + batch.perPut() + " tasks per putAll (n=" + grouped(batch.count()) + ")",
                     batch.tasksPerSec());
             putsRow(s, batch);
+            W1Entry batchWarm = report.w1BatchWarm();
+            if (batchWarm != null) {
+                row(s, "W1 batch warm: the same after " + grouped(batchWarm.warmUp()) + " untimed tasks",
+                        batchWarm.tasksPerSec());
+                putsRow(s, batchWarm);
+            }
             if (w1 == null)
                 row(s, "python-seed-100: python-seed, 100 tasks per put", baselines.pythonSeed100().tasksPerSec());
             s.append('\n');

@@ -136,13 +136,14 @@ final class Workloads {
     }
 
     /**
-     * W1 batch: W1 cold, but {@link BenchProducer} puts {@code batch} tasks at a time with
-     * {@link io.taskq.producer.TaskProducer#putAll}, one excerpt each. The consumers claim task by task as in W1, and
-     * the totals verify as W1's.
+     * W1 batch: W1, but {@link BenchProducer} puts {@code batch} tasks at a time with
+     * {@link io.taskq.producer.TaskProducer#putAll}, one excerpt each, the {@code warmUp} untimed tasks (0: cold) as
+     * well. The consumers claim task by task as in W1, and the totals verify as W1's.
      */
-    Throughput w1Batch(String name, long count, int consumers, int batch) throws IOException, InterruptedException {
-        return w1(name, count, consumers, 0, batch, List.of(), Map.of(), 0,
-                (data, children) -> verify(name, data, count));
+    Throughput w1Batch(String name, long count, int consumers, long warmUp, int batch)
+            throws IOException, InterruptedException {
+        return w1(name, count, consumers, warmUp, batch, List.of(), Map.of(), 0,
+                (data, children) -> verify(name, data, warmUp + count));
     }
 
     /**

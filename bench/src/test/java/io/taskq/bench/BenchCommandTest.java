@@ -109,6 +109,11 @@ class BenchCommandTest {
         assertTrue(!at(json, "w1").has("perPut"), "W1 puts one task per put");
         assertTrue(!at(json, "w1Large").has("perPut"), "W1 large puts one task per put");
         assertTrue(at(json, "ratios", "w1BatchOverPythonSeed100", "met").isBoolean());
+        assertTrue(at(json, "w1BatchWarm", "verified").booleanValue());
+        assertEquals(10_000.0, number(json, "w1BatchWarm", "warmUp"), "W1 batch warm has W1 warm's warm-up");
+        assertEquals(64.0, number(json, "w1BatchWarm", "perPut"));
+        positive(json, "w1BatchWarm", "tasksPerSec", "median");
+        positive(json, "ratios", "w1BatchWarmOverPythonSeed100", "value");
         positive(json, "ratios", "w1BatchOverPythonSeed100", "value");
         assertEquals(">= 2.40", at(json, "ratios", "w1BatchOverPythonSeed100", "target").textValue());
         assertTrue(stderr.contains("W1 batch run 1"), "W1 batch runs in the round:\n" + stderr);
