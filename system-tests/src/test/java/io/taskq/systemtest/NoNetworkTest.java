@@ -57,8 +57,10 @@ class NoNetworkTest extends ProcessTest {
         assertEquals(List.of("lo"), interfaces,
                 () -> "the namespace has no interface but loopback\n" + demo.describe());
         assertTrue(demo.stdout().contains("VERIFIED: every task was handled exactly once"), demo::describe);
-        assertTrue(demo.stdout().contains("\ntaskq_tasks_done_total 20000\n"), demo::describe);
-        assertTrue(demo.stdout().contains("\ntaskq_stream_all_done 1\n"), demo::describe);
+        // Every sample carries the data directory's label (metrics run on the demo's own data directory).
+        String dirLabel = "{data_dir=\"" + dir.resolve("data").toAbsolutePath().normalize() + "\"}";
+        assertTrue(demo.stdout().contains("\ntaskq_tasks_done_total" + dirLabel + " 20000\n"), demo::describe);
+        assertTrue(demo.stdout().contains("\ntaskq_stream_all_done" + dirLabel + " 1\n"), demo::describe);
     }
 
     @Test
