@@ -6,6 +6,7 @@ import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.ResultsReader;
 import io.taskq.common.store.TaskOutcome;
+import io.taskq.producer.TaskBatch;
 import io.taskq.producer.TaskProducer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,11 +50,12 @@ import java.util.UUID;
 
 /**
  * One host's bridge between Kafka and its data directory. It takes task records from the tasks topic in a consumer
- * group, puts each into the data directory (recording its {@link Origin} first, in the {@link OriginLog}), follows
- * the results log, and publishes outcomes to the results topic in Kafka transactions that also commit the consumed
- * offsets (KIP-447). Per partition it publishes only the finished prefix of what it consumed, in offset order, so an
- * outcome is in the results topic if and only if its record's offset is below the group's committed offset: a
- * read_committed reader sees exactly one outcome per task record, across kills, restarts and partitions moving.
+ * group, puts each poll's records into the data directory with one {@code putAll} (one excerpt, all or nothing;
+ * their {@link Origin}s recorded first, in the {@link OriginLog}), follows the results log, and publishes outcomes to
+ * the results topic in Kafka transactions that also commit the consumed offsets (KIP-447). Per partition it publishes
+ * only the finished prefix of what it consumed, in offset order, so an outcome is in the results topic if and only if
+ * its record's offset is below the group's committed offset: a read_committed reader sees exactly one outcome per task
+ * record, across kills, restarts and partitions moving.
  * <ul>
  *   <li>A restarted bridge resumes from the committed offsets; a record it had put before is not put again (its
  *   local outcome is published when it is done).</li>
@@ -79,6 +81,7 @@ public final class Bridge implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(10);
     /** How often the backlog is measured for backpressure. */
     private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
+    private static final byte[] EMPTY = new byte[0];
 
     private final BridgeSettings settings;
     private final TaskProducer producer;
@@ -101,6 +104,8 @@ public final class Bridge implements AutoCloseable {
     private final PublishQueue queue;
     private final List<Origin> intents = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
+    /** The tasks of one {@code putAll}, reused. */
+    private final TaskBatch batch;
 
     private KafkaProducer<byte[], byte[]> kafkaProducer;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -125,6 +130,7 @@ public final class Bridge implements AutoCloseable {
         this.tasksTopic = settings.kafka().tasksTopic();
         this.results = new ResultsReader(data);
         this.queue = new PublishQueue(tasksTopic, origins::get);
+        this.batch = producer.newBatch();
     }
 
     /**
@@ -336,40 +342,83 @@ public final class Bridge implements AutoCloseable {
             queue.consumed(origin);
         }
         originLog.append(intents);
-        for (int i = 0; i < toPut.size(); i++) {
-            Origin origin = intents.get(i);
-            long seq = put(toPut.get(i));
-            if (seq != origin.seq())
-                throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
-                        + "producer while the bridge expected " + origin.seq() + "; the bridge must be the only "
-                        + "producer of its data directory (it stops here; nothing of it was published)");
-            origins.put(seq, origin);
-            localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), seq);
-            putCount++;
+        for (int i = 0; i < toPut.size(); ) {
+            int first = i;
+            i = putFrom(first);
+            for (int j = first; j < i; j++) {
+                Origin origin = intents.get(j);
+                origins.put(origin.seq(), origin);
+                localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), origin.seq());
+            }
+            putCount += i - first;
         }
+    }
+
+    /**
+     * Puts {@code toPut} from index {@code first} on as one {@code putAll} (one excerpt, all or nothing), as many as
+     * fit in a batch; a body too large for any batch goes alone with {@code put}. Returns the index after the last
+     * task put. Every intent of the poll is in the origin log already, so a kill between two batches leaves the later
+     * intents void (their seqs not below {@code submitted}), as a kill between two puts does.
+     *
+     * @throws TaskQException (exit code 2) if the tasks did not get the seqs of their intents: another producer put
+     *                        into the data directory
+     */
+    private int putFrom(int first) {
+        int end = first;
+        while (end < toPut.size() && batch.hasRoomFor(bodyOf(toPut.get(end)).length)) {
+            ConsumerRecord<byte[], byte[]> rec = toPut.get(end);
+            batch.add(headerInt(rec, VALUE_HEADER), headerDouble(rec, PAYLOAD_HEADER), bodyOf(rec));
+            end++;
+        }
+        long seq;
+        try {
+            if (end == first) {
+                ConsumerRecord<byte[], byte[]> rec = toPut.get(end++);
+                seq = producer.put(headerInt(rec, VALUE_HEADER), headerDouble(rec, PAYLOAD_HEADER), bodyOf(rec));
+            } else {
+                seq = producer.putAll(batch);
+            }
+        } catch (StreamSealedException e) {
+            batch.clear();
+            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
+                    + "needs an open stream (" + e.getMessage() + ")");
+        }
+        long expected = intents.get(first).seq();
+        if (seq != expected)
+            throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
+                    + "producer while the bridge expected " + expected + "; the bridge must be the only "
+                    + "producer of its data directory (it stops here; nothing of it was published)");
+        return end;
+    }
+
+    private static byte[] bodyOf(ConsumerRecord<byte[], byte[]> rec) {
+        return rec.value() == null ? EMPTY : rec.value();
+    }
+
+    /** The record's {@code header} as a 4-byte big-endian int, or 0 if it has none of that size. */
+    private static int headerInt(ConsumerRecord<byte[], byte[]> rec, String header) {
+        Header h = rec.headers().lastHeader(header);
+        byte[] v = h == null ? null : h.value();
+        if (v == null || v.length != Integer.BYTES)
+            return 0;
+        return (v[0] & 0xff) << 24 | (v[1] & 0xff) << 16 | (v[2] & 0xff) << 8 | v[3] & 0xff;
+    }
+
+    /** The record's {@code header} as an 8-byte big-endian double, or 0 if it has none of that size. */
+    private static double headerDouble(ConsumerRecord<byte[], byte[]> rec, String header) {
+        Header h = rec.headers().lastHeader(header);
+        byte[] v = h == null ? null : h.value();
+        if (v == null || v.length != Double.BYTES)
+            return 0;
+        long bits = 0;
+        for (byte b : v)
+            bits = bits << 8 | b & 0xff;
+        return Double.longBitsToDouble(bits);
     }
 
     private Long localSeq(int partition, long offset) {
         TreeMap<Long, Long> seqs = localSeqs.get(partition);
         return seqs == null ? null : seqs.get(offset);
-    }
-
-    private long put(ConsumerRecord<byte[], byte[]> rec) {
-        byte[] body = rec.value() == null ? new byte[0] : rec.value();
-        int value = 0;
-        double payload = 0;
-        Header v = rec.headers().lastHeader(VALUE_HEADER);
-        if (v != null && v.value() != null && v.value().length == Integer.BYTES)
-            value = ByteBuffer.wrap(v.value()).getInt();
-        Header p = rec.headers().lastHeader(PAYLOAD_HEADER);
-        if (p != null && p.value() != null && p.value().length == Double.BYTES)
-            payload = ByteBuffer.wrap(p.value()).getDouble();
-        try {
-            return producer.put(value, payload, body);
-        } catch (StreamSealedException e) {
-            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
-                    + "needs an open stream (" + e.getMessage() + ")");
-        }
     }
 
     /** Hands each new outcome to its pending record, or parks it until its record is consumed here. */
