@@ -8,6 +8,7 @@ import io.taskq.common.store.ResultsReader;
 import io.taskq.common.store.TaskOutcome;
 import io.taskq.producer.TaskBatch;
 import io.taskq.producer.TaskProducer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -47,6 +48,10 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One host's bridge between Kafka and its data directory. It takes task records from the tasks topic in a consumer
@@ -106,6 +111,19 @@ public final class Bridge implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
     /** The tasks of one {@code putAll}, reused. */
     private final TaskBatch batch;
+
+    /**
+     * Runs the transactions, one at a time, so that the bridge's thread goes on taking records and putting tasks while
+     * one is with the brokers (a transaction waits for several round trips). The Kafka producer is used by one
+     * transaction at a time, handed over through the executor (happens-before both ways).
+     */
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "taskq-bridge-commit");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The transaction on the committer thread, or null. */
+    private Transaction inFlight;
 
     private KafkaProducer<byte[], byte[]> kafkaProducer;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -292,9 +310,11 @@ public final class Bridge implements AutoCloseable {
             take(records);
             collectOutcomes();
             backpressure();
+            endTransaction(false, true);
+            throwIfFatal();
             long now = System.nanoTime();
-            if (now - nextCommit >= 0) {
-                commit(true);
+            if (inFlight == null && now - nextCommit >= 0) {
+                beginTransaction();
                 throwIfFatal();
                 nextCommit = now + commitEvery;
             }
@@ -443,59 +463,125 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction. A commit
-     * that fails for a reason the group explains (a rebalance, a stale generation) is aborted, and with
-     * {@code resetOnFailure} the bridge goes back to the committed offsets; any other failure is fatal.
+     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction, and waits
+     * for it (after the one in flight, if any). A commit that fails for a reason the group explains (a rebalance, a
+     * stale generation) is aborted, and with {@code resetOnFailure} the bridge goes back to the committed offsets; any
+     * other failure is fatal.
      */
     private void commit(boolean resetOnFailure) {
-        if (kafkaProducer == null || fatal != null)
-            return;
+        endTransaction(true, resetOnFailure);
+        if (beginTransaction())
+            endTransaction(true, resetOnFailure);
+    }
+
+    /**
+     * Starts a transaction of the finished prefix of every owned partition and its offsets on the committer thread,
+     * unless one is in flight or there is nothing to publish. The group's metadata is taken now, on the bridge's
+     * thread: a rebalance waits for the transaction to end ({@link Rebalance}), so it is the generation the
+     * transaction's offsets belong to, and a zombie's is stale. Returns whether it started one.
+     */
+    private boolean beginTransaction() {
+        if (kafkaProducer == null || fatal != null || inFlight != null)
+            return false;
         PublishQueue.Batch batch = queue.publishable();
         if (batch.isEmpty())
-            return;
+            return false;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         batch.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(tasksTopic, p),
                 new OffsetAndMetadata(next)));
+        ConsumerGroupMetadata group = consumer.groupMetadata();
+        inFlight = new Transaction(batch, committer.submit(() -> transact(batch, offsets, group)));
+        return true;
+    }
+
+    /**
+     * On the committer thread: one transaction of {@code batch}'s outcomes and {@code offsets}, and how it ended; a
+     * transaction that cannot commit is aborted if it can be.
+     */
+    private Ended transact(PublishQueue.Batch batch, Map<TopicPartition, OffsetAndMetadata> offsets,
+                                    ConsumerGroupMetadata group) {
+        String resultsTopic = settings.kafka().resultsTopic();
         try {
             kafkaProducer.beginTransaction();
             for (int i = 0; i < batch.size(); i++) {
                 Origin origin = batch.origins().get(i);
-                kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
-                        OutcomeMessage.resultKey(origin), OutcomeMessage.of(batch.outcomes().get(i), origin, hostId)
-                        .toJson()));
+                kafkaProducer.send(new ProducerRecord<>(resultsTopic, OutcomeMessage.resultKey(origin),
+                        OutcomeMessage.of(batch.outcomes().get(i), origin, hostId).toJson()));
             }
-            kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            kafkaProducer.sendOffsetsToTransaction(offsets, group);
             commitTransaction(batch.size());
+            return Ended.COMMITTED;
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                  | AuthorizationException | UnsupportedVersionException e) {
-            fatal = new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
+            return Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
                     + " started, or this one's transaction timed out (bridge.transaction-timeout) while it was "
                     + "frozen or the brokers were away; it stops without publishing more, and a restart resumes from "
-                    + "the data directory", e);
-            return;
+                    + "the data directory", e));
         } catch (KafkaException | IllegalStateException e) {
             LOG.warn("bridge host {}: transaction of {} outcomes not committed ({}); aborting it and resuming from "
                     + "the committed offsets", hostId, batch.size(), e.toString());
             try {
                 kafkaProducer.abortTransaction();
             } catch (KafkaException | IllegalStateException abortFailed) {
-                fatal = new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka transaction ("
-                        + e.getClass().getSimpleName() + ", then " + abortFailed.getClass().getSimpleName() + ": "
-                        + abortFailed.getMessage() + "); the bridge stops; restarted, it resumes from the data "
-                        + "directory and the committed offsets", e);
-                return;
+                return Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka "
+                        + "transaction (" + e.getClass().getSimpleName() + ", then " + abortFailed.getClass()
+                        .getSimpleName() + ": " + abortFailed.getMessage() + "); the bridge stops; restarted, it "
+                        + "resumes from the data directory and the committed offsets", e));
             }
+            return Ended.ABORTED;
+        }
+    }
+
+    /**
+     * Takes the end of the transaction in flight, if any: waits for it with {@code wait}, else only if it has ended.
+     * A committed batch is published; an aborted one goes back to the queue (with {@code resetOnFailure}, the bridge
+     * goes back to the committed offsets); any other failure is fatal.
+     */
+    private void endTransaction(boolean wait, boolean resetOnFailure) {
+        Transaction t = inFlight;
+        if (t == null || !wait && !t.result().isDone())
+            return;
+        Ended end;
+        try {
+            end = waitFor(t.result());
+        } catch (ExecutionException e) {
+            end = Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "a Kafka transaction failed "
+                    + "unexpectedly (" + e.getCause() + "); the bridge stops; restarted, it resumes from the data "
+                    + "directory and the committed offsets", e.getCause()));
+        }
+        inFlight = null;
+        PublishQueue.Batch batch = t.batch();
+        if (end.kind() == Ended.Kind.COMMITTED) {
+            queue.published(batch);
+            batch.nextOffsets().forEach(this::prune);
+            publishedCount += batch.size();
+            transactions++;
+        } else if (end.kind() == Ended.Kind.ABORTED) {
             aborted++;
             queue.failed(batch);
             if (resetOnFailure)
                 start(queue.owned());
-            return;
+        } else {
+            fatal = end.fatal();
         }
-        queue.published(batch);
-        batch.nextOffsets().forEach(this::prune);
-        publishedCount += batch.size();
-        transactions++;
+    }
+
+    /** The transaction's result; an interrupt of the bridge's thread is kept for its caller and the wait goes on. */
+    private static Ended waitFor(Future<Ended> result) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted)
+                Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -581,6 +667,8 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
+        // A transaction still in flight (run() stopped by an exception) is aborted by the producer's close below.
+        committer.shutdown();
         try {
             if (consumer != null)
                 consumer.close(Duration.ofSeconds(5));
@@ -611,6 +699,7 @@ public final class Bridge implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             collectOutcomes();
+            // Waits for the transaction in flight first: it belongs to the generation that ends here.
             commit(false);
             for (TopicPartition tp : partitions)
                 queue.forget(tp.partition());
@@ -618,6 +707,8 @@ public final class Bridge implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // The transaction in flight, of a generation that is gone, fails; its batch goes back before forgetting.
+            endTransaction(true, false);
             for (TopicPartition tp : partitions)
                 queue.forget(tp.partition());
             LOG.warn("bridge host {}: lost {} without committing (the group moved on without it)", hostId,
@@ -633,4 +724,19 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A transaction on the committer thread: its batch, and how it ended once it has. */
+    private record Transaction(PublishQueue.Batch batch, Future<Ended> result) {
+    }
+
+    /** How a transaction ended: committed, aborted (the bridge goes on), or with a failure that stops the bridge. */
+    private record Ended(Kind kind, TaskQException fatal) {
+        enum Kind { COMMITTED, ABORTED, FATAL }
+
+        static final Ended COMMITTED = new Ended(Kind.COMMITTED, null);
+        static final Ended ABORTED = new Ended(Kind.ABORTED, null);
+
+        static Ended fatal(TaskQException e) {
+            return new Ended(Kind.FATAL, e);
+        }
+    }
 }
