@@ -122,6 +122,8 @@ public final class Bridge implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The outcomes' JSON, written on the committer thread only. */
+    private final OutcomeJson outcomeJson = new OutcomeJson();
     /** The transaction on the committer thread, or null. */
     private Transaction inFlight;
 
@@ -506,7 +508,7 @@ public final class Bridge implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 Origin origin = batch.origins().get(i);
                 kafkaProducer.send(new ProducerRecord<>(resultsTopic, OutcomeMessage.resultKey(origin),
-                        OutcomeMessage.of(batch.outcomes().get(i), origin, hostId).toJson()));
+                        outcomeJson.encode(batch.outcomes().get(i), origin, hostId)));
             }
             kafkaProducer.sendOffsetsToTransaction(offsets, group);
             commitTransaction(batch.size());
