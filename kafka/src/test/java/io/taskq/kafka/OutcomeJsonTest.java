@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link OutcomeJson} writes the very bytes Jackson writes for {@link OutcomeMessage}, whatever the outcome holds. */
 class OutcomeJsonTest {
-    private static final String[] TEXTS = {"", "42", "plain text",
-        "quote \" and backslash \\ and slash /", "control \b\t\n\f\r \u0000 \u0001 \u001f \u007f", "é ü ß", "日本語", "emoji \uD83D\uDE00", "\u2028\u2029"};
+    private static final String[] TEXTS = {"", "42", "plain text", "quote \" and backslash \\ and slash /",
+        "control \b\t\n\f\r \u0000 \u0001 \u001f \u007f", "é ü ß", "日本語", "emoji \uD83D\uDE00", "\u2028\u2029"};
 
     @Test
     void shouldWriteTheSameJsonAsJacksonForEveryKindOfBodyKeyAndFigure() {
