@@ -87,6 +87,12 @@ public final class Bridge implements AutoCloseable {
     /** How often the backlog is measured for backpressure. */
     private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Outcomes in one transaction at most (a few MiB of JSON): while a transaction is with the brokers the host goes
+     * on finishing tasks, and one that carried all of them could outlast {@code bridge.transaction-timeout} on a slow
+     * or busy broker, which would fence the bridge.
+     */
+    static final int MAX_TRANSACTION_OUTCOMES = 10_000;
 
     private final BridgeSettings settings;
     private final TaskProducer producer;
@@ -448,13 +454,18 @@ public final class Bridge implements AutoCloseable {
         results.poll(queue::outcome);
     }
 
-    /** Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, and resumes below it. */
+    /**
+     * Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, or while the records taken
+     * and not published yet are more than that and a transaction's worth, and resumes below.
+     */
     private void backpressure() {
         long now = System.nanoTime();
         if (now - lastBacklogCheck < BACKLOG_CHECK_NANOS)
             return;
         lastBacklogCheck = now;
-        boolean full = Progress.read(data).backlog() > settings.maxBacklog();
+        // Also while what it took waits too long to be published (slow brokers): it must not hoard records.
+        boolean full = Progress.read(data).backlog() > settings.maxBacklog()
+                || queue.pending() > settings.maxBacklog() + MAX_TRANSACTION_OUTCOMES;
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
@@ -465,14 +476,16 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction, and waits
-     * for it (after the one in flight, if any). A commit that fails for a reason the group explains (a rebalance, a
+     * Publishes the finished prefix of every owned partition and commits its offsets, in transactions, and waits
+     * for them (after the one in flight, if any). A commit that fails for a reason the group explains (a rebalance, a
      * stale generation) is aborted, and with {@code resetOnFailure} the bridge goes back to the committed offsets; any
      * other failure is fatal.
      */
     private void commit(boolean resetOnFailure) {
         endTransaction(true, resetOnFailure);
-        if (beginTransaction())
+        // As many transactions as it takes (each holds MAX_TRANSACTION_OUTCOMES at most), until one fails.
+        long abortedBefore = aborted;
+        while (fatal == null && aborted == abortedBefore && beginTransaction())
             endTransaction(true, resetOnFailure);
     }
 
@@ -485,7 +498,7 @@ public final class Bridge implements AutoCloseable {
     private boolean beginTransaction() {
         if (kafkaProducer == null || fatal != null || inFlight != null)
             return false;
-        PublishQueue.Batch batch = queue.publishable();
+        PublishQueue.Batch batch = queue.publishable(MAX_TRANSACTION_OUTCOMES);
         if (batch.isEmpty())
             return false;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
