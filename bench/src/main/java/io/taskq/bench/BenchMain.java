@@ -72,7 +72,10 @@ import java.util.concurrent.Callable;
                 "        W1 with batch puts: the producer puts 64 tasks per putAll (producer.batch's default),",
                 "        consumers and checks as W1, cold and warm (after 200,000 untimed tasks, also batched);",
                 "        baseline python-seed-100",
-                "  all   all four (the default)"})
+                "  all   all four (the default)",
+                "  kafka through Kafka: 200,000 task records in a 4-partition topic, one host's bridge and 2",
+                "        consumers, outcomes in the results topic; baseline kafka-loop, a plain consume-transform-",
+                "        produce loop with transactions; on a development broker it starts (not part of all)"})
 public final class BenchMain implements Callable<Integer> {
     /** Sizes of one invocation. */
     record Sizes(long w1Count, long w1WarmUp, long pythonCount, long pythonBatchedCount, long rawCount, long w2Count,
@@ -85,11 +88,14 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     static final int W1_CONSUMERS = 3;
-    private static final List<String> WORKLOADS = List.of("w1", "w2", "w1-large", "w1-batch", "all");
+    private static final List<String> WORKLOADS = List.of("w1", "w2", "w1-large", "w1-batch", "all", "kafka");
+    /** Task records per run of {@code bench kafka}, and with {@code --quick}. */
+    static final long KAFKA_COUNT = 200_000;
+    static final long KAFKA_QUICK_COUNT = 20_000;
     /** Tasks per {@code putAll} in W1 batch: what {@code taskq produce} puts per batch by default. */
     static final int W1_BATCH = Keys.PRODUCER_BATCH.defaultValue();
 
-    @Parameters(arity = "0..*", paramLabel = "[w1|w2|w1-large|w1-batch|all]", hideParamSyntax = true,
+    @Parameters(arity = "0..*", paramLabel = "[w1|w2|w1-large|w1-batch|all|kafka]", hideParamSyntax = true,
             description = "the workloads to run (default: all; see below)")
     private List<String> workloads = new ArrayList<>();
 
@@ -179,7 +185,7 @@ public final class BenchMain implements Callable<Integer> {
         Workloads.deleteData(work);
         Files.createDirectories(work);
         Path script = home.resolve("bench").resolve("python").resolve("seed_queue.py");
-        if ((w1Selected || w1BatchSelected) && !Files.isRegularFile(script))
+        if (!which.equals("kafka") && (w1Selected || w1BatchSelected) && !Files.isRegularFile(script))
             throw TaskQException.usage("the Python baseline " + script + " is missing (is TASKQ_HOME the checkout?)");
         String python = System.getenv().getOrDefault("TASKQ_PYTHON", "python3");
         TaskQConfig config = CommandLines.config(configFile, null);
@@ -194,6 +200,8 @@ public final class BenchMain implements Callable<Integer> {
                     + "with the benchmark and its figures will say more about the machine than about TaskQ%n",
                     loadAtStart, machine.cpus());
         long started = System.nanoTime();
+        if (which.equals("kafka"))
+            return kafka(work, config, rounds, machine, loadAtStart, started, resultsDir);
 
         W1Variants w1 = W1Variants.of(runner, sizes);
         W2Variants w2 = W2Variants.of(runner, sizes, defaultIdle, resultsDir);
@@ -258,6 +266,43 @@ public final class BenchMain implements Callable<Integer> {
         else
             out.print(table);
         err.printf(Locale.ROOT, "taskq bench: done in %d s; table, JSON, .hgrm files and the plot are in %s%n",
+                Math.round((System.nanoTime() - started) / 1e9), resultsDir);
+        return 0;
+    }
+
+    /**
+     * {@code bench kafka}: starts the development broker, runs the TaskQ path and kafka-loop in turn, {@code rounds}
+     * times each, stops the broker, and prints the table or the JSON.
+     */
+    private int kafka(Path work, TaskQConfig config, int rounds, Machine machine, double loadAtStart, long started,
+                      Path resultsDir) throws IOException, InterruptedException {
+        long count = quick ? KAFKA_QUICK_COUNT : KAFKA_COUNT;
+        Variant<Throughput, KafkaReport.KafkaEntry> taskq;
+        Variant<Throughput, KafkaReport.KafkaEntry> loop;
+        try (KafkaBench bench = KafkaBench.start(work, config.get(Keys.ROLL_CYCLE))) {
+            err.println("  development broker ready at " + bench.bootstrap());
+            taskq = new Variant<>("TaskQ through Kafka", "kafka-taskq", f -> bench.taskq(f, count),
+                    runs -> KafkaReport.KafkaEntry.of(runs, KafkaBench.CONSUMERS, KafkaReport.TASKQ_CLOCK));
+            loop = new Variant<>("kafka-loop", "kafka-loop", f -> bench.kafkaLoop(f, count),
+                    runs -> KafkaReport.KafkaEntry.of(runs, 0, KafkaReport.LOOP_CLOCK));
+            for (int k = 1; k <= rounds; k++) {
+                taskq.measure(k, err);
+                loop.measure(k, err);
+            }
+        }
+        Workloads.deleteData(work);
+        Host host = Host.of(machine, loadAtStart, Machine.loadAverage());
+        KafkaReport report = KafkaReport.of(rounds, quick, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                host, Math.round((System.nanoTime() - started) / 1e9), taskq.entry(), loop.entry());
+        String table = report.table();
+        String jsonText = BenchJson.write(report);
+        Files.writeString(resultsDir.resolve("kafka-latest.txt"), table, StandardCharsets.UTF_8);
+        Files.writeString(resultsDir.resolve("kafka-latest.json"), jsonText + "\n", StandardCharsets.UTF_8);
+        if (json)
+            out.println(jsonText);
+        else
+            out.print(table);
+        err.printf(Locale.ROOT, "taskq bench: done in %d s; table and JSON are in %s%n",
                 Math.round((System.nanoTime() - started) / 1e9), resultsDir);
         return 0;
     }

@@ -36,12 +36,13 @@ class BenchCommandLineTest {
         Outcome o = bench("--help");
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().startsWith("Usage: taskq bench "), o.out());
-        for (String expected : new String[]{"[w1|w2|w1-large|w1-batch|all]", "--runs=K", "(default: 3)", "--quick",
-                "--json", "--results=DIR", "--config=FILE", "Workloads:", "  w1    throughput: 1,000,000 tasks",
-                "0.1% poison tasks", "chronicle-raw-min",
+        for (String expected : new String[]{"[w1|w2|w1-large|w1-batch|all|kafka]", "--runs=K", "(default: 3)",
+                "--quick", "--json", "--results=DIR", "--config=FILE", "Workloads:",
+                "  w1    throughput: 1,000,000 tasks", "0.1% poison tasks", "chronicle-raw-min",
                 "  w2    latency: 1 producer, 1 consumer, 200,000 tasks at 50,000/s", "  w1-large",
                 "W1 cold with 20,000,000 tasks, 1 task per put", "  w1-batch",
-                "the producer puts 64 tasks per putAll", "1 producer (1 task per put)"})
+                "the producer puts 64 tasks per putAll", "1 producer (1 task per put)", "  kafka through Kafka",
+                "baseline kafka-loop", "(not part of all)"})
             assertTrue(o.out().contains(expected), expected + " in\n" + o.out());
         assertFalse(o.out().contains("\u001B["), "no colours");
         o.out().lines().forEach(line -> assertTrue(line.length() <= 120, line));
@@ -74,7 +75,7 @@ class BenchCommandLineTest {
 
     @Test
     void oneWorkloadAtMost() {
-        usageError("taskq bench: expected one of w1, w2, w1-large, w1-batch, all, got w1 w2 (see taskq bench --help)",
-                "w1", "w2");
+        usageError("taskq bench: expected one of w1, w2, w1-large, w1-batch, all, kafka, got w1 w2 "
+                + "(see taskq bench --help)", "w1", "w2");
     }
 }

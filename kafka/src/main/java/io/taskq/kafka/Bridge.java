@@ -6,7 +6,9 @@ import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Progress;
 import io.taskq.common.store.ResultsReader;
 import io.taskq.common.store.TaskOutcome;
+import io.taskq.producer.TaskBatch;
 import io.taskq.producer.TaskProducer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -46,14 +48,19 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One host's bridge between Kafka and its data directory. It takes task records from the tasks topic in a consumer
- * group, puts each into the data directory (recording its {@link Origin} first, in the {@link OriginLog}), follows
- * the results log, and publishes outcomes to the results topic in Kafka transactions that also commit the consumed
- * offsets (KIP-447). Per partition it publishes only the finished prefix of what it consumed, in offset order, so an
- * outcome is in the results topic if and only if its record's offset is below the group's committed offset: a
- * read_committed reader sees exactly one outcome per task record, across kills, restarts and partitions moving.
+ * group, puts each poll's records into the data directory with one {@code putAll} (one excerpt, all or nothing;
+ * their {@link Origin}s recorded first, in the {@link OriginLog}), follows the results log, and publishes outcomes to
+ * the results topic in Kafka transactions that also commit the consumed offsets (KIP-447). Per partition it publishes
+ * only the finished prefix of what it consumed, in offset order, so an outcome is in the results topic if and only if
+ * its record's offset is below the group's committed offset: a read_committed reader sees exactly one outcome per task
+ * record, across kills, restarts and partitions moving.
  * <ul>
  *   <li>A restarted bridge resumes from the committed offsets; a record it had put before is not put again (its
  *   local outcome is published when it is done).</li>
@@ -79,6 +86,14 @@ public final class Bridge implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(10);
     /** How often the backlog is measured for backpressure. */
     private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
+    private static final byte[] EMPTY = new byte[0];
+    /**
+     * Outcomes in one transaction at most (under 1 MiB of JSON): while a transaction is with the brokers the host goes
+     * on finishing tasks, and one that carried all of them could outlast {@code bridge.transaction-timeout} on a slow
+     * or busy broker, which would fence the bridge. 10,000 did, on a 2-core machine at load 20 with the 5 s timeout
+     * of the system tests; the synchronous bridge's transactions, which never did, held about 1,200.
+     */
+    static final int MAX_TRANSACTION_OUTCOMES = 2_000;
 
     private final BridgeSettings settings;
     private final TaskProducer producer;
@@ -101,6 +116,23 @@ public final class Bridge implements AutoCloseable {
     private final PublishQueue queue;
     private final List<Origin> intents = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> toPut = new ArrayList<>();
+    /** The tasks of one {@code putAll}, reused. */
+    private final TaskBatch batch;
+
+    /**
+     * Runs the transactions, one at a time, so that the bridge's thread goes on taking records and putting tasks while
+     * one is with the brokers (a transaction waits for several round trips). The Kafka producer is used by one
+     * transaction at a time, handed over through the executor (happens-before both ways).
+     */
+    private final ExecutorService committer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "taskq-bridge-commit");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The outcomes' JSON, written on the committer thread only. */
+    private final OutcomeJson outcomeJson = new OutcomeJson();
+    /** The transaction on the committer thread, or null. */
+    private Transaction inFlight;
 
     private KafkaProducer<byte[], byte[]> kafkaProducer;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -125,6 +157,7 @@ public final class Bridge implements AutoCloseable {
         this.tasksTopic = settings.kafka().tasksTopic();
         this.results = new ResultsReader(data);
         this.queue = new PublishQueue(tasksTopic, origins::get);
+        this.batch = producer.newBatch();
     }
 
     /**
@@ -286,9 +319,11 @@ public final class Bridge implements AutoCloseable {
             take(records);
             collectOutcomes();
             backpressure();
+            endTransaction(false, true);
+            throwIfFatal();
             long now = System.nanoTime();
-            if (now - nextCommit >= 0) {
-                commit(true);
+            if (inFlight == null && now - nextCommit >= 0) {
+                beginTransaction();
                 throwIfFatal();
                 nextCommit = now + commitEvery;
             }
@@ -336,17 +371,78 @@ public final class Bridge implements AutoCloseable {
             queue.consumed(origin);
         }
         originLog.append(intents);
-        for (int i = 0; i < toPut.size(); i++) {
-            Origin origin = intents.get(i);
-            long seq = put(toPut.get(i));
-            if (seq != origin.seq())
-                throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
-                        + "producer while the bridge expected " + origin.seq() + "; the bridge must be the only "
-                        + "producer of its data directory (it stops here; nothing of it was published)");
-            origins.put(seq, origin);
-            localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), seq);
-            putCount++;
+        for (int i = 0; i < toPut.size(); ) {
+            int first = i;
+            i = putFrom(first);
+            for (int j = first; j < i; j++) {
+                Origin origin = intents.get(j);
+                origins.put(origin.seq(), origin);
+                localSeqs.computeIfAbsent(origin.partition(), p -> new TreeMap<>()).put(origin.offset(), origin.seq());
+            }
+            putCount += i - first;
         }
+    }
+
+    /**
+     * Puts {@code toPut} from index {@code first} on as one {@code putAll} (one excerpt, all or nothing), as many as
+     * fit in a batch; a body too large for any batch goes alone with {@code put}. Returns the index after the last
+     * task put. Every intent of the poll is in the origin log already, so a kill between two batches leaves the later
+     * intents void (their seqs not below {@code submitted}), as a kill between two puts does.
+     *
+     * @throws TaskQException (exit code 2) if the tasks did not get the seqs of their intents: another producer put
+     *                        into the data directory
+     */
+    private int putFrom(int first) {
+        int end = first;
+        while (end < toPut.size() && batch.hasRoomFor(bodyOf(toPut.get(end)).length)) {
+            ConsumerRecord<byte[], byte[]> rec = toPut.get(end);
+            batch.add(headerInt(rec, VALUE_HEADER), headerDouble(rec, PAYLOAD_HEADER), bodyOf(rec));
+            end++;
+        }
+        long seq;
+        try {
+            if (end == first) {
+                ConsumerRecord<byte[], byte[]> rec = toPut.get(end++);
+                seq = producer.put(headerInt(rec, VALUE_HEADER), headerDouble(rec, PAYLOAD_HEADER), bodyOf(rec));
+            } else {
+                seq = producer.putAll(batch);
+            }
+        } catch (StreamSealedException e) {
+            batch.clear();
+            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
+                    + "needs an open stream (" + e.getMessage() + ")");
+        }
+        long expected = intents.get(first).seq();
+        if (seq != expected)
+            throw TaskQException.usage("task " + seq + " of data directory " + data.dir() + " was put by another "
+                    + "producer while the bridge expected " + expected + "; the bridge must be the only "
+                    + "producer of its data directory (it stops here; nothing of it was published)");
+        return end;
+    }
+
+    private static byte[] bodyOf(ConsumerRecord<byte[], byte[]> rec) {
+        return rec.value() == null ? EMPTY : rec.value();
+    }
+
+    /** The record's {@code header} as a 4-byte big-endian int, or 0 if it has none of that size. */
+    private static int headerInt(ConsumerRecord<byte[], byte[]> rec, String header) {
+        Header h = rec.headers().lastHeader(header);
+        byte[] v = h == null ? null : h.value();
+        if (v == null || v.length != Integer.BYTES)
+            return 0;
+        return (v[0] & 0xff) << 24 | (v[1] & 0xff) << 16 | (v[2] & 0xff) << 8 | v[3] & 0xff;
+    }
+
+    /** The record's {@code header} as an 8-byte big-endian double, or 0 if it has none of that size. */
+    private static double headerDouble(ConsumerRecord<byte[], byte[]> rec, String header) {
+        Header h = rec.headers().lastHeader(header);
+        byte[] v = h == null ? null : h.value();
+        if (v == null || v.length != Double.BYTES)
+            return 0;
+        long bits = 0;
+        for (byte b : v)
+            bits = bits << 8 | b & 0xff;
+        return Double.longBitsToDouble(bits);
     }
 
     private Long localSeq(int partition, long offset) {
@@ -354,36 +450,23 @@ public final class Bridge implements AutoCloseable {
         return seqs == null ? null : seqs.get(offset);
     }
 
-    private long put(ConsumerRecord<byte[], byte[]> rec) {
-        byte[] body = rec.value() == null ? new byte[0] : rec.value();
-        int value = 0;
-        double payload = 0;
-        Header v = rec.headers().lastHeader(VALUE_HEADER);
-        if (v != null && v.value() != null && v.value().length == Integer.BYTES)
-            value = ByteBuffer.wrap(v.value()).getInt();
-        Header p = rec.headers().lastHeader(PAYLOAD_HEADER);
-        if (p != null && p.value() != null && p.value().length == Double.BYTES)
-            payload = ByteBuffer.wrap(p.value()).getDouble();
-        try {
-            return producer.put(value, payload, body);
-        } catch (StreamSealedException e) {
-            throw TaskQException.usage("the stream in " + data.dir() + " was sealed by another process; the bridge "
-                    + "needs an open stream (" + e.getMessage() + ")");
-        }
-    }
-
     /** Hands each new outcome to its pending record, or parks it until its record is consumed here. */
     private void collectOutcomes() {
         results.poll(queue::outcome);
     }
 
-    /** Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, and resumes below it. */
+    /**
+     * Pauses taking records while the host's backlog is above {@code bridge.max-backlog}, or while the records taken
+     * and not published yet are more than that and a transaction's worth, and resumes below.
+     */
     private void backpressure() {
         long now = System.nanoTime();
         if (now - lastBacklogCheck < BACKLOG_CHECK_NANOS)
             return;
         lastBacklogCheck = now;
-        boolean full = Progress.read(data).backlog() > settings.maxBacklog();
+        // Also while what it took waits too long to be published (slow brokers): it must not hoard records.
+        boolean full = Progress.read(data).backlog() > settings.maxBacklog()
+                || queue.pending() > settings.maxBacklog() + MAX_TRANSACTION_OUTCOMES;
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;
@@ -394,59 +477,127 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Publishes the finished prefix of every owned partition and commits its offsets, in one transaction. A commit
-     * that fails for a reason the group explains (a rebalance, a stale generation) is aborted, and with
-     * {@code resetOnFailure} the bridge goes back to the committed offsets; any other failure is fatal.
+     * Publishes the finished prefix of every owned partition and commits its offsets, in transactions, and waits
+     * for them (after the one in flight, if any). A commit that fails for a reason the group explains (a rebalance, a
+     * stale generation) is aborted, and with {@code resetOnFailure} the bridge goes back to the committed offsets; any
+     * other failure is fatal.
      */
     private void commit(boolean resetOnFailure) {
-        if (kafkaProducer == null || fatal != null)
-            return;
-        PublishQueue.Batch batch = queue.publishable();
+        endTransaction(true, resetOnFailure);
+        // As many transactions as it takes (each holds MAX_TRANSACTION_OUTCOMES at most), until one fails.
+        long abortedBefore = aborted;
+        while (fatal == null && aborted == abortedBefore && beginTransaction())
+            endTransaction(true, resetOnFailure);
+    }
+
+    /**
+     * Starts a transaction of the finished prefix of every owned partition and its offsets on the committer thread,
+     * unless one is in flight or there is nothing to publish. The group's metadata is taken now, on the bridge's
+     * thread: a rebalance waits for the transaction to end ({@link Rebalance}), so it is the generation the
+     * transaction's offsets belong to, and a zombie's is stale. Returns whether it started one.
+     */
+    private boolean beginTransaction() {
+        if (kafkaProducer == null || fatal != null || inFlight != null)
+            return false;
+        PublishQueue.Batch batch = queue.publishable(MAX_TRANSACTION_OUTCOMES);
         if (batch.isEmpty())
-            return;
+            return false;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         batch.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(tasksTopic, p),
                 new OffsetAndMetadata(next)));
+        ConsumerGroupMetadata group = consumer.groupMetadata();
+        inFlight = new Transaction(batch, committer.submit(() -> transact(batch, offsets, group)));
+        return true;
+    }
+
+    /**
+     * On the committer thread: one transaction of {@code batch}'s outcomes and {@code offsets}, and how it ended; a
+     * transaction that cannot commit is aborted if it can be.
+     */
+    private Ended transact(PublishQueue.Batch batch, Map<TopicPartition, OffsetAndMetadata> offsets,
+                                    ConsumerGroupMetadata group) {
+        String resultsTopic = settings.kafka().resultsTopic();
         try {
             kafkaProducer.beginTransaction();
             for (int i = 0; i < batch.size(); i++) {
                 Origin origin = batch.origins().get(i);
-                kafkaProducer.send(new ProducerRecord<>(settings.kafka().resultsTopic(),
-                        OutcomeMessage.resultKey(origin), OutcomeMessage.of(batch.outcomes().get(i), origin, hostId)
-                        .toJson()));
+                kafkaProducer.send(new ProducerRecord<>(resultsTopic, OutcomeMessage.resultKey(origin),
+                        outcomeJson.encode(batch.outcomes().get(i), origin, hostId)));
             }
-            kafkaProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            kafkaProducer.sendOffsetsToTransaction(offsets, group);
             commitTransaction(batch.size());
+            return Ended.COMMITTED;
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                  | AuthorizationException | UnsupportedVersionException e) {
-            fatal = new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
+            return Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
                     + " started, or this one's transaction timed out (bridge.transaction-timeout) while it was "
                     + "frozen or the brokers were away; it stops without publishing more, and a restart resumes from "
-                    + "the data directory", e);
-            return;
+                    + "the data directory", e));
         } catch (KafkaException | IllegalStateException e) {
             LOG.warn("bridge host {}: transaction of {} outcomes not committed ({}); aborting it and resuming from "
                     + "the committed offsets", hostId, batch.size(), e.toString());
             try {
                 kafkaProducer.abortTransaction();
             } catch (KafkaException | IllegalStateException abortFailed) {
-                fatal = new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka transaction ("
-                        + e.getClass().getSimpleName() + ", then " + abortFailed.getClass().getSimpleName() + ": "
-                        + abortFailed.getMessage() + "); the bridge stops; restarted, it resumes from the data "
-                        + "directory and the committed offsets", e);
-                return;
+                return Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "cannot commit or abort a Kafka "
+                        + "transaction (" + e.getClass().getSimpleName() + ", then " + abortFailed.getClass()
+                        .getSimpleName() + ": " + abortFailed.getMessage() + "); the bridge stops; restarted, it "
+                        + "resumes from the data directory and the committed offsets", e));
             }
+            return Ended.ABORTED;
+        }
+    }
+
+    /**
+     * Takes the end of the transaction in flight, if any: waits for it with {@code wait}, else only if it has ended.
+     * A committed batch is published; an aborted one goes back to the queue (with {@code resetOnFailure}, the bridge
+     * goes back to the committed offsets); any other failure is fatal.
+     */
+    private void endTransaction(boolean wait, boolean resetOnFailure) {
+        Transaction t = inFlight;
+        if (t == null || !wait && !t.result().isDone())
+            return;
+        Ended end;
+        try {
+            end = waitFor(t.result());
+        } catch (ExecutionException e) {
+            end = Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "a Kafka transaction failed "
+                    + "unexpectedly (" + e.getCause() + "); the bridge stops; restarted, it resumes from the data "
+                    + "directory and the committed offsets", e.getCause()));
+        }
+        inFlight = null;
+        PublishQueue.Batch batch = t.batch();
+        if (end.kind() == Ended.Kind.COMMITTED) {
+            queue.published(batch);
+            batch.nextOffsets().forEach(this::prune);
+            publishedCount += batch.size();
+            transactions++;
+        } else if (end.kind() == Ended.Kind.ABORTED) {
             aborted++;
             queue.failed(batch);
             if (resetOnFailure)
                 start(queue.owned());
-            return;
+        } else {
+            fatal = end.fatal();
         }
-        queue.published(batch);
-        batch.nextOffsets().forEach(this::prune);
-        publishedCount += batch.size();
-        transactions++;
+    }
+
+    /** The transaction's result; an interrupt of the bridge's thread is kept for its caller and the wait goes on. */
+    private static Ended waitFor(Future<Ended> result) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted)
+                Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -532,6 +683,8 @@ public final class Bridge implements AutoCloseable {
 
     @Override
     public void close() {
+        // A transaction still in flight (run() stopped by an exception) is aborted by the producer's close below.
+        committer.shutdown();
         try {
             if (consumer != null)
                 consumer.close(Duration.ofSeconds(5));
@@ -562,6 +715,7 @@ public final class Bridge implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             collectOutcomes();
+            // Waits for the transaction in flight first: it belongs to the generation that ends here.
             commit(false);
             for (TopicPartition tp : partitions)
                 queue.forget(tp.partition());
@@ -569,6 +723,8 @@ public final class Bridge implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // The transaction in flight, of a generation that is gone, fails; its batch goes back before forgetting.
+            endTransaction(true, false);
             for (TopicPartition tp : partitions)
                 queue.forget(tp.partition());
             LOG.warn("bridge host {}: lost {} without committing (the group moved on without it)", hostId,
@@ -584,4 +740,19 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** A transaction on the committer thread: its batch, and how it ended once it has. */
+    private record Transaction(PublishQueue.Batch batch, Future<Ended> result) {
+    }
+
+    /** How a transaction ended: committed, aborted (the bridge goes on), or with a failure that stops the bridge. */
+    private record Ended(Kind kind, TaskQException fatal) {
+        enum Kind { COMMITTED, ABORTED, FATAL }
+
+        static final Ended COMMITTED = new Ended(Kind.COMMITTED, null);
+        static final Ended ABORTED = new Ended(Kind.ABORTED, null);
+
+        static Ended fatal(TaskQException e) {
+            return new Ended(Kind.FATAL, e);
+        }
+    }
 }

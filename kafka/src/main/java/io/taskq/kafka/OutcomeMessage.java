@@ -57,9 +57,14 @@ public record OutcomeMessage(long seq, String status, String body, String bodyEn
         return new OutcomeMessage(outcome.seq(), outcome.status().label(),
                 text != null ? text : outcome.bodyBase64(), text != null ? UTF_8 : BASE64, outcome.slot(),
                 outcome.attempts(), outcome.value(), outcome.payload(),
-                UTC_MILLIS.format(Instant.ofEpochMilli(outcome.handledMillis())), outcome.handledMillis(),
+                formatInstant(outcome.handledMillis()), outcome.handledMillis(),
                 outcome.latencyNanos(), keyText != null ? keyText : Base64.getEncoder().encodeToString(key),
                 keyText != null ? UTF_8 : BASE64, origin.topic(), origin.partition(), origin.offset(), host);
+    }
+
+    /** {@code millis} as {@code handledAt} writes it: ISO-8601 UTC with milliseconds. */
+    static String formatInstant(long millis) {
+        return UTC_MILLIS.format(Instant.ofEpochMilli(millis));
     }
 
     /** The key of the outcome's record: the task record's key, or {@code topic/partition/offset} if it had none. */

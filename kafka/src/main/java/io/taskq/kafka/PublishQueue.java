@@ -139,12 +139,20 @@ final class PublishQueue {
      * Hand the batch to {@link #published} once it is committed, or to {@link #failed} if it is not.
      */
     Batch publishable() {
+        return publishable(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Takes each owned partition's finished prefix, at most {@code max} records in all: a prefix of a finished prefix
+     * is one too, so the rest waits for the next batch in its place.
+     */
+    Batch publishable(int max) {
         List<Origin> origins = new ArrayList<>();
         List<TaskOutcome> outcomes = new ArrayList<>();
         Map<Integer, Long> next = new HashMap<>();
         for (Map.Entry<Integer, Partition> e : owned.entrySet()) {
             ArrayDeque<Pending> queue = e.getValue().queue;
-            while (!queue.isEmpty() && queue.peekFirst().outcome != null) {
+            while (origins.size() < max && !queue.isEmpty() && queue.peekFirst().outcome != null) {
                 Pending p = queue.pollFirst();
                 origins.add(p.origin);
                 outcomes.add(p.outcome);

@@ -38,6 +38,32 @@ class PublishQueueTest {
     }
 
     @Test
+    void shouldLeaveTheRestOfTheFinishedPrefixForTheNextBatchWhenABatchIsCapped() {
+        queue.own(0, 0);
+        queue.own(1, 0);
+        List<Origin> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+            for (int p = 0; p < 2; p++)
+                all.add(put(p, i));
+        for (Origin o : all)
+            queue.consumed(o);
+        for (Origin o : all)
+            queue.outcome(ok(o));
+        PublishQueue.Batch first = queue.publishable(4);
+        assertEquals(4, first.size());
+        queue.published(first);
+        PublishQueue.Batch second = queue.publishable(4);
+        assertEquals(2, second.size());
+        queue.published(second);
+        assertEquals(3, queue.publishedUpTo(0));
+        assertEquals(3, queue.publishedUpTo(1));
+        for (PublishQueue.Batch b : List.of(first, second))
+            b.nextOffsets().forEach((p, next) -> assertEquals(b.origins().stream()
+                    .filter(o -> o.partition() == p).mapToLong(Origin::offset).max().orElseThrow() + 1, next));
+        assertEquals(0, queue.pending());
+    }
+
+    @Test
     void shouldPublishOnlyTheFinishedPrefixOfEachPartitionInOffsetOrder() {
         queue.own(0, 10);
         Origin a = put(0, 10);
