@@ -354,6 +354,15 @@ for host in host-a host-b; do
   docker logs "$job_id" 2> /dev/null | grep -q "^$host " || fail "no outcome from $host in the results topic"
 done
 step "kafka-job verified: one right outcome per record, from both hosts"
+# A bridge that stopped with an error was started again (restart: on-failure); say so, with its error, rather than
+# let it pass unseen.
+for service in host-a-bridge host-b-bridge; do
+  for id in $(multi_host ps -aq "$service"); do
+    restarts=$(docker inspect -f '{{.RestartCount}}' "$id")
+    [ "$restarts" = 0 ] || step "note: $service was restarted $restarts times after an error:" \
+      "$(docker logs "$id" 2>&1 | grep -E '^taskq bridge: ' | head -3 | tr '\n' ' ')"
+  done
+done
 # What the job's join read was the topic up to its last key; once the surviving bridge has committed what it had and
 # left, nothing more may come: the whole topic still holds exactly one right outcome per record.
 multi_host stop --timeout 30 host-b-bridge > /dev/null 2>&1 || fail "docker compose stop host-b-bridge failed"
