@@ -11,7 +11,11 @@
 #   5. builds the jars and the image, runs `docker compose up` and checks the job's exact totals;
 #   6. runs again with --scale consumer=5, kills one consumer container mid-run, starts it again (it takes the dead
 #      consumer's slot with --index auto and resumes its batch), and checks the exact totals;
-#   7. tears everything down (also on failure): containers, volumes, images, then dockerd by its pid, its mounts,
+#   7. runs the multi-host profile once: a development broker, host-a and host-b (a bridge and 2 consumers each, each
+#      host its own volume) and kafka-job; kills host-a's bridge and consumers with SIGKILL mid-run, so host-b takes
+#      over its partitions; checks that kafka-job verified exactly one right outcome per record from both hosts, and,
+#      once host-b's bridge has stopped, that the whole results topic still holds exactly that;
+#   8. tears everything down (also on failure): containers, volumes, images, then dockerd by its pid, its mounts,
 #      and any docker0 bridge or DOCKER iptables chain that was not there before.
 # Exit 0 when it passed, or after printing `SKIPPED: <reason>` when this machine cannot run a Docker engine at all;
 # any other failure exits non-zero. Needs root. Run it from anywhere: docker/smoke-test.sh
@@ -27,6 +31,8 @@ BASE_IMAGE=eclipse-temurin:17-jdk
 RUN1_TASKS=200000
 RUN2_TASKS=600000
 RUN2_RATE=10000          # paced: the stream stays open ~60 s, so the killed consumer is back before it ends
+RUN3_TASKS=300000        # enough for a few probes of host-a's progress (a JVM each) while the records flow
+RUN3_KILL_AT=10000       # host-a's finished tasks from which its containers are killed
 START=$SECONDS
 
 step() { printf '== docker smoke [%3ds]: %s\n' "$((SECONDS - START))" "$*" >&2; }
@@ -67,8 +73,8 @@ teardown() {
   if [ -n "$PROC_MOUNT" ] && mountpoint -q "$PROC_MOUNT"; then umount "$PROC_MOUNT"; fi
   if [ -n "$DOCKERD_PID" ] && kill -0 "$DOCKERD_PID" 2> /dev/null; then
     step "teardown: containers, volumes and images of the test"
-    docker compose --profile tools down --volumes --remove-orphans --rmi all --timeout 5 > "$W/down.log" 2>&1 \
-      || cat "$W/down.log" >&2
+    docker compose --profile tools --profile multi-host down --volumes --remove-orphans --rmi all --timeout 5 \
+      > "$W/down.log" 2>&1 || cat "$W/down.log" >&2
     docker rm -f $(docker ps -aq) > /dev/null 2>&1
     docker image prune -af > /dev/null 2>&1
     step "teardown: stopping dockerd (pid $DOCKERD_PID)"
@@ -113,7 +119,8 @@ mirror() {
   { awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' /etc/apt/sources.list.d/*.sources 2> /dev/null
     awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; break}}' \
       /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2> /dev/null
-  } | awk -v want="$want" '/\/debian(-security)?\/?$/ { if ((want == "security") == ($0 ~ /debian-security\/?$/)) {print; exit} }' \
+  } | awk -v want="$want" \
+      '/\/debian(-security)?\/?$/ { if ((want == "security") == ($0 ~ /debian-security\/?$/)) {print; exit} }' \
     || true   # a missing sources file is fine
 }
 MIRROR=$(mirror main)
@@ -154,7 +161,7 @@ step "compose plugin: $(docker compose version)"
 
 # ---- 2. static check -----------------------------------------------------------------------------------------
 step "docker compose config -q (static check of docker/compose.yaml)"
-docker compose --profile tools config -q || fail "docker/compose.yaml does not validate"
+docker compose --profile tools --profile multi-host config -q || fail "docker/compose.yaml does not validate"
 
 # ---- 3. engine -----------------------------------------------------------------------------------------------
 step "starting dockerd on $DOCKER_HOST (data root $W/data)"
@@ -184,7 +191,8 @@ if [ ! -f "$BASE_TAR" ]; then
   mount -t proc proc "$PROC_MOUNT"
   step "installing openjdk-17-jdk-headless in it"
   { chroot "$rootfs" apt-get update -qq \
-      && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless \
+      && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive \
+           apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless \
       && chroot "$rootfs" apt-get clean; } > "$W/jdk.log" 2>&1 \
     || { tail -20 "$W/jdk.log" >&2; fail "installing openjdk-17-jdk-headless in the base image failed"; }
   umount "$PROC_MOUNT"; PROC_MOUNT=
@@ -201,8 +209,8 @@ docker tag local/debian-jdk17:$BASE_VERSION "$BASE_IMAGE"
 step "base image $BASE_IMAGE: $(docker run --rm --network none "$BASE_IMAGE" java -version 2>&1 | head -1)"
 
 # ---- 5. first job --------------------------------------------------------------------------------------------
-step "./mvnw -B package (the jars the image copies)"
-(cd "$ROOT" && ./mvnw -B -q -pl cli -am package -DskipTests) > "$W/mvn.log" 2>&1 \
+step "./mvnw -B package (the jars the image copies: the cli's and the development broker's)"
+(cd "$ROOT" && ./mvnw -B -q -pl cli,kafka-broker -am package -DskipTests) > "$W/mvn.log" 2>&1 \
   || { tail -30 "$W/mvn.log" >&2; fail "the Maven build failed"; }
 step "docker compose build"
 docker compose build > "$W/build.log" 2>&1 || { tail -30 "$W/build.log" >&2; fail "docker compose build failed"; }
@@ -236,7 +244,8 @@ await_consumers() {
 # Checks `status --json` from the status service: exact closed-form totals for $1 tasks over $2 slots.
 check_totals() {
   local n=$1 slots=$2 json value payload
-  json=$(docker compose run --rm status --json 2> "$W/status.err") || { cat "$W/status.err" >&2; fail "status --json failed"; }
+  json=$(docker compose run --rm status --json 2> "$W/status.err") \
+    || { cat "$W/status.err" >&2; fail "status --json failed"; }
   value=$(( (n / 1000) * 500500 + (n % 1000) * (n % 1000 + 1) / 2 ))
   payload="$(( n * (n - 1) / 2 )).0"
   for want in "\"submitted\":$n," "\"done\":$n," "\"watermark\":$n," "\"sealed\":true," "\"allDone\":true," \
@@ -250,12 +259,15 @@ check_totals() {
 }
 
 step "job 1: docker compose up ($RUN1_TASKS tasks, 3 consumers; the producer waits until all 3 hold a slot)"
-JOB_TASKS=$RUN1_TASKS docker compose up -d > "$W/up1.log" 2>&1 || { cat "$W/up1.log" >&2; fail "docker compose up failed"; }
+JOB_TASKS=$RUN1_TASKS docker compose up -d > "$W/up1.log" 2>&1 \
+  || { cat "$W/up1.log" >&2; fail "docker compose up failed"; }
 await_producer 300
 await_consumers
 check_totals "$RUN1_TASKS" 3
 docker compose run --rm status 2> /dev/null | sed 's/^/   status: /' >&2
-docker compose run --rm tail -m 1 2> /dev/null | grep -q 'endOfStream' || fail "tail -m 1 did not show the end of stream"
+# Into a file before grep -q: a grep -q that ends the pipe early would fail the writer, and pipefail the check.
+docker compose run --rm tail -m 1 > "$W/tail1.log" 2> /dev/null || fail "tail -m 1 failed"
+grep -q 'endOfStream' "$W/tail1.log" || fail "tail -m 1 did not show the end of stream"
 step "tail -m 1 shows the end-of-stream excerpt"
 docker compose down --volumes --timeout 5 > /dev/null 2>&1 || fail "docker compose down failed"
 
@@ -283,10 +295,86 @@ step "docker start ${victim:0:12}: the restarted consumer takes the dead slot (-
 docker start "$victim" > /dev/null
 await_producer 300
 await_consumers
-docker logs "$victim" 2>&1 | grep -E 'taken by --index auto|resuming|^slot ' | sed 's/^.*\] TaskConsumer - //; s/^/   killed and restarted consumer: /' >&2
+docker logs "$victim" 2>&1 | grep -E 'taken by --index auto|resuming|^slot ' \
+  | sed 's/^.*\] TaskConsumer - //; s/^/   killed and restarted consumer: /' >&2
 taken=$(docker logs "$victim" 2>&1 | sed -n 's/.*Slot \([0-9]*\): taken by --index auto.*/\1/p' | sort -u)
-[ "$(wc -w <<< "$taken")" = 1 ] || fail "the restarted consumer did not take the slot its first run held (slots: $taken)"
+[ "$(wc -w <<< "$taken")" = 1 ] \
+  || fail "the restarted consumer did not take the slot its first run held (slots: $taken)"
 check_totals "$RUN2_TASKS" 5
 docker compose down --volumes --timeout 5 > /dev/null 2>&1 || fail "docker compose down failed"
+
+# ---- 7. the multi-host profile: a broker, two hosts, one of them killed mid-run -----------------------------
+# The profile's services use the host's network, with the broker on 127.0.0.1: pick a port nothing listens on.
+KAFKA_PORT=19092
+while [ -n "$(ss -Hltn "sport = :$KAFKA_PORT")" ]; do KAFKA_PORT=$((KAFKA_PORT + 1)); done
+export KAFKA_PORT
+# The commands below that name no service of the profile's job need the profile; `up kafka-job` does not.
+multi_host() { docker compose --profile multi-host "$@"; }
+multi_host_logs() { multi_host logs --tail "$1" >&2; }
+step "job 3: docker compose up -d kafka-job (multi-host profile: broker on 127.0.0.1:$KAFKA_PORT, host-a and host-b" \
+     "with a bridge and 2 consumers each, $RUN3_TASKS task records)"
+# Naming kafka-job starts its profile and its dependencies only, not the single-host job.
+JOB_TASKS=$RUN3_TASKS JOB_TIMEOUT=10m docker compose up -d kafka-job > "$W/up3.log" 2>&1 \
+  || { cat "$W/up3.log" >&2; multi_host_logs 20; fail "docker compose up kafka-job failed"; }
+[ -z "$(docker compose ps -aq producer consumer)" ] || fail "the multi-host profile started the single-host job too"
+job_id=$(multi_host ps -aq kafka-job)
+[ -n "$job_id" ] || fail "no kafka-job container was created"
+# Mid-run: host-a has finished RUN3_KILL_AT tasks, from status --json of its data directory (run inside one of its
+# consumer containers), and the job still waits for outcomes. Its bridge keeps up with its consumers, so a snapshot
+# of the host usually shows nothing pending; what the kill cuts off is the bridge's work in flight: records taken
+# and not put, outcomes not yet published, offsets not yet committed.
+host_a_mid_run() {
+  local json consumer
+  consumer=$(multi_host ps -q host-a-consumer | head -1)
+  [ -n "$consumer" ] || return 1
+  json=$(docker exec "$consumer" /opt/taskq/bin/taskq status --json 2> /dev/null) || return 1
+  [[ $json =~ \"submitted\":([0-9]+) ]] || return 1
+  local submitted=${BASH_REMATCH[1]}
+  [[ $json =~ \"done\":([0-9]+) ]] || return 1
+  [ "${BASH_REMATCH[1]}" -ge $RUN3_KILL_AT ] \
+    && step "host-a: $submitted tasks put by its bridge, ${BASH_REMATCH[1]} done"
+}
+await 300 host_a_mid_run || { multi_host_logs 20; fail "host-a never got $RUN3_KILL_AT tasks done"; }
+victims=$(multi_host ps -q host-a-bridge host-a-consumer)
+[ "$(wc -w <<< "$victims")" = 3 ] || fail "expected host-a's bridge and 2 consumers running, found: $victims"
+[ "$(docker inspect -f '{{.State.Status}}' "$job_id")" = running ] \
+  || fail "kafka-job ended before the kill ($RUN3_TASKS records went through too fast to kill a host mid-run)"
+step "docker kill host-a's bridge and 2 consumers (SIGKILL, mid-run); host-b takes its partitions over"
+docker kill $victims > /dev/null || fail "docker kill of host-a's containers failed"
+for id in $victims; do
+  [ "$(docker inspect -f '{{.State.ExitCode}}' "$id")" = 137 ] \
+    || fail "host-a container ${id:0:12} did not die by SIGKILL"
+done
+await 600 eval '[ "$(docker inspect -f "{{.State.Status}}" "$job_id")" = exited ]' \
+  || { multi_host_logs 20; fail "kafka-job did not finish within 600 s"; }
+# Its stdout, into a file first: `grep -q` on a pipe may end the writer early, which pipefail would count.
+docker logs "$job_id" 2> /dev/null > "$W/job3.log"
+sed 's/^/   kafka-job: /' "$W/job3.log" >&2
+code=$(docker inspect -f '{{.State.ExitCode}}' "$job_id")
+[ "$code" = 0 ] || { multi_host_logs 30; fail "kafka-job exited with $code (not verified)"; }
+grep -q "^VERIFIED: " "$W/job3.log" || fail "kafka-job did not print VERIFIED"
+for host in host-a host-b; do
+  grep -q "^$host " "$W/job3.log" || fail "no outcome from $host in the results topic"
+done
+step "kafka-job verified: one right outcome per record, from both hosts"
+# A bridge that stopped with an error was started again (restart: on-failure); say so, with its error, rather than
+# let it pass unseen.
+for service in host-a-bridge host-b-bridge; do
+  for id in $(multi_host ps -aq "$service"); do
+    restarts=$(docker inspect -f '{{.RestartCount}}' "$id")
+    [ "$restarts" = 0 ] || step "note: $service was restarted $restarts times after an error:" \
+      "$(docker logs "$id" 2>&1 | grep -E '^taskq bridge: ' | head -3 | tr '\n' ' ')"
+  done
+done
+# What the job's join read was the topic up to its last key; once the surviving bridge has committed what it had and
+# left, nothing more may come: the whole topic still holds exactly one right outcome per record.
+multi_host stop --timeout 30 host-b-bridge > /dev/null 2>&1 || fail "docker compose stop host-b-bridge failed"
+multi_host run --rm --no-deps kafka-job verify "$RUN3_TASKS" > "$W/verify3.log" 2>&1 \
+  || { cat "$W/verify3.log" >&2; fail "the results topic, read again after the last bridge stopped, did not verify"; }
+grep -q "^VERIFIED: " "$W/verify3.log" || { cat "$W/verify3.log" >&2; fail "the second read printed no VERIFIED"; }
+step "the whole results topic, read again after host-b's bridge stopped:" \
+     "$(grep '^total' "$W/verify3.log" | tr -s ' ') outcomes, exactly one right outcome per record"
+multi_host down --volumes --timeout 10 > /dev/null 2>&1 \
+  || fail "docker compose --profile multi-host down failed"
 
 step "passed in $((SECONDS - START)) s"

@@ -125,6 +125,8 @@ class TaskQConfigTest {
         assertEquals(Path.of("/var/lib/taskq/data"), c.get(Keys.DATA_DIR));
         assertNotEquals("default", c.source(Keys.DATA_DIR));
         assertEquals(Path.of("/var/lib/taskq/demo"), c.get(Keys.DEMO_DATA_DIR));
+        // The multi-host profile's bridges: a killed host's partitions move within seconds, not Kafka's 45 s.
+        assertEquals(Map.of("session.timeout.ms", "10000"), c.kafkaClientProperties());
     }
 
     @Test
