@@ -40,6 +40,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +88,8 @@ public final class Bridge implements AutoCloseable {
     /** How often the backlog is measured for backpressure. */
     private static final long BACKLOG_CHECK_NANOS = 50_000_000L;
     private static final byte[] EMPTY = new byte[0];
+    /** How often the first offsets of new partitions are asked for when the client fails inside itself. */
+    private static final int BEGINNING_OFFSETS_ATTEMPTS = 5;
     /**
      * Outcomes in one transaction at most (under 1 MiB of JSON): while a transaction is with the brokers the host goes
      * on finishing tasks, and one that carried all of them could outlast {@code bridge.transaction-timeout} on a slow
@@ -642,7 +645,11 @@ public final class Bridge implements AutoCloseable {
                     throw e;
             }
         }
-        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(tps);
+        Set<TopicPartition> uncommitted = new HashSet<>();
+        for (TopicPartition tp : tps)
+            if (committed.get(tp) == null)
+                uncommitted.add(tp);
+        Map<TopicPartition, Long> beginning = uncommitted.isEmpty() ? Map.of() : beginningOffsets(uncommitted);
         for (TopicPartition tp : tps) {
             OffsetAndMetadata c = committed.get(tp);
             long offset = c != null ? c.offset() : beginning.getOrDefault(tp, 0L);
@@ -654,6 +661,25 @@ public final class Bridge implements AutoCloseable {
             consumer.pause(tps);
         LOG.info("bridge host {}: owns {} from offsets {}", hostId, partitions, tps.stream()
                 .map(tp -> tp.partition() + "@" + queue.publishedUpTo(tp.partition())).toList());
+    }
+
+    /**
+     * The first offsets of {@code tps}. The Kafka client's offset lookup can throw a
+     * {@link ConcurrentModificationException} from inside itself when it retries a request (seen under load, from
+     * this one thread: a client bug, not a second thread using the consumer); the lookup has no side effect, so it is
+     * asked again, a few times.
+     */
+    private Map<TopicPartition, Long> beginningOffsets(Set<TopicPartition> tps) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return consumer.beginningOffsets(tps);
+            } catch (ConcurrentModificationException e) {
+                if (attempt >= BEGINNING_OFFSETS_ATTEMPTS)
+                    throw e;
+                LOG.warn("bridge host {}: the Kafka client failed to look up the first offsets of {} ({}); asking "
+                        + "again (attempt {} of {})", hostId, tps, e, attempt + 1, BEGINNING_OFFSETS_ATTEMPTS);
+            }
+        }
     }
 
     /**
