@@ -150,7 +150,7 @@ class BenchCommandTest {
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
         String message = err.toString(StandardCharsets.UTF_8).strip();
-        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, w1-large, w1-batch, all, got w3"),
+        assertTrue(message.startsWith("taskq bench: expected one of w1, w2, w1-large, w1-batch, all, kafka, got w3"),
                 message);
         assertEquals(1, message.lines().count(), message);
     }

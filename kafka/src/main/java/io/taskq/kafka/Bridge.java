@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -531,7 +532,10 @@ public final class Bridge implements AutoCloseable {
             commitTransaction(batch.size());
             return Ended.COMMITTED;
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
-                 | AuthorizationException | UnsupportedVersionException e) {
+                 | InvalidTxnStateException | AuthorizationException | UnsupportedVersionException e) {
+            // InvalidTxnStateException: the coordinator aborted this producer's transaction when it timed out (the
+            // bridge was frozen or cut off for longer than bridge.transaction-timeout); like a fence, the producer
+            // cannot go on, and neither commit nor abort is possible.
             return Ended.fatal(new TaskQException(TaskQException.EXIT_FAILED, "fenced or refused by Kafka ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "): another bridge with host id " + hostId
                     + " started, or this one's transaction timed out (bridge.transaction-timeout) while it was "
