@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -31,10 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KafkaBenchCommandTest {
     @BeforeAll
     static void asBinTaskqWould() {
-        String root = System.getProperty("taskq.project.root");
-        assertNotNull(root, "surefire sets taskq.project.root");
-        System.setProperty("taskq.home", root);
-        System.setProperty("logback.configurationFile", Path.of(root, "config", "logback.xml").toString());
+        BenchCommandTest.asBinTaskqWould();
     }
 
     @Test
