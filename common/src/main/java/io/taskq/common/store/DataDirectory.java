@@ -36,6 +36,7 @@ public final class DataDirectory implements Closeable {
     private final RollCycles rollCycle;
     private final DeadLetters deadLetters;
     private final ResultsLog results;
+    private final DataDirAccess access;
     private SingleChronicleQueue queue;
 
     private DataDirectory(Path dir, Ledger ledger, SlotTable slots, RollCycles rollCycle, DataDirAccess access) {
@@ -45,6 +46,7 @@ public final class DataDirectory implements Closeable {
         this.rollCycle = rollCycle;
         this.deadLetters = new DeadLetters(dir, rollCycle, access);
         this.results = new ResultsLog(dir, slots.size(), rollCycle, access);
+        this.access = access;
     }
 
     /** {@link #openOrCreate(Path, int, RollCycles, DataDirAccess)} with the default access: owner only. */
@@ -147,6 +149,11 @@ public final class DataDirectory implements Closeable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The permissions this directory was opened with, for files created in it later. */
+    DataDirAccess access() {
+        return access;
     }
 
     public Ledger ledger() {

@@ -4,15 +4,20 @@ import io.taskq.common.wire.ExcerptReader;
 import io.taskq.common.wire.QueuedTask;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
@@ -34,12 +39,16 @@ import java.util.NavigableSet;
  * file mapped keeps reading it (Linux frees it with the last mapping); the queue's shared directory listing is
  * refreshed afterwards, and Chronicle's tailers refresh it themselves when a file they expected is gone.
  * <p>
- * The inputs only move one way while this runs (the watermark and the tailers' cycles grow; the queue only gains
- * cycles at its end), and each is read before it is used, so a concurrent prune elsewhere, a new put or a commit
- * can only make this keep more than it could have deleted. Several processes may prune at once: deleting a file that
- * is already gone is not an error.
+ * One pruner at a time: a prune holds the data directory's {@link RetentionLock} while it reads and deletes cycle
+ * files, because Chronicle re-creates, empty, a file it opens just as someone else deletes it. A file without a store
+ * header (one that was re-created so by a reader outside retention) holds no excerpt: it is skipped when looking for
+ * the next excerpt and deleted in its turn. Files are found by name, never opened to learn their path.
  * <p>
- * Not thread-safe: one per process that prunes.
+ * The inputs only move one way while this runs (the watermark and the tailers' cycles grow; the queue only gains
+ * cycles at its end), and each is read before it is used, so a new put or a commit can only make this keep more than
+ * it could have deleted.
+ * <p>
+ * Not thread-safe: one per pruning thread.
  */
 public final class QueueRetention {
     private static final Logger LOG = LoggerFactory.getLogger(QueueRetention.class);
@@ -47,10 +56,18 @@ public final class QueueRetention {
     /** {@code queue.keep-cycles=all}: keep every cycle file. */
     public static final int KEEP_ALL_CYCLES = 0;
 
+    /**
+     * How long a prune waits for another one to finish. A prune takes milliseconds; one that held the lock this long
+     * is stuck, and this prune is then left to the next roll rather than stall a consumer or a producer.
+     */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(1);
+
     private final DataDirectory data;
     private final int keepCycles;
     private final ExcerptReader excerpts = new ExcerptReader();
     private final QueuedTask task = new QueuedTask();
+    /** The first word of a cycle file: its store header, zero in a file that never got one. */
+    private final ByteBuffer headerWord = ByteBuffer.allocate(Integer.BYTES);
 
     /**
      * @param keepCycles newest cycle files always kept (at least 1), or {@link #KEEP_ALL_CYCLES} to keep every file
@@ -68,13 +85,33 @@ public final class QueueRetention {
     }
 
     /**
-     * Deletes the cycle files that may go (see the class comment).
+     * Deletes the cycle files that may go (see the class comment), under the retention lock. If another pruner holds
+     * the lock for longer than {@link #LOCK_WAIT}, or the lock cannot be taken, this deletes nothing and logs why.
      *
      * @return the files deleted by this call, oldest first
      */
     public List<File> prune() {
         if (!enabled())
             return List.of();
+        RetentionLock lock;
+        try {
+            lock = RetentionLock.acquire(data, LOCK_WAIT);
+        } catch (IOException e) {
+            LOG.warn("Retention: cannot take the lock {} in {} ({}); trying again at the next roll", RetentionLock.FILE,
+                    data.dir(), e.toString());
+            return List.of();
+        }
+        if (lock == null) {
+            LOG.warn("Retention: another pruner has held {} in {} for over {} ms; trying again at the next roll",
+                    RetentionLock.FILE, data.dir(), LOCK_WAIT.toMillis());
+            return List.of();
+        }
+        try (lock) {
+            return pruneLocked();
+        }
+    }
+
+    private List<File> pruneLocked() {
         // Read the watermark and the tailers before looking at the files: both only grow, so these bounds stay safe.
         long watermark = Progress.read(data).watermark();
         int oldestReader = oldestLiveReaderCycle();
@@ -88,31 +125,36 @@ public final class QueueRetention {
         List<Integer> all = new ArrayList<>(cycles.size());
         for (Long c : cycles)
             all.add(c.intValue());
+        CycleFiles files = new CycleFiles(queue);
         int candidates = all.size() - Math.max(1, keepCycles);
-        List<Integer> deletable = new ArrayList<>();
-        try (ExcerptTailer tailer = queue.createTailer()) {
+        List<File> deleted = new ArrayList<>();
+        ExcerptTailer tailer = null;
+        try {
             for (int i = 0; i < candidates; i++) {
                 int cycle = all.get(i);
                 if (cycle >= oldestReader)
                     break;
-                long nextFirstSeq = firstSeqAfter(tailer, queue.rollCycle(), all, i);
-                if (nextFirstSeq < 0 || nextFirstSeq > watermark)
+                File file = files.of(cycle);
+                if (holdsStore(file)) {
+                    if (tailer == null) {
+                        // A new tailer opens the first file: by now that is this one, every older one is deleted.
+                        if (!deleted.isEmpty())
+                            queue.refreshDirectoryListing();
+                        tailer = queue.createTailer();
+                    }
+                    long nextFirstSeq = firstSeqAfter(tailer, queue.rollCycle(), files, all, i);
+                    if (nextFirstSeq < 0 || nextFirstSeq > watermark)
+                        break;
+                }
+                if (!delete(file, deleted))
                     break;
-                deletable.add(cycle);
             }
-        }
-        List<File> deleted = new ArrayList<>();
-        for (int cycle : deletable) {
-            File file = fileOf(queue, cycle);
-            if (file == null)
-                continue;
-            try {
-                if (Files.deleteIfExists(file.toPath()))
-                    deleted.add(file);
-            } catch (IOException e) {
-                LOG.warn("Retention: cannot delete {} ({}); trying again at the next roll", file, e.toString());
-                break;
-            }
+        } catch (IOException e) {
+            LOG.warn("Retention: cannot read the cycle files of {} ({}); trying again at the next roll", queue.file(),
+                    e.toString());
+        } finally {
+            if (tailer != null)
+                tailer.close();
         }
         if (!deleted.isEmpty()) {
             queue.refreshDirectoryListing();
@@ -140,19 +182,11 @@ public final class QueueRetention {
         if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE || first >= last)
             return List.of();
         List<Long> cycles = new ArrayList<>(queue.listCyclesBetween(first, last));
+        CycleFiles files = new CycleFiles(queue);
         List<File> deleted = new ArrayList<>();
-        for (int i = 0; i < cycles.size() - Math.max(1, keepCycles); i++) {
-            File file = fileOf(queue, cycles.get(i).intValue());
-            if (file == null)
-                continue;
-            try {
-                if (Files.deleteIfExists(file.toPath()))
-                    deleted.add(file);
-            } catch (IOException e) {
-                LOG.warn("Retention: cannot delete {} ({}); trying again at the next roll", file, e.toString());
+        for (int i = 0; i < cycles.size() - Math.max(1, keepCycles); i++)
+            if (!delete(files.of(cycles.get(i).intValue()), deleted))
                 break;
-            }
-        }
         if (!deleted.isEmpty()) {
             queue.refreshDirectoryListing();
             LOG.info("Retention (queue.keep-cycles={}): deleted {} roll-cycle file(s) of {}: {}", keepCycles,
@@ -179,9 +213,12 @@ public final class QueueRetention {
      * in the next cycle that holds an excerpt. Seqs are in queue order, so every task in {@code all[i]} is below it.
      * -1 if no later cycle holds an excerpt.
      */
-    private long firstSeqAfter(ExcerptTailer tailer, RollCycle rollCycle, List<Integer> all, int i) {
+    private long firstSeqAfter(ExcerptTailer tailer, RollCycle rollCycle, CycleFiles files, List<Integer> all, int i)
+            throws IOException {
         for (int j = i + 1; j < all.size(); j++) {
-            if (!tailer.moveToIndex(rollCycle.toIndex(all.get(j), 0)))
+            int cycle = all.get(j);
+            // A tailer moved into a file without a store would wait Chronicle's timeout for its header.
+            if (!holdsStore(files.of(cycle)) || !tailer.moveToIndex(rollCycle.toIndex(cycle, 0)))
                 continue;
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent())
@@ -201,14 +238,52 @@ public final class QueueRetention {
         return -1;
     }
 
-    private static File fileOf(SingleChronicleQueue queue, int cycle) {
-        SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
-        if (store == null)
-            return null;
+    /**
+     * True if {@code file} starts with a store header: Chronicle created it. False for a file that is gone, and for one
+     * shorter than a header word or with a zero one: a file Chronicle re-created empty because it opened it just as it
+     * was deleted, or the newest file in the instant between its creation and its header (never a candidate, and
+     * passing over it only keeps more).
+     */
+    private boolean holdsStore(File file) throws IOException {
+        headerWord.clear();
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+            channel.read(headerWord, 0);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return !headerWord.hasRemaining() && headerWord.getInt(0) != 0;
+    }
+
+    /** Deletes {@code file}, adding it to {@code deleted} if it was there; false if it cannot, so pruning stops. */
+    private static boolean delete(File file, List<File> deleted) {
         try {
-            return store.file();
-        } finally {
-            queue.closeStore(store);
+            if (Files.deleteIfExists(file.toPath()))
+                deleted.add(file);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Retention: cannot delete {} ({}); trying again at the next roll", file, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * The file of each cycle of a queue, named as Chronicle names it (from the roll cycle's format and the queue's
+     * epoch), without opening anything: asking Chronicle for a cycle's store maps the file, and re-creates it if it was
+     * deleted in between.
+     */
+    static final class CycleFiles {
+        private final RollingResourcesCache names;
+
+        CycleFiles(SingleChronicleQueue queue) {
+            File dir = queue.file();
+            int suffix = SingleChronicleQueue.SUFFIX.length();
+            names = new RollingResourcesCache(queue.rollCycle(), queue.epoch(),
+                    name -> new File(dir, name + SingleChronicleQueue.SUFFIX),
+                    file -> file.getName().substring(0, file.getName().length() - suffix));
+        }
+
+        File of(int cycle) {
+            return names.resourceFor(cycle).path;
         }
     }
 }
