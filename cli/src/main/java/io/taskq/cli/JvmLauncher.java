@@ -36,6 +36,16 @@ public final class JvmLauncher {
     public static final int NATIVE_ACCESS_SINCE = 22;
     public static final int UNSAFE_MEMORY_SINCE = 23;
 
+    /**
+     * The garbage collector TaskQ's JVMs run, unless the user's options ({@code TASKQ_JAVA_OPTS}) select one (a JVM
+     * refuses two). TaskQ's processes allocate almost nothing once running (0 B per put, per batch put and per handled
+     * task), so they seldom collect; the serial collector's cheaper write barriers give the JIT less code to compile
+     * and run, and it starts no collector threads to compete for the cores. On 2 cores it cut the CPU of a
+     * 20,000,000-task W1 run by about 15%, most of it compilation (docs/BENCHMARKS.md, "The garbage collector").
+     * {@code bin/taskq} does the same.
+     */
+    public static final String COLLECTOR_FLAG = "-XX:+UseSerialGC";
+
     /** The main class of every TaskQ subcommand. */
     public static final String MAIN_CLASS = "io.taskq.cli.Main";
 
@@ -57,6 +67,16 @@ public final class JvmLauncher {
         return flagsFor(Runtime.version().feature());
     }
 
+    /** {@code TASKQ_JAVA_OPTS}'s options, split on whitespace; none when it is unset or blank. */
+    static List<String> userOptions(String variable) {
+        return variable == null || variable.isBlank() ? List.of() : List.of(variable.trim().split("\\s+"));
+    }
+
+    /** True if {@code options} select a garbage collector ({@code -XX:+UseG1GC}, {@code -XX:+UseZGC}, ...). */
+    public static boolean selectsCollector(List<String> options) {
+        return options.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+    }
+
     /**
      * The command line for {@code taskq <args>} in a new JVM. {@code role} names the process in its log lines.
      * Extra JVM options (heap size, say) go in {@code jvmOptions}.
@@ -70,6 +90,12 @@ public final class JvmLauncher {
      * processes that are not a {@code taskq} subcommand (the benchmark harness's producer and baselines).
      */
     public static List<String> command(String role, List<String> jvmOptions, String mainClass, List<String> args) {
+        return command(role, jvmOptions, mainClass, args, System.getenv("TASKQ_JAVA_OPTS"));
+    }
+
+    /** {@link #command(String, List, String, List)} with {@code userOptions} in place of {@code TASKQ_JAVA_OPTS}. */
+    static List<String> command(String role, List<String> jvmOptions, String mainClass, List<String> args,
+                                String userOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(flags());
@@ -80,9 +106,10 @@ public final class JvmLauncher {
         if (home != null)
             cmd.add("-Dtaskq.home=" + home);
         // The user's own JVM options, as bin/taskq gives them to the parent.
-        String userOptions = System.getenv("TASKQ_JAVA_OPTS");
-        if (userOptions != null && !userOptions.isBlank())
-            cmd.addAll(List.of(userOptions.trim().split("\\s+")));
+        List<String> user = userOptions(userOptions);
+        if (!selectsCollector(user))
+            cmd.add(COLLECTOR_FLAG);
+        cmd.addAll(user);
         cmd.add("-Dtaskq.role=" + role);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");

@@ -3,6 +3,7 @@ package io.taskq.systemtest;
 import io.taskq.cli.JvmLauncher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The three places that list the JVM flags every TaskQ JVM gets agree: the parent pom's {@code taskq.jvm.flags}
  * (surefire's argLine), {@link JvmLauncher#FLAGS} (JVMs that Java code starts) and {@code bin/taskq}'s
- * {@code JVM_FLAGS} (JVMs users start). Chronicle analytics is off in all three and not on the runtime classpath.
+ * {@code JVM_FLAGS} (JVMs users start). Chronicle analytics is off in all three and not on the runtime classpath. The
+ * JVMs run the serial collector unless the user's options choose another.
  */
 class JvmFlagsConsistencyTest {
     private static final String ANALYTICS_OFF = "-Dchronicle.analytics.disable=true";
@@ -52,6 +55,25 @@ class JvmFlagsConsistencyTest {
         assertTrue(JvmLauncher.flagsFor(25).containsAll(JvmLauncher.NATIVE_ACCESS_FLAGS));
         assertTrue(JvmLauncher.flagsFor(25).containsAll(JvmLauncher.UNSAFE_MEMORY_FLAGS));
         assertFalse(JvmLauncher.flagsFor(22).containsAll(JvmLauncher.UNSAFE_MEMORY_FLAGS));
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRunTheSerialCollectorUnlessTheUsersOptionsChooseOne(@TempDir Path tmp) throws Exception {
+        try (Taskq taskq = new Taskq(tmp)) {
+            TaskqProcess serial = taskq.run("serial", Map.of("TASKQ_JAVA_OPTS", "-Xmx256m -Xlog:gc:stdout"),
+                    "--version");
+            assertEquals(0, serial.exitCode(), serial::describe);
+            assertTrue(serial.stdout().contains("Using Serial"), serial::describe);
+
+            TaskqProcess parallel = taskq.run("parallel", Map.of("TASKQ_JAVA_OPTS",
+                    "-Xmx256m -XX:+UseParallelGC -Xlog:gc:stdout"), "--version");
+            assertEquals(0, parallel.exitCode(), () -> "a JVM refuses two collectors, so bin/taskq must leave its own "
+                    + "out\n" + parallel.describe());
+            assertTrue(parallel.stdout().contains("Using Parallel"), parallel::describe);
+        }
+        assertTrue(Files.readString(Taskq.LAUNCHER).contains("collector=" + JvmLauncher.COLLECTOR_FLAG),
+                "bin/taskq and JvmLauncher name the same collector");
     }
 
     @Test

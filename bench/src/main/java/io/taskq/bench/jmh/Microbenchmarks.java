@@ -6,12 +6,14 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs the microbenchmarks of this package with JMH's usual command-line options ({@code -prof gc}, {@code -f},
  * {@code -wi}, a benchmark regex, ...). Every forked JVM gets TaskQ's JVM flags ({@link JvmLauncher#FLAGS}: Chronicle
- * analytics off and the Java 17 module flags), which {@code org.openjdk.jmh.Main} would not pass on. Without a
+ * analytics off and the Java 17 module flags) and the collector they run ({@link JvmLauncher#COLLECTOR_FLAG}, unless
+ * {@code -jvmArgs} choose one), which {@code org.openjdk.jmh.Main} would not pass on. Without a
  * regex it runs every benchmark in this package.
  */
 public final class Microbenchmarks {
@@ -24,8 +26,15 @@ public final class Microbenchmarks {
             cli.showHelp();
             return;
         }
+        List<String> jvm = new ArrayList<>(JvmLauncher.flags());
+        List<String> given = new ArrayList<>();
+        for (var chosen : List.of(cli.getJvmArgs(), cli.getJvmArgsPrepend(), cli.getJvmArgsAppend()))
+            if (chosen.hasValue())
+                given.addAll(chosen.get());
+        if (!JvmLauncher.selectsCollector(given))
+            jvm.add(JvmLauncher.COLLECTOR_FLAG); // the collector TaskQ's own JVMs run, unless -jvmArgs chose one
         ChainedOptionsBuilder options = new OptionsBuilder().parent(cli)
-                .jvmArgsPrepend(JvmLauncher.flags().toArray(String[]::new));
+                .jvmArgsPrepend(jvm.toArray(String[]::new));
         if (cli.getIncludes().isEmpty())
             options.include(Microbenchmarks.class.getPackageName() + "\\..*");
         List<?> results = List.copyOf(new Runner(options.build()).run());
