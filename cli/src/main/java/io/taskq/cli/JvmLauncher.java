@@ -40,9 +40,9 @@ public final class JvmLauncher {
      * The garbage collector TaskQ's JVMs run, unless the user's options ({@code TASKQ_JAVA_OPTS}) select one (a JVM
      * refuses two). TaskQ's processes allocate almost nothing once running (0 B per put, per batch put and per handled
      * task), so they seldom collect; the serial collector's cheaper write barriers give the JIT less code to compile
-     * and run, and it starts no collector threads to compete for the cores. On 2 cores it cut the CPU of a
-     * 20,000,000-task W1 run by about 15%, most of it compilation (docs/BENCHMARKS.md, "The garbage collector").
-     * {@code bin/taskq} does the same.
+     * and run, and it starts no collector threads to compete for the cores. On 2 cores a 20,000,000-task W1 run took
+     * about 7% less CPU, most of it compilation, and ran about 8% faster (docs/BENCHMARKS.md, "The garbage
+     * collector"). {@code bin/taskq} does the same.
      */
     public static final String COLLECTOR_FLAG = "-XX:+UseSerialGC";
 
@@ -73,8 +73,16 @@ public final class JvmLauncher {
     }
 
     /** True if {@code options} select a garbage collector ({@code -XX:+UseG1GC}, {@code -XX:+UseZGC}, ...). */
-    public static boolean selectsCollector(List<String> options) {
+    static boolean selectsCollector(List<String> options) {
         return options.stream().anyMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"));
+    }
+
+    /**
+     * The collector flag to pass to a JVM that also gets the user's {@code options}: {@link #COLLECTOR_FLAG}, or none
+     * when those options select a collector themselves.
+     */
+    public static List<String> collectorFlags(List<String> options) {
+        return selectsCollector(options) ? List.of() : List.of(COLLECTOR_FLAG);
     }
 
     /**
@@ -107,8 +115,7 @@ public final class JvmLauncher {
             cmd.add("-Dtaskq.home=" + home);
         // The user's own JVM options, as bin/taskq gives them to the parent.
         List<String> user = userOptions(userOptions);
-        if (!selectsCollector(user))
-            cmd.add(COLLECTOR_FLAG);
+        cmd.addAll(collectorFlags(user));
         cmd.addAll(user);
         cmd.add("-Dtaskq.role=" + role);
         cmd.addAll(jvmOptions);

@@ -39,5 +39,7 @@ class JvmLauncherTest {
         }
         assertFalse(JvmLauncher.selectsCollector(List.of("-XX:+UseCompressedOops", "-Xlog:gc", "-XX:-UseG1GC")));
         assertTrue(JvmLauncher.selectsCollector(List.of("-XX:+UseShenandoahGC")));
+        assertEquals(List.of(), JvmLauncher.collectorFlags(List.of("-Xmx1g", "-XX:+UseZGC")));
+        assertEquals(List.of(JvmLauncher.COLLECTOR_FLAG), JvmLauncher.collectorFlags(List.of("-Xmx1g")));
     }
 }

@@ -31,8 +31,7 @@ public final class Microbenchmarks {
         for (var chosen : List.of(cli.getJvmArgs(), cli.getJvmArgsPrepend(), cli.getJvmArgsAppend()))
             if (chosen.hasValue())
                 given.addAll(chosen.get());
-        if (!JvmLauncher.selectsCollector(given))
-            jvm.add(JvmLauncher.COLLECTOR_FLAG); // the collector TaskQ's own JVMs run, unless -jvmArgs chose one
+        jvm.addAll(JvmLauncher.collectorFlags(given)); // the collector TaskQ's own JVMs run, unless -jvmArgs chose one
         ChainedOptionsBuilder options = new OptionsBuilder().parent(cli)
                 .jvmArgsPrepend(jvm.toArray(String[]::new));
         if (cli.getIncludes().isEmpty())
