@@ -87,10 +87,15 @@ class FullDiskTest extends ProcessTest {
         assertTrue(error.contains("below queue.min-free-bytes=" + RESERVE), error);
 
         // The consumers record each outcome in the results log, on the same disk: they go on into the reserve and
-        // stop cleanly at half of it, with their unfinished work left in their slots.
-        List<TaskqProcess> consumers = startConsumers(data, 2, env);
-        for (TaskqProcess c : consumers)
-            awaitConsumerOutOfSpace(c);
+        // stop cleanly at half of it, with their unfinished work left in their slots. The data directory exists, so
+        // they need not be started one slot at a time; and one may reach the reserve before the other has its slot,
+        // so the test does not wait for both slots to be held at once (each error line names its slot).
+        List<TaskqProcess> consumers = new ArrayList<>();
+        for (int k = 0; k < 2; k++)
+            consumers.add(taskq.start("consumer-" + k, env, "consume", "--index", String.valueOf(k), "--exit-on-eos",
+                    "--data-dir", data.toString()));
+        for (int k = 0; k < consumers.size(); k++)
+            awaitConsumerOutOfSpace(consumers.get(k), k);
         long free = Files.getFileStore(disk).getUsableSpace();
         JsonNode stopped = taskq.status(data);
         long doneBefore = stopped.get("done").asLong();
@@ -107,14 +112,14 @@ class FullDiskTest extends ProcessTest {
         finish(data, startConsumers(data, 2, env), accepted);
     }
 
-    /** Waits for a consumer to stop on the full disk: exit 4 and one line that names the limit. */
-    private static void awaitConsumerOutOfSpace(TaskqProcess consumer) throws InterruptedException {
+    /** Waits for the consumer of {@code slot} to stop on the full disk: exit 4 and one line that names the limit. */
+    private static void awaitConsumerOutOfSpace(TaskqProcess consumer, int slot) throws InterruptedException {
         assertEquals(TaskQException.EXIT_NO_SPACE, consumer.awaitExit(Duration.ofSeconds(180)), consumer::describe);
         List<String> errors = consumer.stderr().lines().filter(l -> l.startsWith("taskq consume:")).toList();
         assertEquals(1, errors.size(), consumer::describe);
         String error = errors.get(0);
-        assertTrue(error.matches("taskq consume: slot \\d+: disk full: only .* free on the file system of .*, below "
-                + "half of queue\\.min-free-bytes \\(8\\.0 MiB\\); this consumer stops before it records another "
+        assertTrue(error.matches("taskq consume: slot " + slot + ": disk full: only .* free on the file system of .*, "
+                + "below half of queue\\.min-free-bytes \\(8\\.0 MiB\\); this consumer stops before it records another "
                 + "outcome; free space and restart it \\(the task in hand is handled again\\)"), error);
     }
 
