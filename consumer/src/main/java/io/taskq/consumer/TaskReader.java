@@ -165,14 +165,12 @@ final class TaskReader implements Closeable {
         long size = Math.max(1, lastEnd - lastFirst);
         long guess = lastIndex + 1 + (seq - lastEnd) / size;
         long above;
-        long found = probe(guess);
+        long found = probe(guess, seq);
         if (found == NOT_FOUND || found > seq) {
             above = guess;
         } else {
-            if (seq < probeEnd) {
-                moveTo(guess);
-                return;
-            }
+            if (seq < probeEnd)
+                return; // the probe left the tailer on the excerpt that holds seq
             below = guess;
             long step = Math.max(1, guess - lastIndex);
             for (; ; step *= 2) {
@@ -224,19 +222,28 @@ final class TaskReader implements Closeable {
      * leaves the tailer anywhere.
      */
     private long probe(long index) {
+        return probe(index, NOT_FOUND);
+    }
+
+    /**
+     * As {@link #probe(long)}, but if the excerpt at {@code index} holds task {@code wanted}, leaves the tailer on it
+     * (the read is rolled back), so that the next read reads it without moving the tailer there again.
+     */
+    private long probe(long index, long wanted) {
         if (rollCycle.toCycle(index) != rollCycle.toCycle(lastIndex) || !tailer.moveToIndex(index))
             return NOT_FOUND;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent())
                 return NOT_FOUND;
+            long first;
             switch (excerpts.read(dc, probe)) {
                 case TASK -> {
-                    probeEnd = probe.seq() + 1;
-                    return probe.seq();
+                    first = probe.seq();
+                    probeEnd = first + 1;
                 }
                 case BATCH -> {
-                    probeEnd = excerpts.batchFirstSeq() + excerpts.batchCount();
-                    return excerpts.batchFirstSeq();
+                    first = excerpts.batchFirstSeq();
+                    probeEnd = first + excerpts.batchCount();
                 }
                 case END_OF_STREAM -> {
                     probeEnd = excerpts.endOfStreamCount();
@@ -246,6 +253,9 @@ final class TaskReader implements Closeable {
                     return NOT_FOUND;
                 }
             }
+            if (first <= wanted && wanted < probeEnd)
+                dc.rollbackOnClose();
+            return first;
         }
     }
 

@@ -5,6 +5,7 @@ import io.taskq.common.TaskQException;
 import io.taskq.common.store.DataDirectory;
 import io.taskq.common.store.Joiner;
 import io.taskq.common.store.Ledger;
+import io.taskq.common.store.QueueClock;
 import io.taskq.common.store.QueueRetention;
 import io.taskq.common.store.SpaceReserve;
 import io.taskq.common.wire.ExcerptReader;
@@ -63,6 +64,8 @@ public final class TaskProducer implements Closeable {
     private final DataDirectory data;
     private final Ledger ledger;
     private final ExcerptAppender appender;
+    /** The queue's clock: {@code writingDocument} reads it, and the put stamps its tasks with that reading. */
+    private final QueueClock clock;
     private final int maxBodyBytes;
     private final SpaceReserve space;
     private final QueueRetention retention;
@@ -77,6 +80,7 @@ public final class TaskProducer implements Closeable {
         this.data = data;
         this.ledger = data.ledger();
         this.appender = data.queue().createAppender();
+        this.clock = data.queueClock();
         this.maxBodyBytes = maxBodyBytes;
         this.space = SpaceReserve.of(data.queue().file().toPath(), minFreeBytes);
         this.retention = new QueueRetention(data, keepCycles);
@@ -213,7 +217,8 @@ public final class TaskProducer implements Closeable {
                 throw new StreamSealedException(sealed);
             }
             first = ledger.submitted();
-            long now = System.nanoTime();
+            // Chronicle has just read the queue's clock to find the cycle: one reading serves both.
+            long now = clock.lastNanos();
             int count;
             try {
                 if (batch != null) {

@@ -185,6 +185,7 @@ public final class DataDirectory implements Closeable {
             try {
                 queue = SingleChronicleQueueBuilder.binary(tasks.toFile())
                         .rollCycle(rollCycle)
+                        .timeProvider(new QueueClock())
                         .build();
             } catch (RuntimeException e) {
                 String detail = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
@@ -193,6 +194,14 @@ public final class DataDirectory implements Closeable {
             }
         }
         return queue;
+    }
+
+    /**
+     * The task queue's clock, which Chronicle reads in every {@code writingDocument}: right after one, its
+     * {@link QueueClock#lastNanos()} is the moment of that append.
+     */
+    public QueueClock queueClock() {
+        return (QueueClock) queue().time();
     }
 
     @Override

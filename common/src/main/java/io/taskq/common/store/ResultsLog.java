@@ -109,7 +109,8 @@ public final class ResultsLog implements Closeable {
                     Files.createDirectories(q);
                     access.directoryCreated(q);
                 }
-                queues[slot] = SingleChronicleQueueBuilder.binary(q.toFile()).rollCycle(rollCycle).build();
+                queues[slot] = SingleChronicleQueueBuilder.binary(q.toFile()).rollCycle(rollCycle)
+                        .timeProvider(new QueueClock()).build();
             } catch (IOException | RuntimeException e) {
                 throw new TaskQException(TaskQException.EXIT_USAGE, q + ": cannot open the results queue ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
@@ -140,6 +141,8 @@ public final class ResultsLog implements Closeable {
     public static final class Writer implements Closeable {
         private final SingleChronicleQueue queue;
         private final ExcerptAppender appender;
+        /** The queue's clock, which Chronicle reads in every {@code writingDocument}: it also stamps the group. */
+        private final QueueClock clock;
         /** The records of the group being gathered. */
         private byte[] group = new byte[8192];
         private int length;
@@ -150,6 +153,7 @@ public final class ResultsLog implements Closeable {
         Writer(SingleChronicleQueue queue) {
             this.queue = queue;
             this.appender = queue.createAppender();
+            this.clock = (QueueClock) queue.time();
             // Creates the current cycle's file now, with the slot, rather than at the first outcome: that costs tens
             // of milliseconds, which would otherwise land on the first tasks of a run.
             try (DocumentContext dc = appender.writingDocument()) {
@@ -187,7 +191,7 @@ public final class ResultsLog implements Closeable {
                 Bytes<?> b = dc.wire().bytes();
                 b.writeLong(count);
                 b.writeInt(records);
-                b.writeLong(System.currentTimeMillis());
+                b.writeLong(clock.lastMillis());
                 b.write(group, 0, length);
             }
             length = 0;

@@ -11,11 +11,12 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The results log's compact records read back exactly as written: groups of several records and of one, the extremes
  * of every field (seqs far apart, negative and huge values, a negative latency, NaN and negative zero payloads), empty
- * and large bodies, and a voided group that never counts.
+ * and large bodies, a voided group that never counts, and each group's time from the queue's clock.
  */
 class ResultsLogFormatTest {
     @TempDir
@@ -44,6 +45,7 @@ class ResultsLogFormatTest {
             ResultSlot slot = data.slots().slot(1);
             SlotFigures f = new SlotFigures();
             slot.readFigures(f);
+            long from = System.currentTimeMillis();
             try (ResultsLog.Writer w = data.results().writer(1)) {
                 for (Expected e : grouped)
                     w.add(e.seq, e.attempts, e.latency, e.value, e.payload, e.body, e.body.length);
@@ -61,6 +63,7 @@ class ResultsLogFormatTest {
                 assertEquals(false, w.voidUnpublished(slot.selectorCount()), "voided once");
                 slot.publishFigures(f); // the next publish reaches the voided group's count
             }
+            long to = System.currentTimeMillis();
             List<TaskOutcome> read = new ArrayList<>();
             try (ResultsReader reader = new ResultsReader(data)) {
                 reader.poll(read::add);
@@ -79,6 +82,9 @@ class ResultsLogFormatTest {
                         o::toString);
                 assertArrayEquals(e.body, o.body(), () -> "body of seq " + e.seq);
                 assertEquals(1, o.slot());
+                // Stamped with the queue clock's reading in writingDocument (1 ms either side: two clocks).
+                assertTrue(from - 1 <= o.handledMillis() && o.handledMillis() <= to + 1,
+                        () -> o + " handled at " + o.handledMillis() + ", outside [" + from + ", " + to + "]");
             }
         }
     }
