@@ -11,18 +11,33 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Marshallable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The dead-letter queue, {@code dead/} in the data directory: a Chronicle Queue of {@link DeadLetterEvents}. Any
@@ -31,20 +46,51 @@ import java.util.Map;
  * through {@link #containsRecord}: a slot announces a dead letter in its figures before it appends it, and whoever
  * finishes a killed slot's work appends it only if it is not there yet.
  * <p>
- * Thread-safe for appends (Chronicle appenders are per thread); reads make their own tailers.
+ * <b>The dead-letter lock.</b> Every process works on the queue holding a file lock on {@value #LOCK_FILE} in the data
+ * directory (and, among the threads of one process, the lock of {@link #IN_PROCESS}), because Chronicle Queue does not
+ * recover by itself, in time, from a writer killed while it created a cycle file. Chronicle creates a cycle file under
+ * its write lock and writes the file's first header last; a writer killed before that leaves the header unfinished
+ * for good. Every reader of that cycle then waits Chronicle's timeout (10 to 12 s) for the header and gives up, and
+ * so does every new appender, which waits inside its constructor while it holds the write lock; its first append waits
+ * once more, still holding the lock, before it moves the file aside. A consumer that needs the write lock meanwhile
+ * gives up after 15 to 18 s, because the holder is alive, and stops. A kill at that moment hands the same wait to the
+ * next appender. The OS drops a file lock when its holder dies, so under the dead-letter lock no other process is
+ * inside Chronicle: a cycle file whose first header is unfinished was left by a dead creator, and is deleted (it
+ * holds no dead letter: Chronicle writes none into a file before its header is finished); a write lock still held is
+ * a dead writer's, and is taken over at once instead of after Chronicle's lock timeout.
+ * <p>
+ * Thread-safe; each thread appends through its own Chronicle appender.
  */
 public final class DeadLetters implements Closeable {
     public static final String DIR = "dead";
+    /** The file, in the data directory, that every process locks while it works on {@code dead/}. */
+    static final String LOCK_FILE = ".dead.lock";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    /**
+     * The dead-letter lock among the threads of this process, one per queue directory: a file lock belongs to the
+     * process, and the JVM refuses a second one on the same file while the first is held.
+     */
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path dir;
+    private final Path lockFile;
     private final RollCycles rollCycle;
     private final DataDirAccess access;
+    private final ReentrantLock inProcess;
+    /** Cycle files seen with their first header finished, which stays so; under the dead-letter lock. */
+    private final Set<String> finishedCycles = new HashSet<>();
+    /** Whether this thread has its appender, so that {@link #warm} takes no lock again. */
+    private final ThreadLocal<Boolean> warmed = new ThreadLocal<>();
     private SingleChronicleQueue queue;
+    /** Chronicle's write lock word, seen from outside the queue, to take over a dead writer's lock. */
+    private TableStoreWriteLock writeLock;
 
     DeadLetters(Path dataDir, RollCycles rollCycle, DataDirAccess access) {
         this.dir = dataDir.resolve(DIR);
+        this.lockFile = dataDir.resolve(LOCK_FILE);
         this.rollCycle = rollCycle;
         this.access = access;
+        this.inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
     }
 
     public Path dir() {
@@ -59,6 +105,8 @@ public final class DeadLetters implements Closeable {
                     access.directoryCreated(dir);
                 }
                 queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(rollCycle).build();
+                // Never taken, so its pauser and timeout go unused: it only clears a dead writer's word.
+                writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::sleepy, 0L);
             } catch (IOException | RuntimeException e) {
                 throw new TaskQException(TaskQException.EXIT_USAGE, dir + ": cannot open the dead-letter queue ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
@@ -83,13 +131,85 @@ public final class DeadLetters implements Closeable {
      * A consumer calls it at its first failure, before anything is announced.
      */
     public void warm() {
-        queue().acquireAppender();
+        if (warmed.get() != null)
+            return;
+        exclusively(() -> queue().acquireAppender());
+        warmed.set(Boolean.TRUE);
     }
 
     private void write(String event, Marshallable m) {
-        try (DocumentContext dc = queue().acquireAppender().writingDocument()) {
-            dc.wire().write(event).marshallable(m);
+        exclusively(() -> {
+            try (DocumentContext dc = queue().acquireAppender().writingDocument()) {
+                dc.wire().write(event).marshallable(m);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} on the queue holding the dead-letter lock (see the class comment), after clearing up what a
+     * process killed inside Chronicle left behind.
+     */
+    private <T> T exclusively(Supplier<T> work) {
+        inProcess.lock();
+        try (FileChannel channel = openLockFile(); FileLock ignored = channel.lock()) {
+            SingleChronicleQueue q = queue();
+            clearUpAfterKilledWriters(q);
+            return work.get();
+        } catch (IOException e) {
+            throw new TaskQException(TaskQException.EXIT_USAGE, lockFile + ": cannot lock the dead-letter queue ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        } finally {
+            inProcess.unlock();
         }
+    }
+
+    /**
+     * Opened for each use and closed after it: closing any channel of a file drops every lock this process holds on
+     * it, so no channel stays open past its own lock.
+     */
+    private FileChannel openLockFile() throws IOException {
+        try {
+            FileChannel created = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                access.fileCreated(lockFile);
+            } catch (IOException e) {
+                created.close();
+                throw e;
+            }
+            return created;
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
+     * Holding the dead-letter lock, so with no other process inside Chronicle: takes over the write lock of a dead
+     * writer, and deletes each cycle file whose first header is unfinished (its creator was killed; see the class
+     * comment). Only files not yet seen finished are read.
+     */
+    private void clearUpAfterKilledWriters(SingleChronicleQueue q) throws IOException {
+        writeLock.forceUnlockIfProcessIsDead();
+        boolean deleted = false;
+        for (Path cycle : QueueFiles.cycleFiles(dir)) {
+            String name = cycle.getFileName().toString();
+            if (finishedCycles.contains(name))
+                continue;
+            try {
+                if (QueueFiles.firstHeaderFinished(cycle)) {
+                    finishedCycles.add(name);
+                    continue;
+                }
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            Files.deleteIfExists(cycle);
+            deleted = true;
+            LOG.warn("{}: deleted cycle file {}, whose creator was killed before it finished the file's header "
+                    + "(the file held no dead letter)", dir, name);
+        }
+        if (deleted)
+            q.refreshDirectoryListing();
     }
 
     /** Records that dead task {@code seq} was put back as task {@code newSeq}. */
@@ -118,8 +238,9 @@ public final class DeadLetters implements Closeable {
             return false;
         boolean[] found = new boolean[1];
         boolean[] older = new boolean[1];
-        try (ExcerptTailer tailer = queue().createTailer()) {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
+        // A new tailer reads the first cycle file, so under the lock; its method reader outside it, because the first
+        // one of a process compiles a class (seconds on a busy machine).
+        try (ExcerptTailer tailer = exclusively(() -> queue().createTailer())) {
             MethodReader reader = tailer.methodReader(new Events() {
                 @Override
                 public void dead(DeadLetter letter) {
@@ -129,11 +250,16 @@ public final class DeadLetters implements Closeable {
                     }
                 }
             });
-            while (!found[0] && !older[0] && reader.readOne()) {
-                // read backwards until decided
-            }
+            // Read under the lock: a cycle file whose creator is killed while this reads would make Chronicle's toEnd
+            // give up and wind to the start, and the letter looked for would seem missing.
+            return exclusively(() -> {
+                tailer.direction(TailerDirection.BACKWARD).toEnd();
+                while (!found[0] && !older[0] && reader.readOne()) {
+                    // read backwards until decided
+                }
+                return found[0];
+            });
         }
-        return found[0];
     }
 
     /**
@@ -143,8 +269,10 @@ public final class DeadLetters implements Closeable {
     public List<DeadLetter> list() {
         if (!Files.isDirectory(dir))
             return List.of();
+        // Clears up under the lock, then reads without it, so that a long listing holds up no consumer's append.
+        SingleChronicleQueue q = exclusively(this::queue);
         Map<Long, DeadLetter> bySeq = new LinkedHashMap<>();
-        try (ExcerptTailer tailer = queue().createTailer()) {
+        try (ExcerptTailer tailer = q.createTailer()) {
             MethodReader reader = tailer.methodReader(new Events() {
                 @Override
                 public void dead(DeadLetter letter) {
@@ -189,7 +317,9 @@ public final class DeadLetters implements Closeable {
 
     @Override
     public synchronized void close() {
-        if (queue != null)
+        if (queue != null) {
+            writeLock.close();
             queue.close();
+        }
     }
 }

@@ -71,6 +71,24 @@ final class QueueFiles {
         return cycles;
     }
 
+    /**
+     * True if cycle file {@code cycle} has its first header finished: its creator, which writes that header last, got
+     * that far. A file shorter than the header has not. A live creator finishes it within moments; one killed before
+     * leaves it unfinished for good, and then Chronicle Queue makes every reader and appender wait its timeout on it.
+     *
+     * @throws NoSuchFileException if the file is gone
+     * @throws IOException         if it cannot be read
+     */
+    static boolean firstHeaderFinished(Path cycle) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.READ)) {
+            while (header.hasRemaining())
+                if (ch.read(header, header.position()) <= 0)
+                    break;
+        }
+        return !header.hasRemaining() && header.getInt(0) != 0 && (header.getInt(0) & NOT_COMPLETE) == 0;
+    }
+
     private static void checkFirstDocument(Path file, String type, String what) {
         long length;
         ByteBuffer probe = ByteBuffer.allocate(PROBE).order(ByteOrder.LITTLE_ENDIAN);
