@@ -17,8 +17,8 @@ import java.util.Set;
  * it uses a directory.
  * <ul>
  *   <li>{@code owner} (the default): the data directory and {@code tasks/} are created 0700, the ledger, the results
- *       map and the init and retention locks 0600. The directory's mode alone keeps other users out of everything in
- *       it, including the files Chronicle Queue creates later with the process's umask.</li>
+ *       map and the init, retention and dead-letter locks 0600. The directory's mode alone keeps other users out of
+ *       everything in it, including the files Chronicle Queue creates later with the process's umask.</li>
  *   <li>{@code group}: 0770 and 0660, for consumers and producers running as several users of one group. Chronicle
  *       Queue creates its cycle and metadata files itself with the process's umask, so every process of such a
  *       directory must run with a umask that keeps group read and write (007 or 002); a process whose umask takes them
