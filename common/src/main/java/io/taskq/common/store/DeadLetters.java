@@ -188,7 +188,7 @@ public final class DeadLetters implements Closeable {
      * writer, and deletes each cycle file whose first header is unfinished (its creator was killed; see the class
      * comment). Only files not yet seen finished are read.
      */
-    private void clearUpAfterKilledWriters(SingleChronicleQueue q) throws IOException {
+    private void clearUpAfterKilledWriters(SingleChronicleQueue q) {
         writeLock.forceUnlockIfProcessIsDead();
         boolean deleted = false;
         for (Path cycle : QueueFiles.cycleFiles(dir)) {
@@ -200,10 +200,13 @@ public final class DeadLetters implements Closeable {
                     finishedCycles.add(name);
                     continue;
                 }
+                Files.deleteIfExists(cycle);
             } catch (NoSuchFileException e) {
                 continue;
+            } catch (IOException e) {
+                throw new TaskQException(TaskQException.EXIT_USAGE, cycle + ": cannot check or delete this cycle file "
+                        + "of the dead-letter queue (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
             }
-            Files.deleteIfExists(cycle);
             deleted = true;
             LOG.warn("{}: deleted cycle file {}, whose creator was killed before it finished the file's header "
                     + "(the file held no dead letter)", dir, name);
