@@ -84,6 +84,10 @@ public final class DeadLetters implements Closeable {
     private SingleChronicleQueue queue;
     /** Chronicle's write lock word, seen from outside the queue, to take over a dead writer's lock. */
     private TableStoreWriteLock writeLock;
+    /** The queue's cycle file names, found without opening them. */
+    private QueueRetention.CycleFiles cycleFiles;
+    /** A cycle whose file was seen finished, with every file before it; under the dead-letter lock. */
+    private int checkedCycle = Integer.MIN_VALUE;
 
     DeadLetters(Path dataDir, RollCycles rollCycle, DataDirAccess access) {
         this.dir = dataDir.resolve(DIR);
@@ -107,6 +111,7 @@ public final class DeadLetters implements Closeable {
                 queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(rollCycle).build();
                 // Never taken, so its pauser and timeout go unused: it only clears a dead writer's word.
                 writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::sleepy, 0L);
+                cycleFiles = new QueueRetention.CycleFiles(queue);
             } catch (IOException | RuntimeException e) {
                 throw new TaskQException(TaskQException.EXIT_USAGE, dir + ": cannot open the dead-letter queue ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
@@ -170,6 +175,12 @@ public final class DeadLetters implements Closeable {
      */
     private FileChannel openLockFile() throws IOException {
         try {
+            // The file exists but for the first use: opening it straight away spares each use an exception.
+            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException absent) {
+            // created below, unless another process does it first
+        }
+        try {
             FileChannel created = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 access.fileCreated(lockFile);
@@ -190,6 +201,12 @@ public final class DeadLetters implements Closeable {
      */
     private void clearUpAfterKilledWriters(SingleChronicleQueue q) {
         writeLock.forceUnlockIfProcessIsDead();
+        // A finished header stays finished, and writers create the file of the cycle they are in: once the current
+        // cycle's file has been seen finished, nothing is left to check (no listing, which would make every letter
+        // cost ten times as much) until this process's cycle changes or another process creates a later file.
+        int current = q.cycle();
+        if (current == checkedCycle && q.lastCycle() <= current)
+            return;
         boolean deleted = false;
         for (Path cycle : QueueFiles.cycleFiles(dir)) {
             String name = cycle.getFileName().toString();
@@ -213,6 +230,8 @@ public final class DeadLetters implements Closeable {
         }
         if (deleted)
             q.refreshDirectoryListing();
+        else if (finishedCycles.contains(cycleFiles.of(current).getName()))
+            checkedCycle = current;
     }
 
     /** Records that dead task {@code seq} was put back as task {@code newSeq}. */
