@@ -3,9 +3,13 @@ package io.taskq.common.store;
 import io.taskq.common.TaskQException;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -55,6 +59,31 @@ public record DataDirAccess(boolean group, boolean allowOtherWritable) {
     void fileCreated(Path file) throws IOException {
         if (posix(file))
             Files.setPosixFilePermissions(file, group ? GROUP_FILE : OWNER_FILE);
+    }
+
+    /**
+     * Opens lock file {@code file} of a data directory for writing, creating it with this mode if it does not exist
+     * yet; another process may be creating it at the same moment. Opening an existing file comes first, since it is
+     * created only once.
+     */
+    FileChannel openLockFile(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException absent) {
+            // created below, unless another process does it first
+        }
+        try {
+            FileChannel created = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                fileCreated(file);
+            } catch (IOException e) {
+                created.close();
+                throw e;
+            }
+            return created;
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(file, StandardOpenOption.WRITE);
+        }
     }
 
     /**

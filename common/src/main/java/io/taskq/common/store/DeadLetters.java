@@ -22,11 +22,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -157,7 +155,9 @@ public final class DeadLetters implements Closeable {
      */
     private <T> T exclusively(Supplier<T> work) {
         inProcess.lock();
-        try (FileChannel channel = openLockFile(); FileLock ignored = channel.lock()) {
+        // The channel is opened for each use and closed after it: closing any channel of a file drops every lock
+        // this process holds on it, so no channel stays open past its own lock.
+        try (FileChannel channel = access.openLockFile(lockFile); FileLock ignored = channel.lock()) {
             SingleChronicleQueue q = queue();
             clearUpAfterKilledWriters(q);
             return work.get();
@@ -169,30 +169,6 @@ public final class DeadLetters implements Closeable {
         }
     }
 
-    /**
-     * Opened for each use and closed after it: closing any channel of a file drops every lock this process holds on
-     * it, so no channel stays open past its own lock.
-     */
-    private FileChannel openLockFile() throws IOException {
-        try {
-            // The file exists but for the first use: opening it straight away spares each use an exception.
-            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException absent) {
-            // created below, unless another process does it first
-        }
-        try {
-            FileChannel created = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                access.fileCreated(lockFile);
-            } catch (IOException e) {
-                created.close();
-                throw e;
-            }
-            return created;
-        } catch (FileAlreadyExistsException e) {
-            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-        }
-    }
 
     /**
      * Holding the dead-letter lock, so with no other process inside Chronicle: takes over the write lock of a dead

@@ -8,9 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 /**
@@ -43,7 +40,7 @@ final class RetentionLock implements Closeable {
      * @throws IOException if the lock file cannot be created or locked
      */
     static RetentionLock acquire(DataDirectory data, Duration wait) throws IOException {
-        FileChannel channel = open(data);
+        FileChannel channel = data.access().openLockFile(data.dir().resolve(FILE));
         try {
             if (Await.FAST.until(wait, () -> tryLock(channel)))
                 return new RetentionLock(channel);
@@ -55,21 +52,6 @@ final class RetentionLock implements Closeable {
         }
     }
 
-    private static FileChannel open(DataDirectory data) throws IOException {
-        Path file = data.dir().resolve(FILE);
-        try {
-            FileChannel created = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                data.access().fileCreated(file);
-            } catch (IOException e) {
-                created.close();
-                throw e;
-            }
-            return created;
-        } catch (FileAlreadyExistsException e) {
-            return FileChannel.open(file, StandardOpenOption.WRITE);
-        }
-    }
 
     /** True if this channel now holds the lock; false while another process, or another thread here, holds it. */
     private static boolean tryLock(FileChannel channel) throws IOException {
