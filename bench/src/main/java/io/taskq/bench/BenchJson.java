@@ -59,17 +59,23 @@ final class BenchJson {
         return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES).readValue(text);
     }
 
-    /** A figure with 3 decimals, or a whole number when it is one: {@code 20753.630}, {@code 2409}. */
+    /**
+     * A figure with 3 decimals, or a whole number when it shows as one: {@code 20753.630}, {@code 2409}. Decided on
+     * the rounded text, so that a figure read back writes the same: 63621.9996 and 63622 both write {@code 63622}.
+     */
     private static final class FigureSerializer extends JsonSerializer<Double> {
         @Override
         public void serialize(Double value, JsonGenerator json, SerializerProvider provider) throws IOException {
             double d = value;
-            if (!Double.isFinite(d))
+            if (!Double.isFinite(d)) {
                 json.writeNull();
-            else if (d == Math.rint(d) && Math.abs(d) < 1e15)
-                json.writeNumber((long) d);
+                return;
+            }
+            String figure = String.format(Locale.ROOT, "%.3f", d);
+            if (figure.endsWith(".000") && Math.abs(d) < 1e15)
+                json.writeNumber(Math.round(d));
             else
-                json.writeNumber(String.format(Locale.ROOT, "%.3f", d));
+                json.writeNumber(figure);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatsTest {
     @Test
@@ -20,6 +21,15 @@ class StatsTest {
     @Test
     void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, Stats.of(List.of(4.0, 1.0, 2.0, 3.0)).median());
+    }
+
+    @Test
+    void aFigureWritesTheSameAfterItIsReadBackEvenWhenItRoundsToAWholeNumber() throws Exception {
+        // 63621.9996 shows as 63622.000: written as 63622, as the 63622 it reads back as is.
+        Stats s = Stats.of(List.of(63621.9996, 63622.0, 20753.63, 2409.0004));
+        String once = BenchJson.write(s);
+        assertTrue(once.replaceAll("\\s", "").contains("\"runs\":[63622,63622,20753.630,2409]"), once);
+        assertEquals(once, BenchJson.write(BenchJson.read(once, Stats.class)));
     }
 
     @Test
