@@ -320,21 +320,33 @@ JOB_TASKS=$RUN3_TASKS JOB_TIMEOUT=10m docker compose up -d kafka-job > "$W/up3.l
 job_id=$(multi_host ps -aq kafka-job)
 [ -n "$job_id" ] || fail "no kafka-job container was created"
 # Mid-run: host-a has finished RUN3_KILL_AT tasks, from status --json of its data directory (run inside one of its
-# consumer containers), and the job still waits for outcomes. Its bridge keeps up with its consumers, so a snapshot
-# of the host usually shows nothing pending; what the kill cuts off is the bridge's work in flight: records taken
-# and not put, outcomes not yet published, offsets not yet committed.
+# consumer containers), its bridge has committed outcomes to the results topic, and the job still waits for outcomes.
+# Without the second condition a kill could come before host-a's first transaction of outcomes, and the check
+# "outcomes from both hosts" below would fail although nothing went wrong. What the topic holds is followed by one
+# global join started now in the job's container (`kafka results --json --expect N`, printing each outcome as it is
+# committed), so that a probe is a grep and not a JVM reading the topic: the records go through in seconds once the
+# bridges are up. Its bridge keeps up with its consumers, so a snapshot of the host usually shows nothing pending;
+# what the kill cuts off is the bridge's work in flight: records taken and not put, outcomes not yet published,
+# offsets not yet committed.
+docker exec "$job_id" /opt/taskq/bin/taskq kafka results --json --expect "$RUN3_TASKS" --timeout 10m \
+  > "$W/outcomes3.jsonl" 2> "$W/outcomes3.err" &
+outcomes_reader=$!
+host_a_published() { grep -q -m 1 '"host":"host-a"' "$W/outcomes3.jsonl"; }
 host_a_mid_run() {
   local json consumer
+  host_a_published || return 1
   consumer=$(multi_host ps -q host-a-consumer | head -1)
   [ -n "$consumer" ] || return 1
   json=$(docker exec "$consumer" /opt/taskq/bin/taskq status --json 2> /dev/null) || return 1
   [[ $json =~ \"submitted\":([0-9]+) ]] || return 1
   local submitted=${BASH_REMATCH[1]}
   [[ $json =~ \"done\":([0-9]+) ]] || return 1
-  [ "${BASH_REMATCH[1]}" -ge $RUN3_KILL_AT ] \
-    && step "host-a: $submitted tasks put by its bridge, ${BASH_REMATCH[1]} done"
+  local done=${BASH_REMATCH[1]}
+  [ "$done" -ge $RUN3_KILL_AT ] \
+    && step "host-a: $submitted tasks put by its bridge, $done done, outcomes of host-a in the results topic"
 }
-await 300 host_a_mid_run || { multi_host_logs 20; fail "host-a never got $RUN3_KILL_AT tasks done"; }
+await 300 host_a_mid_run || { multi_host_logs 20; tail -3 "$W/outcomes3.err" >&2
+  fail "host-a never got $RUN3_KILL_AT tasks done and outcomes in the results topic"; }
 victims=$(multi_host ps -q host-a-bridge host-a-consumer)
 [ "$(wc -w <<< "$victims")" = 3 ] || fail "expected host-a's bridge and 2 consumers running, found: $victims"
 [ "$(docker inspect -f '{{.State.Status}}' "$job_id")" = running ] \
@@ -347,6 +359,7 @@ for id in $victims; do
 done
 await 600 eval '[ "$(docker inspect -f "{{.State.Status}}" "$job_id")" = exited ]' \
   || { multi_host_logs 20; fail "kafka-job did not finish within 600 s"; }
+wait "$outcomes_reader" || true # done: it read every key, or it ended with the job's container
 # Its stdout, into a file first: `grep -q` on a pipe may end the writer early, which pipefail would count.
 docker logs "$job_id" 2> /dev/null > "$W/job3.log"
 sed 's/^/   kafka-job: /' "$W/job3.log" >&2
