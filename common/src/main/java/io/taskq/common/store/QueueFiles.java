@@ -80,13 +80,25 @@ final class QueueFiles {
      * @throws IOException         if it cannot be read
      */
     static boolean firstHeaderFinished(Path cycle) throws IOException {
+        int header = firstHeaderWord(cycle);
+        return header != 0 && (header & NOT_COMPLETE) == 0;
+    }
+
+    /**
+     * The first header word of cycle file {@code cycle} (Chronicle writes the store's header there when it creates the
+     * file), or 0 if the file is shorter than a header word.
+     *
+     * @throws NoSuchFileException if the file is gone
+     * @throws IOException         if it cannot be read
+     */
+    static int firstHeaderWord(Path cycle) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.READ)) {
             while (header.hasRemaining())
                 if (ch.read(header, header.position()) <= 0)
                     break;
         }
-        return !header.hasRemaining() && header.getInt(0) != 0 && (header.getInt(0) & NOT_COMPLETE) == 0;
+        return header.hasRemaining() ? 0 : header.getInt(0);
     }
 
     private static void checkFirstDocument(Path file, String type, String what) {

@@ -12,11 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +63,6 @@ public final class QueueRetention {
     private final int keepCycles;
     private final ExcerptReader excerpts = new ExcerptReader();
     private final QueuedTask task = new QueuedTask();
-    /** The first word of a cycle file: its store header, zero in a file that never got one. */
-    private final ByteBuffer headerWord = ByteBuffer.allocate(Integer.BYTES);
 
     /**
      * @param keepCycles newest cycle files always kept (at least 1), or {@link #KEEP_ALL_CYCLES} to keep every file
@@ -244,14 +239,12 @@ public final class QueueRetention {
      * was deleted, or the newest file in the instant between its creation and its header (never a candidate, and
      * passing over it only keeps more).
      */
-    private boolean holdsStore(File file) throws IOException {
-        headerWord.clear();
-        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
-            channel.read(headerWord, 0);
+    private static boolean holdsStore(File file) throws IOException {
+        try {
+            return QueueFiles.firstHeaderWord(file.toPath()) != 0;
         } catch (NoSuchFileException e) {
             return false;
         }
-        return !headerWord.hasRemaining() && headerWord.getInt(0) != 0;
     }
 
     /** Deletes {@code file}, adding it to {@code deleted} if it was there; false if it cannot, so pruning stops. */
