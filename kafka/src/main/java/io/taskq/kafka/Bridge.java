@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -148,6 +149,8 @@ public final class Bridge implements AutoCloseable {
     private long publishedCount;
     private long transactions;
     private long aborted;
+    /** After a failed compaction: the origin log's entry count from which to try again. */
+    private long retryCompactionAt;
 
     private Bridge(BridgeSettings settings, TaskProducer producer, FileChannel lockChannel, FileLock lock,
                    OriginLog originLog, String hostId) {
@@ -234,31 +237,62 @@ public final class Bridge implements AutoCloseable {
         return id;
     }
 
-    /** Rebuilds the origins of the tasks in the data directory from the origin log: the last intent per seq wins. */
+    /**
+     * Rebuilds the origins of the tasks in the data directory from the origin log: the last intent per seq wins, and
+     * a seq below the log's base without an origin was forgotten by a compaction (see {@link OriginLog}).
+     */
     private void recover() {
         long submitted = producer.submitted();
         if (data.ledger().sealedCount() >= 0)
             throw TaskQException.usage("the stream in " + data.dir() + " is sealed; a bridge needs an open stream "
                     + "(use a data directory of its own)");
-        Origin[] bySeq = new Origin[(int) Math.min(submitted, Integer.MAX_VALUE)];
+        long base = originLog.recoveredBase();
+        if (base > submitted)
+            throw TaskQException.usage("bridge origin log in " + data.dir() + " accounts for " + base + " tasks, but "
+                    + "the data directory holds " + submitted + ": the log is not this data directory's");
+        Map<Long, Origin> bySeq = new HashMap<>();
         for (Origin o : originLog.recovered())
             if (o.seq() < submitted)
-                bySeq[(int) o.seq()] = o;
-        long missing = 0;
-        for (Origin o : bySeq)
-            if (o == null)
-                missing++;
+                bySeq.put(o.seq(), o);
+        long present = 0;
+        for (long seq : bySeq.keySet())
+            if (seq >= base)
+                present++;
+        long missing = submitted - base - present;
         if (missing > 0)
             throw TaskQException.usage("data directory " + data.dir() + " holds " + missing + " of its " + submitted
                     + " tasks that no bridge put (another producer?); the bridge must be the only producer of its "
                     + "data directory: give it one of its own");
-        for (Origin o : bySeq) {
+        for (Origin o : bySeq.values()) {
             origins.put(o.seq(), o);
             if (o.topic().equals(tasksTopic))
                 localSeqs.computeIfAbsent(o.partition(), p -> new TreeMap<>()).put(o.offset(), o.seq());
         }
-        LOG.info("bridge host {}: data directory {} holds {} tasks put by bridges; origin log {} entries", hostId,
-                data.dir(), submitted, originLog.recovered().size());
+        LOG.info("bridge host {}: data directory {} holds {} tasks put by bridges; origin log {} entries{}", hostId,
+                data.dir(), submitted, originLog.entries(), base > 0 ? " (compacted below seq " + base + ")" : "");
+    }
+
+    /**
+     * Rewrites the origin log with only the origins still kept, once {@code bridge.compact-origins} of its entries are
+     * forgotten ones and they are at least half of it (so that each rewrite drops at least as much as it copies). Call
+     * with no intent pending (between takes). A failure is logged; the log stays as it was and grows by as many
+     * entries again before the next attempt.
+     */
+    private void compactOriginsIfDue() {
+        long entries = originLog.entries();
+        long forgotten = entries - origins.size();
+        if (entries < retryCompactionAt || forgotten < settings.compactOrigins() || forgotten < origins.size())
+            return;
+        long base = producer.submitted();
+        try {
+            originLog.compact(base, origins.values());
+            LOG.info("bridge host {}: origin log compacted from {} entries to {} (the origins of records not yet "
+                    + "committed), below seq {}", hostId, entries, originLog.entries(), base);
+        } catch (UncheckedIOException e) {
+            retryCompactionAt = entries + settings.compactOrigins();
+            LOG.warn("bridge host {}: {}; the log goes on growing, trying again after {} more entries", hostId,
+                    e.getMessage() + " (" + e.getCause() + ")", settings.compactOrigins());
+        }
     }
 
     /** This bridge's host id. */
@@ -325,6 +359,7 @@ public final class Bridge implements AutoCloseable {
             backpressure();
             endTransaction(false, true);
             throwIfFatal();
+            compactOriginsIfDue();
             long now = System.nanoTime();
             if (inFlight == null && now - nextCommit >= 0) {
                 beginTransaction();

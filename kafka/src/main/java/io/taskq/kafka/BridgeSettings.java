@@ -19,17 +19,18 @@ import java.util.List;
  * @param hostId             {@code bridge.host-id}; empty for the id kept in the data directory
  * @param commitInterval     {@code bridge.commit-interval}
  * @param maxBacklog         {@code bridge.max-backlog}
+ * @param compactOrigins     {@code bridge.compact-origins}
  * @param transactionTimeout {@code bridge.transaction-timeout}
  */
 public record BridgeSettings(KafkaSettings kafka, ProducerSettings producer, String hostId, Duration commitInterval,
-                             int maxBacklog, Duration transactionTimeout) {
+                             int maxBacklog, int compactOrigins, Duration transactionTimeout) {
     /** The keys a bridge reads, for its start-up line. */
     public static final List<ConfigKey<?>> KEYS = keys();
 
     private static List<ConfigKey<?>> keys() {
         List<ConfigKey<?>> keys = new ArrayList<>(KafkaSettings.KEYS);
         keys.addAll(List.of(Keys.BRIDGE_HOST_ID, Keys.BRIDGE_COMMIT_INTERVAL, Keys.BRIDGE_MAX_BACKLOG,
-                Keys.BRIDGE_TRANSACTION_TIMEOUT, Keys.RESULTS));
+                Keys.BRIDGE_COMPACT_ORIGINS, Keys.BRIDGE_TRANSACTION_TIMEOUT, Keys.RESULTS));
         keys.addAll(ProducerSettings.KEYS);
         return List.copyOf(keys);
     }
@@ -48,6 +49,7 @@ public record BridgeSettings(KafkaSettings kafka, ProducerSettings producer, Str
                     + Keys.RESULTS.name() + "=on");
         return new BridgeSettings(KafkaSettings.from(config), ProducerSettings.from(config),
                 config.get(Keys.BRIDGE_HOST_ID), config.get(Keys.BRIDGE_COMMIT_INTERVAL),
-                config.get(Keys.BRIDGE_MAX_BACKLOG), config.get(Keys.BRIDGE_TRANSACTION_TIMEOUT));
+                config.get(Keys.BRIDGE_MAX_BACKLOG), config.get(Keys.BRIDGE_COMPACT_ORIGINS),
+                config.get(Keys.BRIDGE_TRANSACTION_TIMEOUT));
     }
 }

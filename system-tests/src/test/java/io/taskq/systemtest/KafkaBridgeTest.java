@@ -104,7 +104,9 @@ class KafkaBridgeTest extends ProcessTest {
     void shouldResumeWithoutRepeatingLocalWorkWhenTheBridgeIsKilledAndRestarted() throws Exception {
         int records = 100_000;
         KafkaBroker broker = KafkaBroker.start(taskq, tmp.resolve("broker"));
-        Map<String, String> env = config(broker);
+        // The origin log is compacted every 1,000 tasks or so, so that the restarts read compacted logs.
+        Map<String, String> env = new HashMap<>(config(broker));
+        env.put("TASKQ_BRIDGE_COMPACT_ORIGINS", "1000");
         Host h1 = startHost("h1", 2, env);
         awaitOwnsPartitions(h1);
         produce(env, "job", records);
@@ -115,12 +117,18 @@ class KafkaBridgeTest extends ProcessTest {
                 probe.await(Duration.ofSeconds(240), "host h1 to put " + threshold + " tasks",
                         p -> p.submitted() >= threshold, bridge);
             }
+            // Killed once it has compacted its origin log (at least half of it forgotten: the consumers may lag), so
+            // that the restarted bridge reads a compacted log.
+            awaitLog(bridge, false, "origin log compacted");
             // The consumers keep working while the bridge is gone: outcomes pile up in the results log.
             bridge.kill();
             assertEquals(137, bridge.awaitExit(Duration.ofSeconds(30)), bridge::describe);
             bridge = taskq.start("bridge-h1-restarted", env, "bridge", "--data-dir", h1.data.toString(),
                     "--host-id", "h1");
             awaitLog(bridge, true, "bridge ready: host h1");
+            TaskqProcess restarted = bridge;
+            assertTrue(restarted.stderr().contains("(compacted below seq "),
+                    () -> "the restarted bridge read a compacted origin log\n" + restarted.describe());
         }
 
         Map<String, JsonNode> outcomes = expectOutcomes(env, records);
@@ -130,6 +138,9 @@ class KafkaBridgeTest extends ProcessTest {
                 () -> "each record put once into the data directory, across two bridge restarts: " + status);
         stopGracefully(bridge);
         assertExactlyOnceInTheWholeTopic(env, records);
+        // 100,000 entries would be about 5 MB; compacted, the log holds what was in flight at the last compaction.
+        long originLog = Files.size(h1.data.resolve("bridge").resolve("origins"));
+        assertTrue(originLog < 500_000, () -> "the origin log was compacted: " + originLog + " bytes");
     }
 
     @Test

@@ -153,6 +153,10 @@ public final class Keys {
             "How often the bridge commits a transaction of finished outcomes and their offsets.");
     public static final ConfigKey<Integer> BRIDGE_MAX_BACKLOG = intKey("bridge.max-backlog", 20_000, 1,
             1_000_000_000, "Tasks put by the bridge and not finished yet above which it pauses taking records.");
+    public static final ConfigKey<Integer> BRIDGE_COMPACT_ORIGINS = intKey("bridge.compact-origins", 1_000_000, 1_000,
+            1_000_000_000, "Entries of the bridge's origin log (bridge/origins, one per task put) that it no longer "
+                    + "needs (their records are committed) from which it rewrites the log without them, once they "
+                    + "are at least half of it.");
     public static final ConfigKey<Duration> BRIDGE_TRANSACTION_TIMEOUT = durationKey("bridge.transaction-timeout",
             Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(15),
             "Kafka's transaction.timeout.ms for the bridge: an open transaction of a killed or frozen host is "
@@ -165,7 +169,7 @@ public final class Keys {
             RATE, PRODUCER_BATCH, PRODUCER_SYNC, DEMO_CONSUMERS, DEMO_COUNT,
             DEMO_DATA_DIR, KAFKA_BOOTSTRAP, KAFKA_TASKS_TOPIC, KAFKA_RESULTS_TOPIC, KAFKA_GROUP, KAFKA_PARTITIONS,
             KAFKA_REPLICATION, KAFKA_TIMEOUT, BRIDGE_HOST_ID, BRIDGE_COMMIT_INTERVAL, BRIDGE_MAX_BACKLOG,
-            BRIDGE_TRANSACTION_TIMEOUT);
+            BRIDGE_COMPACT_ORIGINS, BRIDGE_TRANSACTION_TIMEOUT);
 
     private Keys() {
     }
