@@ -210,7 +210,8 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    /** Closes {@code channel} (if not null), logging a failure: for channels nothing is written through any more. */
+    static void closeQuietly(FileChannel channel) {
         if (channel == null)
             return;
         try {

@@ -165,7 +165,7 @@ public final class OriginLog implements Closeable {
             // The channel stays open across the rename and goes on as the log's: appends never reach the old file.
             Files.move(compacting, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            closeQuietly(next);
+            Bridge.closeQuietly(next);
             try {
                 Files.deleteIfExists(compacting);
             } catch (IOException ignored) {
@@ -176,17 +176,7 @@ public final class OriginLog implements Closeable {
         FileChannel old = channel;
         channel = next;
         entries = sorted.size() + 1L;
-        closeQuietly(old);
-    }
-
-    private static void closeQuietly(FileChannel c) {
-        if (c == null)
-            return;
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing is left to write through it
-        }
+        Bridge.closeQuietly(old);
     }
 
     /** Adds the entry of {@code o} to {@link #buffer}. */
