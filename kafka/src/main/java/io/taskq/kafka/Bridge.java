@@ -251,12 +251,11 @@ public final class Bridge implements AutoCloseable {
         if (base > submitted)
             throw TaskQException.usage("bridge origin log in " + data.dir() + " accounts for " + base + " tasks, but "
                     + "the data directory holds " + submitted + ": the log is not this data directory's");
-        Map<Long, Origin> bySeq = new HashMap<>();
         for (Origin o : originLog.recovered())
             if (o.seq() < submitted)
-                bySeq.put(o.seq(), o);
+                origins.put(o.seq(), o);
         long present = 0;
-        for (long seq : bySeq.keySet())
+        for (long seq : origins.keySet())
             if (seq >= base)
                 present++;
         long missing = submitted - base - present;
@@ -264,8 +263,7 @@ public final class Bridge implements AutoCloseable {
             throw TaskQException.usage("data directory " + data.dir() + " holds " + missing + " of its " + submitted
                     + " tasks that no bridge put (another producer?); the bridge must be the only producer of its "
                     + "data directory: give it one of its own");
-        for (Origin o : bySeq.values()) {
-            origins.put(o.seq(), o);
+        for (Origin o : origins.values()) {
             if (o.topic().equals(tasksTopic))
                 localSeqs.computeIfAbsent(o.partition(), p -> new TreeMap<>()).put(o.offset(), o.seq());
         }
